@@ -1,0 +1,144 @@
+/**
+ * The plan is plain data (Terraform-style): computed by a pure function, printed, saved as JSON, reviewed,
+ * and applied later exactly as reviewed. The executor reads only this, never config or mode flags.
+ */
+
+/** A stable string naming one operation, e.g. `user:create:jdoe@example.com`. */
+export type OpKey = string;
+
+/** An existing target object, or the object an earlier operation of the same plan creates. */
+export type TargetRef = { readonly id: string } | { readonly createdBy: OpKey };
+
+/** The attributes scimsync pushes for a user. */
+export interface UserAttributes {
+  readonly userName: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  /** Sent as externalId where the profile supports it (rfc). */
+  readonly externalId?: string | undefined;
+}
+
+export interface MemberRef {
+  readonly userName: string;
+  readonly target: TargetRef;
+}
+
+interface OpBase {
+  readonly key: OpKey;
+  /** Display only: why this operation is in the plan. Never drives apply. */
+  readonly reason: string;
+}
+
+export type PlannedOperation =
+  | (OpBase & {
+      readonly kind: 'deleteUser';
+      readonly sourceId: string | null;
+      readonly userName: string;
+      readonly target: { readonly id: string };
+      /** delete = DELETE /Users/:id; deactivate = set active:false (Amplitude: same effect). */
+      readonly mode: 'delete' | 'deactivate';
+    })
+  | (OpBase & {
+      readonly kind: 'createUser';
+      readonly sourceId: string;
+      readonly attributes: UserAttributes;
+      /** Hash recorded in state as pushedHash once applied. */
+      readonly hash: string;
+    })
+  | (OpBase & {
+      readonly kind: 'updateUser';
+      readonly sourceId: string;
+      readonly target: { readonly id: string };
+      readonly before: { readonly givenName: string | null; readonly familyName: string | null };
+      readonly attributes: UserAttributes;
+      readonly hash: string;
+    })
+  | (OpBase & {
+      /** Record an existing target user in state; no request. */
+      readonly kind: 'adoptUser';
+      readonly sourceId: string;
+      readonly userName: string;
+      readonly target: { readonly id: string };
+      readonly hash: string;
+    })
+  | (OpBase & { readonly kind: 'createGroup'; readonly name: string; readonly members: readonly MemberRef[] })
+  | (OpBase & { readonly kind: 'adoptGroup'; readonly name: string; readonly target: { readonly id: string } })
+  | (OpBase & {
+      /** One PATCH: adds and removes for one group (one chunk of them if the profile limits members per request). */
+      readonly kind: 'updateMembers';
+      readonly groupName: string;
+      readonly group: TargetRef;
+      readonly add: readonly MemberRef[];
+      readonly remove: readonly MemberRef[];
+    })
+  | (OpBase & { readonly kind: 'deleteGroup'; readonly name: string; readonly target: { readonly id: string } });
+
+export type OperationKind = PlannedOperation['kind'];
+
+/** The exact keys of the contract's `summary` object (design.md). Each is a count. */
+export interface PlanSummary {
+  createUsers: number;
+  updateUsers: number;
+  deleteUsers: number;
+  createGroups: number;
+  updateGroups: number;
+  deleteGroups: number;
+  addMembers: number;
+  removeMembers: number;
+  adoptUsers: number;
+  adoptGroups: number;
+}
+
+export interface SafetyViolation {
+  readonly rule: 'maxDeletes' | 'maxDeletePercent';
+  readonly limit: number;
+  readonly actual: number;
+  readonly message: string;
+}
+
+export interface Plan {
+  readonly formatVersion: 1;
+  /** What the plan was computed from; `apply --plan` refuses a plan whose basis no longer holds. */
+  readonly basis: {
+    /** The target base URL (never the token). */
+    readonly target: string;
+    /** Hash of the config that matters to the plan (source, target url/profile, sync). */
+    readonly configHash: string;
+    readonly stateLineage: string;
+    readonly stateSerial: number;
+    /** Hash of the target snapshot the plan was computed against. */
+    readonly actualHash: string;
+    readonly createdAt: string;
+  };
+  /** Ordered: deprovision, create users, update users, create groups, memberships, delete groups. */
+  readonly operations: readonly PlannedOperation[];
+  readonly summary: PlanSummary;
+  readonly skipped: readonly { readonly entry: string; readonly reason: string }[];
+  /** Non-empty: the plan must not be applied without `--allow-deletes`. */
+  readonly blocked: readonly SafetyViolation[];
+  /** Users the target has that scimsync leaves alone (unmanaged, protected): a count by reason, for display. */
+  readonly untouched: Readonly<Record<string, number>>;
+}
+
+/** Everything from config that shapes a plan. */
+export interface PlanPolicy {
+  readonly deprovision: 'delete' | 'deactivate' | 'none';
+  /** Emails (lower-case) or glob patterns never touched. */
+  readonly protect: readonly string[];
+  readonly groups: { readonly enabled: boolean; readonly include: readonly string[]; readonly exclude: readonly string[] };
+  readonly safety: { readonly maxDeletes: number; readonly maxDeletePercent: number };
+  /** Deletions explicitly allowed this run (`--allow-deletes N`). */
+  readonly allowDeletes: number;
+  /** Also deprovision unmanaged target users who are not in the source (dangerous; default false). */
+  readonly manageAllUsers: boolean;
+  /** On an email change of the same source id: delete the old user (default) or leave it. */
+  readonly onEmailChange: 'delete-old' | 'keep-old';
+  /** Max members (adds + removes) in one group PATCH. */
+  readonly maxMembersPerPatch: number;
+  /** Profile facts the diff needs. */
+  readonly profile: {
+    readonly name: 'amplitude' | 'rfc';
+    /** Member values in groups are user ids (rfc) — for amplitude ids are emails anyway. */
+    readonly sendsExternalId: boolean;
+  };
+}
