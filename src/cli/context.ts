@@ -1,0 +1,55 @@
+import { loadConfig, type LoadedConfig } from '../config/index.js';
+import { createLogger, type Logger } from '../log.js';
+import { createSource, createTarget } from '../run/compose.js';
+import type { RunDeps } from '../run/run-once.js';
+import { openStateStore } from '../state/index.js';
+import { ConfigError } from '../errors.js';
+
+/** The collaborators one command run needs, built from the config file (the composition root). */
+export interface CommandContext extends RunDeps {
+  readonly loaded: LoadedConfig;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  /** Path given with -c/--config. */
+  readonly configPath: string | undefined;
+  /** Open (and lock) the state store. Commands that only read state pass false. */
+  readonly openState?: boolean;
+}
+
+export function requireConfigPath(path: string | undefined): string {
+  if (!path) throw new ConfigError('no config file given', [], 'pass -c FILE (see config/csv.yaml for an example)');
+  return path;
+}
+
+/** Logs go to stderr: pretty on a terminal, JSON otherwise; level from config (SCIMSYNC_LOG_LEVEL overrides). */
+export function loggerFor(loaded: LoadedConfig | undefined): Logger {
+  const level = process.env.SCIMSYNC_LOG_LEVEL ?? loaded?.config.log.level ?? 'info';
+  return createLogger({ level, pretty: process.stderr.isTTY === true });
+}
+
+export async function buildContext(opts: ContextOptions): Promise<CommandContext> {
+  const loaded = await loadConfig(requireConfigPath(opts.configPath));
+  const logger = loggerFor(loaded);
+  const source = createSource(loaded, logger);
+  const target = createTarget(loaded, logger);
+  let store;
+  try {
+    store = await openStateStore(loaded.config.state.path, { target: target.baseUrl, logger: logger.child({ component: 'state' }) });
+  } catch (err) {
+    await Promise.allSettled([source.close(), target.close()]);
+    throw err;
+  }
+  const opened = store;
+  return {
+    loaded,
+    logger,
+    source,
+    target,
+    store: opened,
+    async close() {
+      await Promise.allSettled([source.close(), target.close(), opened.close()]);
+    },
+  };
+}

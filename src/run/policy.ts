@@ -1,0 +1,21 @@
+import type { Config } from '../config/index.js';
+import type { PlanPolicy } from '../plan/types.js';
+
+/** Everything from config (and the command line) that shapes a plan, as the pure core wants it. */
+export function policyFromConfig(config: Config, allowDeletes = 0): PlanPolicy {
+  return {
+    deprovision: config.sync.deprovision,
+    protect: config.sync.protect.map((p) => p.trim().toLowerCase()),
+    groups: {
+      enabled: config.sync.groups.enabled,
+      include: config.sync.groups.include,
+      exclude: config.sync.groups.exclude,
+    },
+    safety: { maxDeletes: config.sync.safety.maxDeletes, maxDeletePercent: config.sync.safety.maxDeletePercent },
+    allowDeletes,
+    manageAllUsers: config.sync.manageAllUsers,
+    onEmailChange: config.sync.onEmailChange,
+    maxMembersPerPatch: config.target.maxMembersPerPatch,
+    profile: { name: config.target.profile, sendsExternalId: config.target.profile === 'rfc' },
+  };
+}

@@ -1,0 +1,153 @@
+import type { ApplyReport } from '../apply/index.js';
+import { execute } from '../apply/index.js';
+import type { LoadedConfig } from '../config/index.js';
+import { PlanError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { stableHash } from '../model/hash.js';
+import type { TargetSnapshot } from '../model/types.js';
+import { computePlan, staleRecords } from '../plan/index.js';
+import type { Plan } from '../plan/types.js';
+import type { ScimTarget } from '../scim/port.js';
+import type { Source } from '../sources/port.js';
+import type { StateStore } from '../state/index.js';
+import type { RunRecord, SyncState } from '../state/types.js';
+import { policyFromConfig } from './policy.js';
+
+export interface RunDeps {
+  readonly loaded: LoadedConfig;
+  readonly source: Source;
+  readonly target: ScimTarget;
+  readonly store: StateStore;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+export interface RunOptions {
+  /** plan: read and decide, write nothing anywhere. apply: also execute and record. */
+  readonly mode: 'plan' | 'apply';
+  /** `--allow-deletes N`: lifts the deletion guard for up to N deletions. */
+  readonly allowDeletes?: number;
+  /** `apply --plan FILE`: apply exactly this plan, if its basis still holds. */
+  readonly savedPlan?: Plan;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: { done: number; failed: number; total: number }) => void;
+}
+
+export type RunResult =
+  | { readonly outcome: 'planned'; readonly plan: Plan; readonly requests: Record<string, number> }
+  | { readonly outcome: 'refused'; readonly plan: Plan; readonly requests: Record<string, number> }
+  | {
+      readonly outcome: 'converged' | 'partial' | 'aborted';
+      readonly plan: Plan;
+      readonly report: ApplyReport;
+      readonly requests: Record<string, number>;
+    };
+
+/**
+ * One level-triggered reconcile: read the whole desired and actual state, plan, and (in apply mode) execute.
+ * Throws for whole-run failures (source unreadable, key rejected, corrupt state, stale saved plan): in
+ * every such case nothing has been written to the target.
+ */
+export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.logger;
+  const startedAt = now();
+  const state = await deps.store.load();
+
+  // Source first and on its own: a source failure must stop the run before anything else happens.
+  const desired = await deps.source.read(opts.signal);
+  log.info({ users: desired.users.length, groups: desired.groups.length, skipped: desired.skipped.length }, 'source read');
+  const actual = await deps.target.snapshot(opts.signal);
+  log.info({ users: actual.users.length, groups: actual.groups.length }, 'target read');
+
+  const ctx = {
+    target: deps.target.baseUrl,
+    configHash: deps.loaded.hash,
+    actualHash: snapshotHash(actual),
+    createdAt: startedAt.toISOString(),
+  };
+  const plan = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(deps.loaded.config, opts.allowDeletes ?? 0), ctx);
+  if (opts.savedPlan) checkSavedPlan(opts.savedPlan, state, ctx, opts.allowDeletes ?? 0);
+
+  if (opts.mode === 'plan') return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
+
+  const blocked = opts.savedPlan ? plan.blocked.filter((v) => v.actual > (opts.allowDeletes ?? 0)) : plan.blocked;
+  if (blocked.length > 0) {
+    await recordRun(deps, { ...state }, startedAt, now(), 'refused', plan, undefined);
+    return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
+  }
+
+  const cleaned = dropStaleRecords(state, actual, plan);
+  const report = await execute(plan, deps.target, deps.store, cleaned, {
+    concurrency: deps.loaded.config.target.rateLimit.concurrency,
+    signal: opts.signal,
+    logger: log.child({ component: 'apply' }),
+    onProgress: opts.onProgress,
+    now,
+  });
+  const outcome = report.aborted ? 'aborted' : report.counts.failed > 0 ? 'partial' : 'converged';
+  await recordRun(deps, await deps.store.load(), startedAt, now(), outcome === 'converged' ? 'converged' : 'partial', plan, report);
+  return { outcome, plan, report, requests: deps.target.requestCounts() };
+}
+
+/** Records the run in state (the executor has already committed per-operation changes). */
+async function recordRun(
+  deps: RunDeps,
+  state: SyncState,
+  startedAt: Date,
+  finishedAt: Date,
+  outcome: RunRecord['outcome'],
+  plan: Plan,
+  report: ApplyReport | undefined,
+): Promise<void> {
+  const lastRun: RunRecord = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    outcome,
+    summary: { ...plan.summary },
+    failed: report?.counts.failed ?? 0,
+    requests: deps.target.requestCounts(),
+  };
+  deps.store.update({ ...state, lastRun });
+  await deps.store.flush();
+}
+
+export { recordRun };
+
+/** A saved plan is applied only as reviewed: same config, same target, same state, same target contents. */
+function checkSavedPlan(
+  saved: Plan,
+  state: SyncState,
+  ctx: { target: string; configHash: string; actualHash: string },
+  _allowDeletes: number,
+): void {
+  const fix = 'run `scimsync plan` again, review it, and apply the new plan';
+  if (saved.formatVersion !== 1) throw new PlanError('SCIMSYNC_PLAN_MISMATCH', `saved plan has format version ${String(saved.formatVersion)}; this scimsync reads version 1`, fix);
+  if (saved.basis.target !== ctx.target)
+    throw new PlanError('SCIMSYNC_PLAN_MISMATCH', `saved plan was made for target ${saved.basis.target}, not ${ctx.target}`, fix);
+  if (saved.basis.configHash !== ctx.configHash)
+    throw new PlanError('SCIMSYNC_PLAN_MISMATCH', 'saved plan was made with a different configuration', fix);
+  if (saved.basis.stateLineage !== state.lineage)
+    throw new PlanError('SCIMSYNC_PLAN_MISMATCH', 'saved plan was made for a different state file', fix);
+  if (saved.basis.stateSerial !== state.serial)
+    throw new PlanError('SCIMSYNC_PLAN_STALE', `saved plan is stale: the state has changed since it was made (serial ${saved.basis.stateSerial} → ${state.serial})`, fix);
+  if (saved.basis.actualHash !== ctx.actualHash)
+    throw new PlanError('SCIMSYNC_PLAN_STALE', 'saved plan is stale: the target has changed since the plan was made', fix);
+}
+
+/** Hash of the target snapshot, independent of list order. */
+export function snapshotHash(actual: TargetSnapshot): string {
+  const users = actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`).sort();
+  const groups = actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${[...g.members].sort().join(',')}`).sort();
+  return stableHash({ users, groups });
+}
+
+/** Records of managed users that are gone from the target and that the plan does not touch. */
+function dropStaleRecords(state: SyncState, actual: TargetSnapshot, plan: Plan): SyncState {
+  const stale = staleRecords(state, actual);
+  if (stale.length === 0) return state;
+  const users = { ...state.users };
+  const touched = new Set(plan.operations.map((op) => ('sourceId' in op ? op.sourceId : null)));
+  for (const id of stale) if (!touched.has(id)) delete users[id];
+  return { ...state, users };
+}
