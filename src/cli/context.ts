@@ -2,7 +2,7 @@ import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { createSource, createTarget } from '../run/compose.js';
 import type { RunDeps } from '../run/run-once.js';
-import { openStateStore } from '../state/index.js';
+import { freshState, openStateStore, readStateFile, type StateStore } from '../state/index.js';
 import { ConfigError } from '../errors.js';
 
 /** The collaborators one command run needs, built from the config file (the composition root). */
@@ -14,8 +14,8 @@ export interface CommandContext extends RunDeps {
 export interface ContextOptions {
   /** Path given with -c/--config. */
   readonly configPath: string | undefined;
-  /** Open (and lock) the state store. Commands that only read state pass false. */
-  readonly openState?: boolean;
+  /** Read the state without taking the lock (plan): works while a daemon holds it. */
+  readonly readOnlyState?: boolean;
 }
 
 export function requireConfigPath(path: string | undefined): string {
@@ -36,7 +36,9 @@ export async function buildContext(opts: ContextOptions): Promise<CommandContext
   const target = createTarget(loaded, logger);
   let store;
   try {
-    store = await openStateStore(loaded.config.state.path, { target: target.baseUrl, logger: logger.child({ component: 'state' }) });
+    store = opts.readOnlyState
+      ? readOnlyStore(loaded.config.state.path, target.baseUrl)
+      : await openStateStore(loaded.config.state.path, { target: target.baseUrl, logger: logger.child({ component: 'state' }) });
   } catch (err) {
     await Promise.allSettled([source.close(), target.close()]);
     throw err;
@@ -51,5 +53,24 @@ export async function buildContext(opts: ContextOptions): Promise<CommandContext
     async close() {
       await Promise.allSettled([source.close(), target.close(), opened.close()]);
     },
+  };
+}
+
+/**
+ * A state store for commands that never write (plan): reads the file without the lock, so a plan can be
+ * previewed while a daemon runs. A missing file reads as a fresh state with serial 0.
+ */
+function readOnlyStore(path: string, target: string): StateStore {
+  const refuse = (): never => {
+    throw new Error('internal: a read-only state store was asked to write');
+  };
+  return {
+    path,
+    async load() {
+      return (await readStateFile(path)) ?? freshState(target, 'none');
+    },
+    update: refuse,
+    flush: async () => refuse(),
+    async close() {},
   };
 }

@@ -1,0 +1,12 @@
+import { writeFile } from 'node:fs/promises';
+import { configJsonSchema } from '../../config/index.js';
+import { parseCommandArgs } from '../args.js';
+
+/** `scimsync schema [--out FILE]`: the config's JSON Schema, generated from the zod schema. */
+export async function schemaCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('schema', argv, { out: { type: 'string' } });
+  const text = JSON.stringify(configJsonSchema(), null, 2) + '\n';
+  if (values.out) await writeFile(values.out, text);
+  else process.stdout.write(text);
+  return 0;
+}
