@@ -7,8 +7,14 @@ import { fileURLToPath } from 'node:url';
  */
 export default function setup(): void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  try {
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  } catch {
+    // tsc still emits JavaScript when it reports type errors. Type errors fail `npm run lint` and the
+    // `prepare` build (so CI fails on them); here they must not stop unrelated tests from running.
+    process.stderr.write('build.setup: tsc reported errors (see above); tests run against what it emitted\n');
+  }
 }
