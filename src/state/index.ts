@@ -1,0 +1,7 @@
+export { openStateStore, readStateFile, DEFAULT_STATE_STORE } from './store.js';
+export type { FileStateStoreHandle, StateStore, StateStoreOptions } from './store.js';
+export { freshState, sameTarget } from './fresh.js';
+export { migrateState } from './migrate.js';
+export { writeFileAtomic } from './atomic-file.js';
+export type { LockInfo } from './lock.js';
+export * from './types.js';

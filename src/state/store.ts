@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Low } from 'lowdb';
+import { ConfigError, StateError, isScimsyncError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { ensureDirectory } from './atomic-file.js';
+import { StateFileAdapter } from './file-adapter.js';
+import { freshState, sameTarget } from './fresh.js';
+import { acquireLock, type StateLock } from './lock.js';
+import { migrateState, REBUILD_FIX } from './migrate.js';
+import type { SyncState } from './types.js';
+
+export interface StateStore {
+  readonly path: string;
+  /**
+   * The state: read from the file on the first call (a missing file gives a fresh state, written at once so
+   * its lineage is fixed), the in-memory state afterwards (this process holds the lock, nobody else writes).
+   */
+  load(): Promise<SyncState>;
+  /** Replace the in-memory state; schedules a batched flush (every `flushEveryOps` calls or `flushIntervalMs`). */
+  update(next: SyncState): void;
+  /** Write now if anything changed since the last write (atomic); each write bumps serial. */
+  flush(): Promise<void>;
+  /** Flush and release the lock. */
+  close(): Promise<void>;
+}
+
+/** The file-backed store: a StateStore plus two read-only views for callers and tests. */
+export interface FileStateStoreHandle extends StateStore {
+  /** The latest state, as `update` left it (serial included); undefined before `load`. */
+  current(): SyncState | undefined;
+  /** Writes made to the file so far (each one bumped serial). */
+  writes(): number;
+}
+
+export interface StateStoreOptions {
+  /** Base URL of the SCIM target; a state made for another target is refused. */
+  readonly target: string;
+  /** Flush after this many `update` calls. @default 100 */
+  readonly flushEveryOps?: number;
+  /** Flush this long after the first unflushed `update`. @default 5000 */
+  readonly flushIntervalMs?: number;
+  readonly logger?: Logger;
+  readonly now?: () => Date;
+}
+
+export const DEFAULT_STATE_STORE = { flushEveryOps: 100, flushIntervalMs: 5000 } as const;
+
+/** Takes the lock on `path` and returns a store; `load()` reads the file. */
+export async function openStateStore(path: string, options: StateStoreOptions): Promise<FileStateStoreHandle> {
+  const flushEveryOps = options.flushEveryOps ?? DEFAULT_STATE_STORE.flushEveryOps;
+  const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_STATE_STORE.flushIntervalMs;
+  if (!Number.isInteger(flushEveryOps) || flushEveryOps < 1) throw invalidOption('flushEveryOps', flushEveryOps, 'an integer >= 1');
+  if (!Number.isFinite(flushIntervalMs) || flushIntervalMs < 0) throw invalidOption('flushIntervalMs', flushIntervalMs, 'a finite number >= 0');
+  const file = resolve(path);
+  const logger = options.logger ?? silentLogger();
+  const now = options.now ?? (() => new Date());
+  await ensureDirectory(file);
+  const lock = await acquireLock(file, logger, now);
+  return new FileStateStore(file, lock, { target: options.target, flushEveryOps, flushIntervalMs, logger });
+}
+
+/** Reads and validates a state file without taking the lock (`state show`). Missing file: undefined. */
+export async function readStateFile(path: string): Promise<SyncState | undefined> {
+  const file = resolve(path);
+  const text = await new StateFileAdapter(file).read();
+  return text === null ? undefined : parseStateText(text, file);
+}
+
+function parseStateText(text: string, file: string): SyncState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new StateError('SCIMSYNC_STATE_CORRUPT', `state file ${file} is corrupt: not valid JSON`, REBUILD_FIX(file), err);
+  }
+  return migrateState(raw, file);
+}
+
+function invalidOption(name: string, value: unknown, expected: string): ConfigError {
+  return new ConfigError(`state store option \`${name}\` must be ${expected}, got ${String(value)} (${typeof value})`, [
+    { path: name, message: `expected ${expected}` },
+  ]);
+}
+
+interface Settings {
+  readonly target: string;
+  readonly flushEveryOps: number;
+  readonly flushIntervalMs: number;
+  readonly logger: Logger;
+}
+
+class FileStateStore implements FileStateStoreHandle {
+  readonly path: string;
+  readonly #lock: StateLock;
+  readonly #settings: Settings;
+  readonly #adapter: StateFileAdapter;
+  readonly #db: Low<string>;
+  #state: SyncState | undefined;
+  #serial = 0;
+  #unflushed = 0;
+  #timer: NodeJS.Timeout | undefined;
+  /** Writes run one after another; each captured its text when `flush` was called. */
+  #chain: Promise<void> = Promise.resolve();
+  /** A background flush that failed: reported by the next flush/close. */
+  #failure: unknown;
+  #closed = false;
+
+  constructor(path: string, lock: StateLock, settings: Settings) {
+    this.path = path;
+    this.#lock = lock;
+    this.#settings = settings;
+    this.#adapter = new StateFileAdapter(path);
+    this.#db = new Low<string>(this.#adapter, '');
+  }
+
+  async load(): Promise<SyncState> {
+    this.#assertOpen();
+    if (this.#state) return this.#state;
+    await this.#db.read();
+    if (this.#db.data === '') {
+      // Persist the fresh state now: a plan saved from it must find the same lineage when applied.
+      const state = freshState(this.#settings.target, randomUUID());
+      this.#settings.logger.info({ file: this.path, lineage: state.lineage }, 'no state file: starting a fresh state');
+      this.#state = state;
+      this.#serial = state.serial;
+      this.#enqueueWrite(serialise(state));
+      await this.#chain;
+      this.#throwFailure();
+      return state;
+    }
+    const state = parseStateText(this.#db.data, this.path);
+    if (!sameTarget(state.target, this.#settings.target)) {
+      throw new StateError(
+        'SCIMSYNC_STATE_CORRUPT',
+        `state file ${this.path} belongs to target ${state.target}, not ${this.#settings.target}`,
+        'give this target its own state.path in the config (one state file per target)',
+      );
+    }
+    this.#state = state;
+    this.#serial = state.serial;
+    return state;
+  }
+
+  update(next: SyncState): void {
+    this.#assertOpen();
+    // The store owns the serial: callers pass states derived from older loads.
+    this.#state = next.serial === this.#serial ? next : { ...next, serial: this.#serial };
+    this.#unflushed += 1;
+    if (this.#unflushed >= this.#settings.flushEveryOps) {
+      this.#background(this.flush());
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#background(this.flush());
+      }, this.#settings.flushIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  async flush(): Promise<void> {
+    this.#clearTimer();
+    if (this.#unflushed > 0 && this.#state) {
+      this.#serial += 1;
+      this.#state = { ...this.#state, serial: this.#serial };
+      this.#unflushed = 0;
+      // Serialise now, synchronously: the text is a consistent snapshot whatever happens next.
+      this.#enqueueWrite(serialise(this.#state));
+    }
+    await this.#chain;
+    this.#throwFailure();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.flush();
+    } finally {
+      this.#closed = true;
+      this.#clearTimer();
+      await this.#lock.release();
+    }
+  }
+
+  current(): SyncState | undefined {
+    return this.#state;
+  }
+
+  writes(): number {
+    return this.#adapter.writes;
+  }
+
+  #enqueueWrite(text: string): void {
+    this.#chain = this.#chain.then(async () => {
+      this.#db.data = text;
+      try {
+        await this.#db.write();
+      } catch (err) {
+        this.#failure ??= err;
+      }
+    });
+  }
+
+  #background(p: Promise<void>): void {
+    p.catch((err: unknown) => {
+      this.#failure ??= err;
+      this.#settings.logger.error({ file: this.path, code: isScimsyncError(err) ? err.code : undefined }, 'state flush failed');
+    });
+  }
+
+  #throwFailure(): void {
+    const err = this.#failure;
+    if (err === undefined) return;
+    this.#failure = undefined;
+    if (isScimsyncError(err)) throw err;
+    const detail = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new StateError(
+      'SCIMSYNC_STATE_CORRUPT',
+      `could not write state file ${this.path} (${detail}); the file on disk is the last complete write`,
+      `check free space and permissions of ${this.path}, then run again (the next run re-reads the target and converges)`,
+      err,
+    );
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StateError('SCIMSYNC_STATE_LOCKED', `state store ${this.path} is closed`, 'open the state store again');
+  }
+}
+
+function serialise(state: SyncState): string {
+  return `${JSON.stringify(state)}\n`;
+}
