@@ -30,5 +30,10 @@ export interface ScimTarget {
   deleteGroup(id: string, signal?: AbortSignal): Promise<void>;
   /** Requests made so far, by method. */
   requestCounts(): RequestCounts;
+  /**
+   * Requests made so far by method, then by response status ("200", "429", …; "error" when no response
+   * arrived). Optional: the daemon's `scimsync_requests_total{method,status}` uses it when present.
+   */
+  requestStatusCounts?(): Readonly<Record<string, Readonly<Record<string, number>>>>;
   close(): Promise<void>;
 }
