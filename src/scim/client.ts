@@ -1,0 +1,196 @@
+import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/types.js';
+import type { UserAttributes } from '../plan/types.js';
+import { TargetError } from '../errors.js';
+import { httpError, invalidResponse, readErrorBody } from './http-errors.js';
+import { ScimHttp, type HttpResponse } from './http.js';
+import { nextStartIndex } from './pagination.js';
+import { parseGroup, parseListPage, parseUser, profileByName, type ScimProfile } from './profiles/index.js';
+import { idFromLocation, idSegment } from './profiles/shared.js';
+import { resolveScimClientOptions, type ScimClientOptions } from './options.js';
+import type { RequestCounts, ScimTarget } from './port.js';
+
+export type { ScimClientOptions } from './options.js';
+
+/**
+ * The SCIM target over HTTP. Every request goes through ScimHttp (rate budget, retries, auth fail-fast);
+ * this file only knows which requests make up each operation and how to read the answers.
+ */
+export function createScimTarget(options: ScimClientOptions): ScimTarget {
+  const o = resolveScimClientOptions(options);
+  const profile = profileByName(o.profile);
+  const logger = o.logger.child({ component: 'scim' });
+  const http = new ScimHttp({ ...o, baseUrl: o.url, contentType: profile.contentType, logger });
+  return new HttpScimTarget(o.url.href, profile, http, o.token);
+}
+
+class HttpScimTarget implements ScimTarget {
+  constructor(
+    readonly baseUrl: string,
+    private readonly profile: ScimProfile,
+    private readonly http: ScimHttp,
+    private readonly token: string,
+  ) {}
+
+  async snapshot(signal?: AbortSignal): Promise<TargetSnapshot> {
+    // Users first, then groups: a failure on any page throws, so a partial list never leaves this method.
+    const users = await this.#list('/Users', (raw) => parseUser(raw, this.profile.normalizeId), signal);
+    const groups = await this.#list('/Groups', (raw) => parseGroup(raw, this.profile.normalizeId), signal);
+    return { users, groups };
+  }
+
+  async createUser(attrs: UserAttributes, signal?: AbortSignal): Promise<{ user: TargetUser; adopted: boolean }> {
+    const lookup = (): Promise<TargetUser | undefined> => this.findUserByUserName(attrs.userName, signal);
+    const req = { method: 'POST', path: '/Users', body: this.profile.createUserBody(attrs) } as const;
+    const r = await this.http.exchange(req, { ok: [...this.profile.createdStatuses, 400, 409], signal, recover: lookup });
+    if ('recovered' in r) return { user: r.recovered, adopted: true };
+    if (isConflict(r.res)) {
+      const existing = await lookup();
+      if (existing) return { user: existing, adopted: true };
+      throw this.#error('POST', '/Users', r.res);
+    }
+    if (r.res.status === 400) throw this.#error('POST', '/Users', r.res);
+    return { user: this.#createdUser(r.res, attrs), adopted: false };
+  }
+
+  async updateUser(id: string, attrs: UserAttributes, signal?: AbortSignal): Promise<void> {
+    const { method, body } = this.profile.updateUserRequest(id, attrs);
+    await this.http.exchange({ method, path: userPath(id), body }, { ok: [200, 204], signal });
+  }
+
+  async deactivateUser(id: string, attrs: UserAttributes, signal?: AbortSignal): Promise<void> {
+    const { method, body } = this.profile.deactivateUserRequest(id, attrs);
+    // 404: the user is already gone (Amplitude removes deactivated users), which is what was asked; it is
+    // also what a retry sees when the first attempt worked but its answer was lost.
+    await this.http.exchange({ method, path: userPath(id), body }, { ok: [200, 204, 404], signal });
+  }
+
+  async deleteUser(id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.exchange({ method: 'DELETE', path: userPath(id) }, { ok: [200, 204, 404], signal });
+  }
+
+  async findUserByUserName(userName: string, signal?: AbortSignal): Promise<TargetUser | undefined> {
+    const wanted = userName.toLowerCase();
+    const lookup = this.profile.userLookup(userName);
+    if (lookup.shape === 'resource') {
+      const { res } = await this.#get(lookup.path, lookup.query, [200, 404], signal);
+      if (res.status === 404) return undefined;
+      const user = this.#parse('GET', lookup.path, res, parseUser(res.body, this.profile.normalizeId));
+      return user.userName === wanted ? user : undefined;
+    }
+    const { res } = await this.#get(lookup.path, lookup.query, [200], signal);
+    const page = this.#parse('GET', lookup.path, res, parseListPage(res.body));
+    for (const raw of page.resources) {
+      const user = this.#parse('GET', lookup.path, res, parseUser(raw, this.profile.normalizeId));
+      if (user.userName === wanted) return user;
+    }
+    return undefined;
+  }
+
+  async createGroup(displayName: string, memberIds: readonly string[], signal?: AbortSignal): Promise<{ group: TargetGroup; adopted: boolean }> {
+    const lookup = (): Promise<TargetGroup | undefined> => this.#findGroupByDisplayName(displayName, signal);
+    const req = { method: 'POST', path: '/Groups', body: this.profile.createGroupBody(displayName, memberIds) } as const;
+    const r = await this.http.exchange(req, { ok: [...this.profile.createdStatuses, 400, 409], signal, recover: lookup });
+    if ('recovered' in r) return { group: r.recovered, adopted: true };
+    if (isConflict(r.res)) {
+      const existing = await lookup();
+      if (existing) return { group: existing, adopted: true };
+      throw this.#error('POST', '/Groups', r.res);
+    }
+    if (r.res.status === 400) throw this.#error('POST', '/Groups', r.res);
+    const parsed = parseGroup(r.res.body, this.profile.normalizeId);
+    if (typeof parsed !== 'string') return { group: parsed, adopted: false };
+    // A server that answers without a body still says where the group lives.
+    const id = idFromLocation(r.res.location);
+    if (id === undefined) throw invalidResponse('POST', '/Groups', r.res.status, parsed);
+    return { group: { id, displayName, members: memberIds.map((m) => this.profile.normalizeId(m)) }, adopted: false };
+  }
+
+  async patchMembers(groupId: string, add: readonly string[], remove: readonly string[], signal?: AbortSignal): Promise<void> {
+    const body = this.profile.patchMembersBody(add, remove);
+    if (body === undefined) return;
+    await this.http.exchange({ method: 'PATCH', path: `/Groups/${idSegment(groupId)}`, body }, { ok: [200, 204], signal });
+  }
+
+  async deleteGroup(id: string, signal?: AbortSignal): Promise<void> {
+    await this.http.exchange({ method: 'DELETE', path: `/Groups/${idSegment(id)}` }, { ok: [200, 204, 404], signal });
+  }
+
+  requestCounts(): RequestCounts {
+    return this.http.counts();
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /** Every page of a list, advancing by what each page returned (pagination.ts). */
+  async #list<T extends { id: string }>(path: string, parse: (raw: unknown) => T | string, signal: AbortSignal | undefined): Promise<T[]> {
+    const byId = new Map<string, T>();
+    let start: number | undefined = 1;
+    while (start !== undefined) {
+      const { res } = await this.#get(path, this.profile.listQuery(start), [200], signal);
+      const page = this.#parse('GET', path, res, parseListPage(res.body));
+      const before = byId.size;
+      for (const raw of page.resources) {
+        const item = this.#parse('GET', path, res, parse(raw));
+        byId.set(item.id, item);
+      }
+      if (page.resources.length > 0 && byId.size === before) {
+        // The server ignored startIndex (same page again): reading on would never end or would invent data.
+        throw new TargetError(`GET ${path} returned the same resources again at startIndex ${start}: the target does not page`, {
+          status: res.status,
+          retryable: false,
+          fix: 'check target.profile: the server may expect a different paging parameter',
+        });
+      }
+      start = nextStartIndex(start, this.profile.pageSize, page);
+    }
+    return [...byId.values()];
+  }
+
+  async #get(path: string, query: string | undefined, ok: readonly number[], signal: AbortSignal | undefined): Promise<{ res: HttpResponse }> {
+    const r = await this.http.exchange<never>({ method: 'GET', path, ...(query === undefined ? {} : { query }) }, { ok, signal });
+    if (!('res' in r)) throw new Error('unreachable: a GET is never recovered');
+    return r;
+  }
+
+  #parse<T>(method: string, path: string, res: HttpResponse, parsed: T | string): T {
+    if (typeof parsed === 'string') throw invalidResponse(method, path, res.status, parsed);
+    return parsed;
+  }
+
+  #error(method: string, path: string, res: HttpResponse): TargetError {
+    return httpError(method, path, res.status, readErrorBody(res.body, res.text), this.token, 1);
+  }
+
+  #createdUser(res: HttpResponse, attrs: UserAttributes): TargetUser {
+    const id = this.profile.createdUserId(res.body, res.location, attrs);
+    if (id === undefined) throw invalidResponse('POST', '/Users', res.status, 'no id in the body and no Location header');
+    const parsed = parseUser(res.body, this.profile.normalizeId);
+    const fromBody = typeof parsed === 'string' ? undefined : parsed;
+    return {
+      id: this.profile.normalizeId(id),
+      userName: attrs.userName.toLowerCase(),
+      givenName: fromBody ? fromBody.givenName : attrs.givenName,
+      familyName: fromBody ? fromBody.familyName : attrs.familyName,
+      active: fromBody?.active ?? true,
+      ...(attrs.externalId === undefined ? {} : { externalId: attrs.externalId }),
+    };
+  }
+
+  async #findGroupByDisplayName(displayName: string, signal: AbortSignal | undefined): Promise<TargetGroup | undefined> {
+    // Amplitude documents no filter on /Groups: list them (members are embedded) and match by name.
+    const wanted = displayName.toLowerCase();
+    const groups = await this.#list('/Groups', (raw) => parseGroup(raw, this.profile.normalizeId), signal);
+    return groups.find((g) => g.displayName.toLowerCase() === wanted);
+  }
+}
+
+function userPath(id: string): string {
+  return `/Users/${idSegment(id)}`;
+}
+
+/** 409, or the 400 `uniqueness` some servers send for a duplicate. */
+function isConflict(res: HttpResponse): boolean {
+  return res.status === 409 || (res.status === 400 && readErrorBody(res.body, res.text).scimType === 'uniqueness');
+}

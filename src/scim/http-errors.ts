@@ -1,0 +1,101 @@
+import { TargetError } from '../errors.js';
+
+/**
+ * Turning a failed SCIM exchange into one TargetError line: method, path (never the query, which may carry a
+ * filter, and never the host's credentials), status and the server's own detail. The token is scrubbed from
+ * anything the server echoes back.
+ */
+
+export const AUTH_FIX =
+  'regenerate the SCIM key (Amplitude: Settings → Organization settings → Access and SSO → Provisioning) and update target.token / tokenFile';
+
+const MAX_DETAIL = 300;
+
+export interface ErrorBody {
+  readonly detail: string | undefined;
+  readonly scimType: string | undefined;
+}
+
+/** Reads an RFC 7644 §3.12 error body, another JSON shape, or plain text. */
+export function readErrorBody(body: unknown, text: string): ErrorBody {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const o = body as Record<string, unknown>;
+    const scimType = typeof o['scimType'] === 'string' && o['scimType'] !== '' ? o['scimType'] : undefined;
+    const nested = typeof o['error'] === 'object' && o['error'] !== null ? (o['error'] as Record<string, unknown>) : undefined;
+    const candidates = [o['detail'], o['message'], o['error_description'], nested?.['message'], o['error'], o['title']];
+    const detail = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '');
+    return { detail: detail ?? (text.trim() === '' ? undefined : text), scimType };
+  }
+  return { detail: text.trim() === '' ? undefined : text, scimType: undefined };
+}
+
+/** One line, bounded, without the token. */
+export function cleanDetail(detail: string | undefined, token: string): string | undefined {
+  if (detail === undefined) return undefined;
+  let line = detail.replace(/\s+/g, ' ').trim();
+  if (token.length >= 4) line = line.split(token).join('[redacted]');
+  if (line.length > MAX_DETAIL) line = `${line.slice(0, MAX_DETAIL)}…`;
+  return line === '' ? undefined : line;
+}
+
+function fixFor(status: number, scimType: string | undefined): string {
+  if (status === 429) return 'the target kept refusing for load: lower target.rateLimit.perMinute, or check what else uses the same SCIM key';
+  if (status >= 500) return 'the target failed; run again later (a level-triggered run picks up where this one stopped)';
+  if (status === 404) return 'the object is gone from the target; run plan again to see the current state';
+  if (status === 409 || scimType === 'uniqueness') return 'the object already exists in the target; run plan again so it is adopted';
+  if (status === 400) return 'the target refused the request body; check the attributes the source provides for this object';
+  return 'check the target URL and profile in the config (target.url, target.profile)';
+}
+
+export function httpError(method: string, path: string, status: number, body: ErrorBody, token: string, attempts: number): TargetError {
+  const detail = cleanDetail(body.detail, token);
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  const msg = `${method} ${path} failed with ${status}${body.scimType ? ` (${body.scimType})` : ''}${tries}${detail ? `: ${detail}` : ''}`;
+  return new TargetError(msg, { status, scimType: body.scimType, fix: fixFor(status, body.scimType) });
+}
+
+export function authError(method: string, path: string, status: number): TargetError {
+  return new TargetError(`the SCIM target rejected the key (${status}) for ${method} ${path}`, {
+    status,
+    code: 'SCIMSYNC_SCIM_AUTH',
+    retryable: false,
+    fix: AUTH_FIX,
+  });
+}
+
+/** Later requests of a client whose key was rejected: fail without sending. */
+export function authRejectedEarlier(method: string, path: string, status: number): TargetError {
+  return new TargetError(`not sending ${method} ${path}: the SCIM target rejected the key (${status}) earlier in this run`, {
+    status,
+    code: 'SCIMSYNC_SCIM_AUTH',
+    retryable: false,
+    fix: AUTH_FIX,
+  });
+}
+
+export function networkError(method: string, path: string, code: string | undefined, message: string, attempts: number, cause: unknown): TargetError {
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  return new TargetError(`${method} ${path} failed${tries}: ${code ?? 'network error'} (${message})`, {
+    code: 'SCIMSYNC_SCIM_NETWORK',
+    retryable: true,
+    fix: 'check that the target URL is reachable from this host (DNS, proxy, firewall, TLS) and run again',
+    cause,
+  });
+}
+
+export function abortedError(method: string, path: string, cause?: unknown): TargetError {
+  return new TargetError(`${method} ${path} was aborted`, {
+    code: 'SCIMSYNC_ABORTED',
+    retryable: false,
+    fix: 'nothing to do: the run was stopped on purpose',
+    cause,
+  });
+}
+
+export function invalidResponse(method: string, path: string, status: number, problem: string): TargetError {
+  return new TargetError(`${method} ${path} returned ${status} with an unreadable body: ${problem}`, {
+    status,
+    retryable: false,
+    fix: 'check that target.url points at the SCIM base path (e.g. https://core.amplitude.com/scim/1/) and target.profile matches the server',
+  });
+}

@@ -1,0 +1,220 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import type { TargetError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { RateBudget } from './budget.js';
+import { abortedError, authError, authRejectedEarlier, httpError, networkError, readErrorBody } from './http-errors.js';
+import type { JsonObject } from './profiles/types.js';
+import { parseRetryAfter } from './retry-after.js';
+import { RETRY_RULES, backoffDelay, decideRetry, type AttemptOutcome } from './retry-rules.js';
+
+/**
+ * One SCIM HTTP exchange, with everything that happens per request: the rate budget (every attempt takes a
+ * slot), retries by the rules in retry-rules.ts, auth fail-fast, and request counting. Bodies and headers are
+ * never logged: they may carry names, and the Authorization header carries the key.
+ */
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Relative to the base URL, e.g. `/Users/jdoe@example.com`. Shown in errors and logs. */
+  readonly path: string;
+  /** Query string without `?`. Sent, but never shown (a filter names a person). */
+  readonly query?: string;
+  readonly body?: JsonObject;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** Parsed JSON, or undefined when the body is empty or not JSON. */
+  readonly body: unknown;
+  readonly text: string;
+  readonly location: string | undefined;
+  readonly retryAfter: string | undefined;
+}
+
+export interface ExchangeOptions<T> {
+  /** Statuses the caller handles itself (success, and e.g. 404 on delete). */
+  readonly ok: readonly number[];
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * For a non-idempotent request whose outcome is unknown (5xx or a network error after sending): look for
+   * the object. A value means "it was done": returned as `recovered`. undefined means "not done": retry.
+   */
+  readonly recover?: () => Promise<T | undefined>;
+}
+
+export type ExchangeResult<T> = { readonly res: HttpResponse } | { readonly recovered: T };
+
+export interface HttpSettings {
+  readonly baseUrl: URL;
+  readonly token: string;
+  readonly contentType: string;
+  readonly perMinute: number;
+  readonly concurrency: number;
+  readonly maxRetries: number;
+  readonly timeoutMs: number;
+  readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  readonly rejectUnauthorized: boolean;
+  readonly logger: Logger;
+}
+
+/** One attempt: a response, or a network failure with its error code. */
+type Attempt = { readonly status: number; readonly res: HttpResponse } | { readonly code: string | undefined; readonly err: Error };
+
+const ACCEPT = 'application/scim+json, application/json';
+
+export class ScimHttp {
+  readonly #s: HttpSettings;
+  readonly #pool: Pool;
+  readonly #budget: RateBudget;
+  readonly #basePath: string;
+  readonly #counts: Record<string, number> = {};
+  #rejectedWith: number | undefined;
+
+  constructor(settings: HttpSettings) {
+    this.#s = settings;
+    this.#basePath = settings.baseUrl.pathname.replace(/\/+$/, '');
+    this.#pool = new Pool(settings.baseUrl.origin, {
+      connections: settings.concurrency,
+      pipelining: 1,
+      connect: { rejectUnauthorized: settings.rejectUnauthorized },
+    });
+    this.#budget = new RateBudget(settings.perMinute);
+  }
+
+  counts(): Record<string, number> {
+    return { ...this.#counts };
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  async exchange<T>(req: HttpRequest, opts: ExchangeOptions<T>): Promise<ExchangeResult<T>> {
+    const { method, path } = req;
+    for (let attempt = 1; ; attempt++) {
+      if (this.#rejectedWith !== undefined) throw authRejectedEarlier(method, path, this.#rejectedWith);
+      await this.#acquire(req, opts.signal);
+      const result = await this.#once(req, opts.signal);
+      let outcome: AttemptOutcome;
+      if ('status' in result) {
+        const { res } = result;
+        if (opts.ok.includes(res.status)) return { res };
+        if (res.status === 401 || res.status === 403) {
+          // A rejected key stays rejected for this run: fail every later request without spending budget.
+          this.#rejectedWith = res.status;
+          throw authError(method, path, res.status);
+        }
+        outcome = { kind: 'status', status: res.status };
+      } else {
+        outcome = { kind: 'network', code: result.code };
+      }
+      let decision = decideRetry(method, outcome);
+      if (decision === 'ambiguous' && opts.recover) {
+        this.#s.logger.warn({ method, path, ...describe(outcome), attempt }, 'SCIM write outcome unknown: looking the object up before retrying');
+        const found = await opts.recover();
+        if (found !== undefined) return { recovered: found };
+        decision = 'retry';
+      }
+      if (decision !== 'retry' || attempt > this.#s.maxRetries) throw this.#failure(req, result, attempt);
+      const delayMs = this.#delay(attempt, result);
+      this.#s.logger.warn({ method, path, ...describe(outcome), attempt, delayMs }, 'retrying SCIM request');
+      try {
+        await sleep(delayMs, undefined, { signal: opts.signal });
+      } catch (err) {
+        throw abortedError(method, path, err);
+      }
+    }
+  }
+
+  async #acquire(req: HttpRequest, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await this.#budget.acquire(signal);
+    } catch (err) {
+      throw abortedError(req.method, req.path, err);
+    }
+  }
+
+  async #once(req: HttpRequest, signal: AbortSignal | undefined): Promise<Attempt> {
+    const headers: Record<string, string> = {
+      accept: ACCEPT,
+      authorization: `Bearer ${this.#s.token}`,
+    };
+    let payload: string | undefined;
+    if (req.body !== undefined) {
+      payload = JSON.stringify(req.body);
+      headers['content-type'] = this.#s.contentType;
+    }
+    const fullPath = `${this.#basePath}${req.path}${req.query ? `?${req.query}` : ''}`;
+    try {
+      const r = await this.#pool.request({
+        method: req.method,
+        path: fullPath,
+        headers,
+        body: payload,
+        signal,
+        headersTimeout: this.#s.timeoutMs,
+        bodyTimeout: this.#s.timeoutMs,
+      });
+      const text = await r.body.text();
+      this.#count(req.method);
+      const location = r.headers['location'];
+      const retryAfter = r.headers['retry-after'];
+      const res: HttpResponse = {
+        status: r.statusCode,
+        body: parseJson(text),
+        text,
+        location: Array.isArray(location) ? location[0] : location,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+      };
+      this.#s.logger.debug({ method: req.method, path: req.path, status: r.statusCode }, 'SCIM request');
+      return { status: r.statusCode, res };
+    } catch (err) {
+      if (signal?.aborted) throw abortedError(req.method, req.path, err);
+      const code = errorCode(err);
+      // A connection that was never made sent nothing: it does not count as a request to the target.
+      if (!(RETRY_RULES.notSentCodes as readonly string[]).includes(code ?? '')) this.#count(req.method);
+      return { code, err: err instanceof Error ? err : new Error(String(err)) };
+    }
+  }
+
+  #count(method: string): void {
+    this.#counts[method] = (this.#counts[method] ?? 0) + 1;
+  }
+
+  #delay(attempt: number, result: Attempt): number {
+    if ('status' in result && result.status === 429) {
+      const told = parseRetryAfter(result.res.retryAfter, Date.now());
+      if (told !== undefined) return Math.min(told, RETRY_RULES.maxRetryAfterMs);
+    }
+    return backoffDelay(attempt - 1, this.#s.backoff, Math.random());
+  }
+
+  #failure(req: HttpRequest, result: Attempt, attempts: number): TargetError {
+    if ('status' in result) {
+      return httpError(req.method, req.path, result.status, readErrorBody(result.res.body, result.res.text), this.#s.token, attempts);
+    }
+    return networkError(req.method, req.path, result.code, result.err.message, attempts, result.err);
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause === undefined || cause === err ? undefined : errorCode(cause);
+}
+
+function describe(outcome: AttemptOutcome): { status?: number; code?: string } {
+  return outcome.kind === 'status' ? { status: outcome.status } : { code: outcome.code ?? 'unknown' };
+}

@@ -1,0 +1,102 @@
+import { ConfigError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+
+export interface ScimClientOptions {
+  /** SCIM base URL, e.g. `https://core.amplitude.com/scim/1/`. No credentials, no query. */
+  readonly url: string;
+  /** Bearer token. Never logged and never part of an error message. */
+  readonly token: string;
+  readonly profile: 'amplitude' | 'rfc';
+  /** Client-side sliding-window budget, requests per rolling minute; 0 = off. @default 90 */
+  readonly perMinute?: number;
+  /** Connections in the undici pool. @default 2 */
+  readonly concurrency?: number;
+  /** Retries after the first attempt, per request. @default 5 */
+  readonly maxRetries?: number;
+  /** Per request: time allowed for the headers, then for the body. @default 30000 */
+  readonly timeoutMs?: number;
+  /** Exponential backoff with full jitter when the server gives no Retry-After. @default { baseMs: 1000, maxMs: 60000 } */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  /** TLS certificate verification. @default true */
+  readonly rejectUnauthorized?: boolean;
+  /** @default a silent logger */
+  readonly logger?: Logger;
+}
+
+export const DEFAULT_SCIM_CLIENT = {
+  perMinute: 90,
+  concurrency: 2,
+  maxRetries: 5,
+  timeoutMs: 30_000,
+  backoff: { baseMs: 1000, maxMs: 60_000 },
+  rejectUnauthorized: true,
+} as const;
+
+export interface ResolvedScimClientOptions {
+  readonly url: URL;
+  readonly token: string;
+  readonly profile: 'amplitude' | 'rfc';
+  readonly perMinute: number;
+  readonly concurrency: number;
+  readonly maxRetries: number;
+  readonly timeoutMs: number;
+  readonly backoff: { readonly baseMs: number; readonly maxMs: number };
+  readonly rejectUnauthorized: boolean;
+  readonly logger: Logger;
+}
+
+function invalid(option: string, expected: string, value: unknown): ConfigError {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const message = `invalid SCIM client option ${option}: expected ${expected}, got ${shown} (${typeof value})`;
+  return new ConfigError(message, [{ path: `target.${option}`, message }], `set target.${option} to ${expected}`);
+}
+
+function integer(option: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw invalid(option, `an integer >= ${min}`, value);
+  return value;
+}
+
+function parseUrl(raw: unknown): URL {
+  if (typeof raw !== 'string') throw invalid('url', 'an http(s) URL', raw);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid('url', 'an http(s) URL', raw);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('url', 'an http(s) URL', raw);
+  // Credentials or a query in the URL would end up in state files and plan JSON: refuse them.
+  if (url.username || url.password) throw invalid('url', 'a URL without user:password (use target.token)', `${url.protocol}//…@${url.host}`);
+  if (url.search || url.hash) throw invalid('url', 'a URL without query or fragment', `${url.origin}${url.pathname}?…`);
+  if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
+  return url;
+}
+
+/** Merges defaults once and validates every option; messages name the option, the value and its type (never the token). */
+export function resolveScimClientOptions(o: ScimClientOptions): ResolvedScimClientOptions {
+  const url = parseUrl(o.url);
+  if (typeof o.token !== 'string' || o.token.trim() === '' || /[\r\n]/.test(o.token)) {
+    throw new ConfigError('invalid SCIM client option token: expected a non-empty single-line string', [
+      { path: 'target.token', message: 'missing or malformed token' },
+    ], 'set target.token (or target.tokenFile) to the SCIM key');
+  }
+  if (o.profile !== 'amplitude' && o.profile !== 'rfc') throw invalid('profile', '"amplitude" or "rfc"', o.profile);
+  const backoff = o.backoff ?? DEFAULT_SCIM_CLIENT.backoff;
+  const baseMs = integer('backoff.baseMs', backoff.baseMs, 1);
+  const maxMs = integer('backoff.maxMs', backoff.maxMs, baseMs);
+  if (o.rejectUnauthorized !== undefined && typeof o.rejectUnauthorized !== 'boolean') {
+    throw invalid('rejectUnauthorized', 'true or false', o.rejectUnauthorized);
+  }
+  return {
+    url,
+    token: o.token,
+    profile: o.profile,
+    perMinute: integer('perMinute', o.perMinute ?? DEFAULT_SCIM_CLIENT.perMinute, 0),
+    concurrency: integer('concurrency', o.concurrency ?? DEFAULT_SCIM_CLIENT.concurrency, 1),
+    maxRetries: integer('maxRetries', o.maxRetries ?? DEFAULT_SCIM_CLIENT.maxRetries, 0),
+    timeoutMs: integer('timeoutMs', o.timeoutMs ?? DEFAULT_SCIM_CLIENT.timeoutMs, 1),
+    backoff: { baseMs, maxMs },
+    rejectUnauthorized: o.rejectUnauthorized ?? DEFAULT_SCIM_CLIENT.rejectUnauthorized,
+    logger: o.logger ?? silentLogger(),
+  };
+}
