@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSyncHarness, people, type SyncHarness } from './harness.js';
+
+const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+let h: SyncHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const SUMMARY_KEYS = ['addMembers', 'adoptGroups', 'adoptUsers', 'createGroups', 'createUsers', 'deleteGroups', 'deleteUsers', 'removeMembers', 'updateGroups', 'updateUsers'];
+
+describe('the scimsync CLI contract', () => {
+  it('plan exits 2 with changes pending, apply exits 0, plan then exits 0; --json has the contract keys', async () => {
+    h = await createSyncHarness();
+    await h.setPeople(people(12, ['Engineering']));
+    const plan = await runCli(['plan', '-c', h.configPath, '--json']);
+    expect(plan.code).toBe(2);
+    const doc = JSON.parse(plan.stdout) as { summary: Record<string, number>; operations: unknown[]; skipped: unknown[] };
+    expect(Object.keys(doc.summary).sort()).toEqual(SUMMARY_KEYS);
+    expect(doc.summary.createUsers).toBe(12);
+    expect(doc.operations).toHaveLength(13);
+    expect(h.emulator.stats().writes).toBe(0);
+
+    const apply = await runCli(['apply', '-c', h.configPath, '--json']);
+    expect(apply.code).toBe(0);
+    const applied = JSON.parse(apply.stdout) as { failed: number; requests: Record<string, number>; summary: Record<string, number> };
+    expect(applied.failed).toBe(0);
+    expect(applied.requests).toMatchObject({ GET: 2, POST: 13 });
+
+    const again = await runCli(['plan', '-c', h.configPath]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No changes');
+  });
+
+  it('apply --plan applies a saved plan, and refuses it once the target has changed', async () => {
+    h = await createSyncHarness();
+    await h.setPeople(people(3, []));
+    const planFile = join(h.dir, 'plan.json');
+    expect((await runCli(['plan', '-c', h.configPath, '--out', planFile])).code).toBe(2);
+    expect((await runCli(['apply', '-c', h.configPath, '--plan', planFile])).code).toBe(0);
+    expect(h.emulator.users()).toHaveLength(3);
+
+    await h.setPeople(people(4, []));
+    expect((await runCli(['plan', '-c', h.configPath, '--out', planFile])).code).toBe(2);
+    // Someone changes the target after the review:
+    await fetch(new URL('Users', h.emulator.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.emulator.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'someone@else.com', name: { givenName: 'A', familyName: 'B' }, emails: [{ value: 'someone@else.com', primary: true }] }),
+    });
+    h.emulator.resetStats();
+    const stale = await runCli(['apply', '-c', h.configPath, '--plan', planFile]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('SCIMSYNC_PLAN_STALE');
+    expect(h.emulator.stats().writes).toBe(0);
+  });
+
+  it('the deletion guard exits 3 and names --allow-deletes', async () => {
+    h = await createSyncHarness({ sync: { safety: { maxDeletes: 2, maxDeletePercent: 100 } } });
+    await h.setPeople(people(10, []));
+    expect((await runCli(['apply', '-c', h.configPath])).code).toBe(0);
+    await h.setPeople(people(5, []));
+    const refused = await runCli(['apply', '-c', h.configPath]);
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toContain('--allow-deletes 5');
+    expect(h.emulator.users()).toHaveLength(10);
+    expect((await runCli(['apply', '-c', h.configPath, '--allow-deletes', '5'])).code).toBe(0);
+    expect(h.emulator.users()).toHaveLength(5);
+  });
+
+  it('a rejected key at debug level: exit 1 after at most 3 requests, and the key appears nowhere', async () => {
+    h = await createSyncHarness();
+    await h.setPeople(people(3, []));
+    const badKey = 'sk-REJECTED-key-0123456789abcdef';
+    const config = JSON.parse(await readFile(h.configPath, 'utf8')) as { target: { token: string }; log: { level: string } };
+    config.target.token = badKey;
+    config.log.level = 'debug';
+    await writeFile(h.configPath, JSON.stringify(config));
+    const r = await runCli(['apply', '-c', h.configPath], { SCIMSYNC_LOG_LEVEL: 'debug' });
+    expect(r.code).toBe(1);
+    expect(h.emulator.stats().total).toBeLessThanOrEqual(3);
+    expect(h.emulator.stats().byStatus['401']).toBeGreaterThanOrEqual(1);
+    expect(r.stderr).toMatch(/regenerate/i);
+    expect(r.stdout + r.stderr).not.toContain(badKey);
+    expect(r.stdout + r.stderr).not.toContain('0123456789abcdef');
+  });
+});
