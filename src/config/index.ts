@@ -1,0 +1,5 @@
+export { configSchema, parseListen, type Config, type CsvSourceConfig, type LdapSourceConfig, type TargetConfig } from './schema.js';
+export { loadConfig, parseConfig, hashConfig, type LoadedConfig } from './load.js';
+export { configJsonSchema } from './json-schema.js';
+export { isLoopbackHost } from './hosts.js';
+export type { ConfigIssue } from './issues.js';

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { configInputSchema } from './schema.js';
+
+/**
+ * The JSON Schema of the config file (input side: keys with defaults are optional), for editors and for
+ * `config/scimsync.schema.json`. Cross-field rules (exactly one of token/tokenFile, http:// only on loopback)
+ * are beyond JSON Schema; the loader enforces them.
+ */
+export function configJsonSchema(): object {
+  const schema = z.toJSONSchema(configInputSchema, { io: 'input', target: 'draft-2020-12' });
+  return {
+    ...schema,
+    $id: 'https://github.com/scimsync/scimsync/config/scimsync.schema.json',
+    title: 'scimsync configuration',
+  };
+}

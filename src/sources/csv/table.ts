@@ -1,0 +1,98 @@
+import { basename } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { SourceError } from '../../errors.js';
+
+export interface CsvRow {
+  /** Physical line in the file where the record starts (1-based). */
+  readonly line: number;
+  readonly fields: readonly string[];
+}
+
+export interface CsvTable {
+  readonly file: string;
+  /** `users.csv`: how entries are named in skipped lists (`users.csv:12`). */
+  readonly label: string;
+  readonly header: readonly string[];
+  readonly rows: readonly CsvRow[];
+}
+
+interface ParsedRecord {
+  readonly record: string[];
+  readonly info: { readonly lines: number };
+}
+
+/**
+ * RFC 4180 parse of a whole file. Quoting errors and rows whose field count differs from the header stop the
+ * read: a shifted column would put a name where an email belongs. Blank and all-empty rows are ignored.
+ */
+export function parseTable(text: string, file: string, delimiter: string): CsvTable {
+  let records: ParsedRecord[];
+  try {
+    records = parse(text, {
+      delimiter,
+      info: true,
+      record_delimiter: ['\r\n', '\n'],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+    }) as unknown as ParsedRecord[];
+  } catch (err) {
+    const e = err as Error & { lines?: number };
+    throw new SourceError(`${file}:${e.lines ?? '?'}: cannot parse CSV: ${e.message}`, {
+      code: 'SCIMSYNC_SOURCE_INVALID',
+      fix: 'a field holding the delimiter, a quote or a line break must be in double quotes, with inner quotes doubled ("")',
+      cause: err,
+    });
+  }
+  const [first, ...rest] = records;
+  if (!first) return { file, label: basename(file), header: [], rows: [] };
+  const header = first.record.map((h) => h.trim());
+  const rows = rest.map((r): CsvRow => {
+    const line = startLine(r);
+    if (r.record.length !== header.length) {
+      throw new SourceError(`${file}:${line}: row has ${r.record.length} fields but the header has ${header.length}`, {
+        code: 'SCIMSYNC_SOURCE_INVALID',
+        fix: `quote fields that contain the delimiter "${delimiter}", or fix the export so every row has the header's columns`,
+      });
+    }
+    return { line, fields: r.record };
+  });
+  return { file, label: basename(file), header, rows };
+}
+
+/** csv-parse reports the line a record ends on; subtract the line breaks inside quoted fields. */
+function startLine(r: ParsedRecord): number {
+  let breaks = 0;
+  for (const f of r.record) for (let i = f.indexOf('\n'); i !== -1; i = f.indexOf('\n', i + 1)) breaks++;
+  return r.info.lines - breaks;
+}
+
+/**
+ * Index of a header name: exact match first, else a case-insensitive one (HR exports vary in case).
+ * Returns -1 when absent; throws when the name is ambiguous.
+ */
+export function findColumn(table: CsvTable, name: string): number {
+  const exact = table.header.indexOf(name);
+  if (exact !== -1) {
+    if (table.header.indexOf(name, exact + 1) !== -1) throw duplicateColumn(table, name);
+    return exact;
+  }
+  const lower = name.toLowerCase();
+  const matches = table.header.flatMap((h, i) => (h.toLowerCase() === lower ? [i] : []));
+  if (matches.length > 1) throw duplicateColumn(table, name);
+  return matches[0] ?? -1;
+}
+
+function duplicateColumn(table: CsvTable, name: string): SourceError {
+  return new SourceError(`${table.file}: column "${name}" appears more than once in the header`, {
+    code: 'SCIMSYNC_SOURCE_INVALID',
+    fix: 'rename or remove the duplicate column in the export',
+  });
+}
+
+export function missingColumn(table: CsvTable, name: string, fix: string): SourceError {
+  return new SourceError(`${table.file}: column "${name}" not found in the header (found: ${table.header.join(', ')})`, {
+    code: 'SCIMSYNC_SOURCE_INVALID',
+    fix,
+  });
+}
