@@ -52,6 +52,8 @@ export type PlannedOperation =
       readonly before: { readonly givenName: string | null; readonly familyName: string | null };
       readonly attributes: UserAttributes;
       readonly hash: string;
+      /** The target holds the user as inactive (rfc after `deprovision: deactivate`): send active:true too. */
+      readonly reactivate?: boolean | undefined;
     })
   | (OpBase & {
       /** Record an existing target user in state; no request. */

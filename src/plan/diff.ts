@@ -1,0 +1,133 @@
+/**
+ * Users: create, adopt and update operations from the matching. Only givenName/familyName (and externalId
+ * where the profile sends it) are compared. A target name that is a placeholder (Amplitude's pending users)
+ * is unknown, not drift: a change is detected against the hash of what was last pushed instead.
+ */
+import { hashUserAttributes } from '../model/hash.js';
+import { isPlaceholderName } from '../model/normalize.js';
+import type { SourceUser, TargetUser } from '../model/types.js';
+import type { UserMatching } from './match.js';
+import type { PlannedOperation, PlanPolicy, TargetRef, UserAttributes } from './types.js';
+
+export function desiredAttributes(u: SourceUser, policy: PlanPolicy): UserAttributes {
+  return {
+    userName: u.email,
+    givenName: u.givenName,
+    familyName: u.familyName,
+    externalId: policy.profile.sendsExternalId ? u.sourceId : undefined,
+  };
+}
+
+function known(v: string | null): string | null {
+  return isPlaceholderName(v) ? null : v;
+}
+
+interface Drift {
+  readonly names: boolean;
+  readonly externalId: boolean;
+  readonly inactive: boolean;
+}
+
+/** What the target reads back that provably differs from the desired attributes. */
+export function targetDrift(t: TargetUser, a: UserAttributes, policy: PlanPolicy): Drift {
+  const g = known(t.givenName);
+  const f = known(t.familyName);
+  const names = (g !== null && g !== a.givenName) || (f !== null && f !== a.familyName);
+  const ext = t.externalId;
+  const externalId = policy.profile.sendsExternalId && ext !== undefined && ext !== '' && ext !== a.externalId;
+  return { names, externalId, inactive: !t.active };
+}
+
+function hasDrift(d: Drift): boolean {
+  return d.names || d.externalId || d.inactive;
+}
+
+function fullName(given: string | null, family: string | null): string {
+  return `${given ?? '?'} ${family ?? '?'}`;
+}
+
+function updateReason(t: TargetUser, a: UserAttributes, d: Drift): string {
+  const parts: string[] = [];
+  if (d.inactive) parts.push('inactive in target: reactivate');
+  if (d.names) {
+    parts.push(`name changed: "${fullName(known(t.givenName), known(t.familyName))}" → "${a.givenName} ${a.familyName}"`);
+  }
+  if (d.externalId) parts.push(`externalId changed: ${t.externalId ?? ''} → ${a.externalId ?? ''}`);
+  if (parts.length === 0) {
+    const unknownNames = known(t.givenName) === null || known(t.familyName) === null;
+    parts.push(
+      unknownNames
+        ? `changed in source since last push (target shows placeholders): now "${a.givenName} ${a.familyName}"`
+        : `changed in source since last push: now "${a.givenName} ${a.familyName}"`,
+    );
+  }
+  return parts.join('; ');
+}
+
+function updateOp(t: TargetUser, u: SourceUser, a: UserAttributes, hash: string, d: Drift): PlannedOperation {
+  return {
+    kind: 'updateUser',
+    key: `user:update:${u.email}`,
+    reason: updateReason(t, a, d),
+    sourceId: u.sourceId,
+    target: { id: t.id },
+    before: { givenName: known(t.givenName), familyName: known(t.familyName) },
+    attributes: a,
+    hash,
+    ...(d.inactive ? { reactivate: true } : {}),
+  };
+}
+
+export interface UserDiff {
+  readonly ops: PlannedOperation[];
+  /** Email → the user as a member ref target, for every desired user that exists once the plan is applied. */
+  readonly present: ReadonlyMap<string, TargetRef>;
+}
+
+/** Attributes as found on the target, so an adopted user with drift keeps being updated until it succeeds. */
+function foundAttributes(t: TargetUser, a: UserAttributes): UserAttributes {
+  return { userName: t.userName, givenName: t.givenName ?? '', familyName: t.familyName ?? '', externalId: a.externalId === undefined ? undefined : t.externalId };
+}
+
+export function diffUsers(matching: UserMatching, policy: PlanPolicy, isProtected: (email: string) => boolean): UserDiff {
+  const ops: PlannedOperation[] = [];
+  const present = new Map<string, TargetRef>();
+  for (const m of matching.matches) {
+    const u = m.user;
+    const a = desiredAttributes(u, policy);
+    const hash = hashUserAttributes(a);
+    if (m.kind === 'create') {
+      const key = `user:create:${u.email}`;
+      let reason = 'new in source';
+      if (m.record !== undefined) {
+        reason = m.record.userName === u.email ? 'missing in target (was managed)' : `email changed from ${m.record.userName}`;
+      }
+      ops.push({ kind: 'createUser', key, reason, sourceId: u.sourceId, attributes: a, hash });
+      present.set(u.email, { createdBy: key });
+      continue;
+    }
+    const t = m.target;
+    present.set(u.email, { id: t.id });
+    // Protected users are recorded (adoption is state only) but never written to.
+    const protectedUser = isProtected(u.email);
+    const drift = targetDrift(t, a, policy);
+    if (m.kind === 'adopt') {
+      const update = hasDrift(drift) && !protectedUser;
+      const prefix = m.record !== undefined && m.record.userName !== u.email ? `email changed from ${m.record.userName}; ` : '';
+      ops.push({
+        kind: 'adoptUser',
+        key: `user:adopt:${u.email}`,
+        reason: `${prefix}exists in target with the same userName`,
+        sourceId: u.sourceId,
+        userName: u.email,
+        target: { id: t.id },
+        hash: hasDrift(drift) ? hashUserAttributes(foundAttributes(t, a)) : hash,
+      });
+      if (update) ops.push(updateOp(t, u, a, hash, drift));
+      continue;
+    }
+    if (protectedUser) continue;
+    if (hash !== m.record.pushedHash || hasDrift(drift)) ops.push(updateOp(t, u, a, hash, drift));
+  }
+  return { ops, present };
+}

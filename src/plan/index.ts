@@ -1,0 +1,10 @@
+/** The public surface of the pure plan core. Other areas import from here (or types.ts). */
+export * from './types.js';
+export { computePlan, hasPendingChanges, type PlanContext } from './plan.js';
+export { renderPlanText, planToJson, redactUrl, type PlanJson } from './render.js';
+export { recordApplied, recordAppliedBatch, staleRecords, staleGroupRecords, type AppliedResult } from './apply-state.js';
+export { checkSafety } from './safety.js';
+export { orderOperations, compareOperations, KIND_ORDER } from './order.js';
+export { summarize, emptySummary } from './summary.js';
+export { compileGlobs, compileGroupFilter, type GlobSet } from './glob.js';
+export { desiredAttributes } from './diff.js';

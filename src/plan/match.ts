@@ -1,0 +1,132 @@
+/**
+ * Pairing source users with target users. Order of precedence (design.md, "Identity"):
+ *   1. the target id recorded in state for the source id (only while the recorded email is unchanged),
+ *   2. the target user with the same userName (case-folded): adopted, never re-created,
+ *   3. otherwise the user is created.
+ * Each target user is claimed by at most one source user; claims decide what deprovisioning may touch.
+ */
+import type { SourceUser, TargetUser } from '../model/types.js';
+import type { SyncState, UserRecord } from '../state/types.js';
+
+export interface TargetIndex {
+  readonly byId: ReadonlyMap<string, TargetUser>;
+  /** Keyed by lower-cased userName. */
+  readonly byUserName: ReadonlyMap<string, TargetUser>;
+}
+
+export function indexTargetUsers(users: readonly TargetUser[]): TargetIndex {
+  const byId = new Map<string, TargetUser>();
+  const byUserName = new Map<string, TargetUser>();
+  for (const u of users) {
+    if (!byId.has(u.id)) byId.set(u.id, u);
+    const name = u.userName.toLowerCase();
+    if (!byUserName.has(name)) byUserName.set(name, u);
+  }
+  return { byId, byUserName };
+}
+
+/** A group member value is a user id (rfc) or an email (amplitude, where id = email in any case). */
+export function resolveTargetUser(index: TargetIndex, idOrEmail: string): TargetUser | undefined {
+  return index.byId.get(idOrEmail) ?? index.byUserName.get(idOrEmail.toLowerCase());
+}
+
+/** Own-property lookup: source ids come from outside and may be `__proto__` or `constructor`. */
+export function ownRecord<T>(rec: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(rec, key) ? rec[key] : undefined;
+}
+
+export type UserMatch =
+  | { readonly kind: 'matched'; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord }
+  | { readonly kind: 'adopt'; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord | undefined }
+  | { readonly kind: 'create'; readonly user: SourceUser; readonly record: UserRecord | undefined };
+
+export interface UserMatching {
+  /** One entry per active, non-quarantined, non-duplicate desired user. */
+  readonly matches: readonly UserMatch[];
+  /** Target ids claimed by the matches above: never deprovisioned. */
+  readonly claimed: ReadonlySet<string>;
+  /** Every desired user by source id (first wins), whatever its state: tells "left" from "disabled". */
+  readonly bySourceId: ReadonlyMap<string, SourceUser>;
+  /** Source ids left out (duplicates, conflicts): their managed targets must not be deprovisioned. */
+  readonly held: ReadonlySet<string>;
+  /** Emails of the held source users: with `manageAllUsers` their target users are still not "not in source". */
+  readonly heldEmails: ReadonlySet<string>;
+  /** Desired users with active:false, by email: a target user with that email is "disabled in source". */
+  readonly inactiveByEmail: ReadonlyMap<string, SourceUser>;
+  readonly skipped: readonly { readonly entry: string; readonly reason: string }[];
+}
+
+export function matchUsers(
+  users: readonly SourceUser[],
+  targets: TargetIndex,
+  state: SyncState,
+  quarantined: ReadonlySet<string>,
+): UserMatching {
+  const bySourceId = new Map<string, SourceUser>();
+  const inactiveByEmail = new Map<string, SourceUser>();
+  const activeByEmail = new Map<string, SourceUser>();
+  const held = new Set<string>();
+  const heldEmails = new Set<string>();
+  const skipped: { entry: string; reason: string }[] = [];
+  const active: SourceUser[] = [];
+
+  for (const u of users) {
+    const first = bySourceId.get(u.sourceId);
+    if (first !== undefined) {
+      skipped.push({ entry: u.origin, reason: `duplicate source id ${u.sourceId} (also ${first.origin})` });
+      held.add(u.sourceId);
+      heldEmails.add(u.email);
+      continue;
+    }
+    bySourceId.set(u.sourceId, u);
+    if (quarantined.has(u.email)) continue;
+    if (!u.active) {
+      if (!inactiveByEmail.has(u.email)) inactiveByEmail.set(u.email, u);
+      continue;
+    }
+    const other = activeByEmail.get(u.email);
+    if (other !== undefined) {
+      skipped.push({ entry: u.origin, reason: `duplicate email ${u.email} (also ${other.origin})` });
+      held.add(u.sourceId);
+      heldEmails.add(u.email);
+      continue;
+    }
+    activeByEmail.set(u.email, u);
+    active.push(u);
+  }
+
+  const claimed = new Set<string>();
+  const byState = new Map<SourceUser, { target: TargetUser; record: UserRecord }>();
+  // Phase 1 first for everyone, so a state match always wins over another user's userName match.
+  for (const u of active) {
+    const record = ownRecord(state.users, u.sourceId);
+    if (record === undefined || record.userName !== u.email) continue;
+    const target = targets.byId.get(record.targetId);
+    if (target === undefined || claimed.has(target.id)) continue;
+    claimed.add(target.id);
+    byState.set(u, { target, record });
+  }
+
+  const matches: UserMatch[] = [];
+  for (const u of active) {
+    const hit = byState.get(u);
+    if (hit !== undefined) {
+      matches.push({ kind: 'matched', user: u, target: hit.target, record: hit.record });
+      continue;
+    }
+    const record = ownRecord(state.users, u.sourceId);
+    const target = targets.byUserName.get(u.email);
+    if (target === undefined) {
+      matches.push({ kind: 'create', user: u, record });
+    } else if (claimed.has(target.id)) {
+      // Only reachable with a state file that disagrees with the target; creating would collide.
+      skipped.push({ entry: u.origin, reason: `target user ${u.email} is already matched to another source id` });
+      held.add(u.sourceId);
+      heldEmails.add(u.email);
+    } else {
+      claimed.add(target.id);
+      matches.push({ kind: 'adopt', user: u, target, record });
+    }
+  }
+  return { matches, claimed, bySourceId, held, heldEmails, inactiveByEmail, skipped };
+}

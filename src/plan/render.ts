@@ -1,0 +1,150 @@
+/**
+ * Rendering a plan for people (text) and for machines (the JSON contract of `plan --json`).
+ * Reads only the Plan. A review document: every operation and every member is listed.
+ */
+import type { Plan, PlannedOperation, PlanSummary, SafetyViolation } from './types.js';
+
+export interface PlanJson {
+  readonly formatVersion: 1;
+  readonly basis: Plan['basis'];
+  readonly summary: PlanSummary;
+  readonly operations: readonly PlannedOperation[];
+  readonly skipped: Plan['skipped'];
+  readonly blocked: readonly SafetyViolation[];
+  readonly untouched: Plan['untouched'];
+}
+
+/** The contract document, keys in a fixed order (design.md: summary, operations, skipped). */
+export function planToJson(plan: Plan): PlanJson {
+  return {
+    formatVersion: plan.formatVersion,
+    basis: { ...plan.basis, target: redactUrl(plan.basis.target) },
+    summary: { ...plan.summary },
+    operations: plan.operations,
+    skipped: plan.skipped,
+    blocked: plan.blocked,
+    untouched: plan.untouched,
+  };
+}
+
+/** A base URL may carry credentials (user:pass@ or ?token=): never print them. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^/@\s]*@/, '//***@').replace(/\?.*$/s, (q) => (q.length > 1 ? '?***' : q));
+}
+
+type Paint = (code: string, s: string) => string;
+const NO_PAINT: Paint = (_code, s) => s;
+const ANSI: Paint = (code, s) => `\u001b[${code}m${s}\u001b[0m`;
+const COLOR = { create: '32', update: '33', delete: '31', adopt: '36', blocked: '1;31', dim: '2', head: '1' } as const;
+
+function pad(s: string, width: number): string {
+  return s.length >= width ? s : s + ' '.repeat(width - s.length);
+}
+
+function userLabel(op: PlannedOperation): string {
+  switch (op.kind) {
+    case 'createUser':
+    case 'updateUser':
+      return op.attributes.userName;
+    case 'deleteUser':
+    case 'adoptUser':
+      return op.userName;
+    case 'createGroup':
+    case 'adoptGroup':
+    case 'deleteGroup':
+      return op.name;
+    case 'updateMembers':
+      return op.groupName;
+  }
+}
+
+function name(given: string | null, family: string | null): string {
+  return `"${given ?? '?'} ${family ?? '?'}"`;
+}
+
+function describe(op: PlannedOperation): { sign: string; color: string; text: string; members: string[] } {
+  const members: string[] = [];
+  switch (op.kind) {
+    case 'createUser':
+      return { sign: '+', color: COLOR.create, text: `create ${name(op.attributes.givenName, op.attributes.familyName)} (${op.reason})`, members };
+    case 'updateUser':
+      return {
+        sign: '~',
+        color: COLOR.update,
+        text: `update ${name(op.before.givenName, op.before.familyName)} → ${name(op.attributes.givenName, op.attributes.familyName)} (${op.reason})`,
+        members,
+      };
+    case 'deleteUser':
+      return { sign: '-', color: COLOR.delete, text: `${op.mode} (${op.reason})`, members };
+    case 'adoptUser':
+    case 'adoptGroup':
+      return { sign: '=', color: COLOR.adopt, text: `adopt, state only (${op.reason})`, members };
+    case 'createGroup':
+      for (const m of op.members) members.push(`+ ${m.userName}`);
+      return { sign: '+', color: COLOR.create, text: `create with ${op.members.length} members (${op.reason})`, members };
+    case 'updateMembers':
+      for (const m of op.remove) members.push(`- ${m.userName}`);
+      for (const m of op.add) members.push(`+ ${m.userName}`);
+      return { sign: '~', color: COLOR.update, text: `members +${op.add.length} -${op.remove.length} (${op.reason})`, members };
+    case 'deleteGroup':
+      return { sign: '-', color: COLOR.delete, text: `delete (${op.reason})`, members };
+  }
+}
+
+function section(title: string, ops: readonly PlannedOperation[], paint: Paint): string[] {
+  if (ops.length === 0) return [];
+  const width = Math.min(40, Math.max(...ops.map((o) => userLabel(o).length)));
+  const lines = ['', paint(COLOR.head, `${title} (${ops.length})`)];
+  for (const op of ops) {
+    const d = describe(op);
+    lines.push(`  ${paint(d.color, `${d.sign} ${pad(userLabel(op), width)}`)}  ${d.text}`);
+    for (const m of d.members) lines.push(`      ${paint(m.startsWith('+') ? COLOR.create : COLOR.delete, m)}`);
+  }
+  return lines;
+}
+
+function words(key: string): string {
+  return key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function closing(s: PlanSummary, ops: number): string {
+  if (ops === 0) return 'No changes. The target matches the source.';
+  const create = s.createUsers + s.createGroups;
+  const update = s.updateUsers + s.updateGroups;
+  const del = s.deleteUsers + s.deleteGroups;
+  const adopt = s.adoptUsers + s.adoptGroups;
+  return `Plan: ${create} to create, ${update} to update, ${del} to delete, ${adopt} to adopt.`;
+}
+
+export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): string {
+  const paint = opts.color === true ? ANSI : NO_PAINT;
+  const s = plan.summary;
+  const b = plan.basis;
+  const lines: string[] = [
+    paint(COLOR.head, `scimsync plan for ${redactUrl(b.target)}`),
+    paint(COLOR.dim, `computed ${b.createdAt} from state ${b.stateLineage} serial ${b.stateSerial}`),
+    `users: ${s.createUsers} to create, ${s.updateUsers} to update, ${s.deleteUsers} to delete, ${s.adoptUsers} to adopt; ` +
+      `groups: ${s.createGroups} to create, ${s.updateGroups} to update, ${s.deleteGroups} to delete, ${s.adoptGroups} to adopt; ` +
+      `members: ${s.addMembers} to add, ${s.removeMembers} to remove`,
+  ];
+  const userOps = plan.operations.filter((o) => o.kind.endsWith('User'));
+  const groupOps = plan.operations.filter((o) => !o.kind.endsWith('User'));
+  lines.push(...section('Users', userOps, paint), ...section('Groups', groupOps, paint));
+  if (plan.blocked.length > 0) {
+    lines.push('', paint(COLOR.blocked, `Blocked (${plan.blocked.length})`));
+    for (const v of plan.blocked) lines.push(`  ${paint(COLOR.blocked, '!')} ${v.message}`);
+  }
+  if (plan.skipped.length > 0) {
+    lines.push('', paint(COLOR.head, `Skipped (${plan.skipped.length})`));
+    for (const e of plan.skipped) lines.push(`  ${e.entry}: ${e.reason}`);
+  }
+  const untouched = Object.entries(plan.untouched).filter(([, n]) => n > 0);
+  if (untouched.length > 0) {
+    lines.push('', `Untouched: ${untouched.map(([k, n]) => `${n} ${words(k)}`).join(', ')}`);
+  }
+  lines.push('', closing(s, plan.operations.length));
+  if (plan.blocked.length > 0) {
+    lines.push(paint(COLOR.blocked, 'Blocked by the deletion guard: nothing destructive is applied until the fix above is followed.'));
+  }
+  return lines.join('\n') + '\n';
+}
