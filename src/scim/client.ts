@@ -119,6 +119,10 @@ class HttpScimTarget implements ScimTarget {
     return this.http.counts();
   }
 
+  requestStatusCounts(): Record<string, Record<string, number>> {
+    return this.http.statusCounts();
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }

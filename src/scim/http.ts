@@ -69,6 +69,7 @@ export class ScimHttp {
   readonly #budget: RateBudget;
   readonly #basePath: string;
   readonly #counts: Record<string, number> = {};
+  readonly #statusCounts: Record<string, Record<string, number>> = {};
   #rejectedWith: number | undefined;
 
   constructor(settings: HttpSettings) {
@@ -84,6 +85,11 @@ export class ScimHttp {
 
   counts(): Record<string, number> {
     return { ...this.#counts };
+  }
+
+  /** By method, then by status ("error" when no response arrived). */
+  statusCounts(): Record<string, Record<string, number>> {
+    return Object.fromEntries(Object.entries(this.#statusCounts).map(([m, byStatus]) => [m, { ...byStatus }]));
   }
 
   async close(): Promise<void> {
@@ -157,7 +163,7 @@ export class ScimHttp {
         bodyTimeout: this.#s.timeoutMs,
       });
       const text = await r.body.text();
-      this.#count(req.method);
+      this.#count(req.method, String(r.statusCode));
       const location = r.headers['location'];
       const retryAfter = r.headers['retry-after'];
       const res: HttpResponse = {
@@ -173,13 +179,15 @@ export class ScimHttp {
       if (signal?.aborted) throw abortedError(req.method, req.path, err);
       const code = errorCode(err);
       // A connection that was never made sent nothing: it does not count as a request to the target.
-      if (!(RETRY_RULES.notSentCodes as readonly string[]).includes(code ?? '')) this.#count(req.method);
+      if (!(RETRY_RULES.notSentCodes as readonly string[]).includes(code ?? '')) this.#count(req.method, 'error');
       return { code, err: err instanceof Error ? err : new Error(String(err)) };
     }
   }
 
-  #count(method: string): void {
+  #count(method: string, status: string): void {
     this.#counts[method] = (this.#counts[method] ?? 0) + 1;
+    const byStatus = (this.#statusCounts[method] ??= {});
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
   }
 
   #delay(attempt: number, result: Attempt): number {

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { RateBudget } from '../../../src/scim/budget.js';
+
+/** Resolves after the current macrotask queue, so already-settled promises have run their callbacks. */
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('RateBudget', () => {
+  it('lets the first N through at once and holds the next', async () => {
+    const budget = new RateBudget(3, 200);
+    let done = 0;
+    const all = Array.from({ length: 4 }, () => budget.acquire().then(() => done++));
+    await tick();
+    expect(done).toBe(3);
+    await Promise.all(all);
+    expect(done).toBe(4);
+  });
+
+  it('never allows more than N sends in any window (sliding, not fixed)', async () => {
+    const windowMs = 200;
+    const budget = new RateBudget(4, windowMs);
+    const sentAt: number[] = [];
+    await Promise.all(Array.from({ length: 10 }, () => budget.acquire().then(() => sentAt.push(performance.now()))));
+    expect(sentAt).toHaveLength(10);
+    // The property a server's rolling window checks: send i and send i+N are more than a window apart.
+    for (let i = 0; i + 4 < sentAt.length; i++) {
+      expect((sentAt[i + 4] as number) - (sentAt[i] as number)).toBeGreaterThan(windowMs - 1);
+    }
+  });
+
+  it('serves waiters first come, first served', async () => {
+    const budget = new RateBudget(1, 50);
+    const order: number[] = [];
+    await Promise.all([1, 2, 3].map((n) => budget.acquire().then(() => order.push(n))));
+    expect(order).toEqual([1, 2, 3]);
+  });
+
+  it('rejects an aborted waiter without spending its slot', async () => {
+    const budget = new RateBudget(2, 150);
+    await budget.acquire();
+    await budget.acquire();
+    const controller = new AbortController();
+    const aborted = budget.acquire(controller.signal);
+    const next = budget.acquire();
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'SCIMSYNC_ABORTED' });
+    await next;
+    // Both early slots expired together; had the aborted waiter stayed queued it would hold the second one.
+    expect(budget.inWindow()).toBe(1);
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const budget = new RateBudget(5, 1000);
+    await expect(budget.acquire(AbortSignal.abort())).rejects.toMatchObject({ code: 'SCIMSYNC_ABORTED' });
+    expect(budget.inWindow()).toBe(0);
+  });
+
+  it('perMinute 0 turns the budget off', async () => {
+    const budget = new RateBudget(0, 60_000);
+    let done = 0;
+    const all = Array.from({ length: 500 }, () => budget.acquire().then(() => done++));
+    await tick();
+    expect(done).toBe(500);
+    await Promise.all(all);
+  });
+
+  it.each([[-1], [1.5], [Number.NaN]])('refuses perMinute %s', (n) => {
+    expect(() => new RateBudget(n)).toThrow(/perMinute/);
+  });
+});
