@@ -122,7 +122,8 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
 
   const requests = target ? requestStatusCounts(target) : {};
   if (store) {
-    const state = store.current();
+    // After the first load this is the store's in-memory state, as the executor left it.
+    const state = await store.load().catch(() => undefined);
     if (state) opts.metrics.setManaged(Object.keys(state.users).length, Object.keys(state.groups).length);
   }
   await Promise.allSettled([source?.close(), target?.close(), store?.close()]);
