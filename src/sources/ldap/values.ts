@@ -1,0 +1,84 @@
+/**
+ * Reading attribute values out of ldapts entries. Servers choose the case of attribute names
+ * (`entryUUID`, `entryuuid`), and ldapts returns one value as a scalar and several as an array.
+ */
+
+export type AttrValue = string | Buffer | readonly (string | Buffer)[];
+export interface LdapEntry {
+  readonly dn: string;
+  readonly [attr: string]: AttrValue;
+}
+
+function find(entry: LdapEntry, attr: string): AttrValue | undefined {
+  const direct = entry[attr];
+  if (direct !== undefined) return direct;
+  const want = attr.toLowerCase();
+  for (const key of Object.keys(entry)) if (key.toLowerCase() === want) return entry[key];
+  return undefined;
+}
+
+export function values(entry: LdapEntry, attr: string): (string | Buffer)[] {
+  const v = find(entry, attr);
+  if (v === undefined) return [];
+  return Array.isArray(v) ? [...(v as (string | Buffer)[])] : [v as string | Buffer];
+}
+
+export function strings(entry: LdapEntry, attr: string): string[] {
+  return values(entry, attr).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : v));
+}
+
+/** First non-empty string value, trimmed; undefined if none. */
+export function firstString(entry: LdapEntry, attr: string): string | undefined {
+  for (const s of strings(entry, attr)) {
+    const t = s.trim();
+    if (t) return t;
+  }
+  return undefined;
+}
+
+export function firstBuffer(entry: LdapEntry, attr: string): Buffer | undefined {
+  const v = values(entry, attr)[0];
+  if (v === undefined) return undefined;
+  return Buffer.isBuffer(v) ? v : undefined;
+}
+
+/** objectGUID bytes -> the canonical AD string (first three groups little-endian), lower-case. */
+export function guidToString(b: Buffer): string {
+  if (b.length !== 16) throw new RangeError(`a GUID has 16 bytes, got ${b.length}`);
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0'));
+  return [h[3]! + h[2]! + h[1]! + h[0]!, h[5]! + h[4]!, h[7]! + h[6]!, h[8]! + h[9]!, h.slice(10).join('')].join('-');
+}
+
+/** objectSid bytes -> `S-1-5-21-…`. */
+export function sidToString(b: Buffer): string {
+  const n = b[1] ?? 0;
+  const subs: number[] = [];
+  for (let i = 0; i < n; i++) subs.push(b.readUInt32LE(8 + 4 * i));
+  return `S-${b[0]}-${b.readUIntBE(2, 6)}-${subs.join('-')}`;
+}
+
+/** A binary id attribute as text; other ids are taken as the server wrote them. */
+export function idToString(attr: string, v: string | Buffer): string {
+  if (!Buffer.isBuffer(v)) return v.trim();
+  const a = attr.toLowerCase();
+  if (a === 'objectsid') return sidToString(v);
+  if (v.length === 16) return guidToString(v);
+  return v.toString('hex');
+}
+
+/**
+ * A key to compare DNs written by different parts of a server (entry DN vs `member` value):
+ * case-insensitive, spaces around separators dropped. Escaped separators (`\,`) are kept as written.
+ */
+export function dnKey(dn: string): string {
+  return dn
+    .replace(/\s*(?<!\\)([,=+])\s*/g, '$1')
+    .trim()
+    .toLowerCase();
+}
+
+/** groupOfUniqueNames values may carry an optional UID: `cn=x,dc=y#'0101'B`. */
+export function stripUniqueMemberUid(v: string): string {
+  return v.replace(/#'[01]*'B$/, '');
+}
+
