@@ -1,0 +1,187 @@
+import PQueue from 'p-queue';
+import type { Logger } from '../log.js';
+import { PlanError, TargetError } from '../errors.js';
+import { recordAppliedBatch } from '../plan/apply-state.js';
+import type { OperationKind, Plan, PlannedOperation } from '../plan/types.js';
+import type { ScimTarget } from '../scim/port.js';
+import type { StateStore } from '../state/index.js';
+import type { ApplyProgress, SyncState } from '../state/types.js';
+import { resolveExecutorOptions, type ExecutorOptions, type ResolvedExecutorOptions } from './options.js';
+import { clearProgress, planIdOf, startProgress } from './progress.js';
+import { countResults, describeError, diffRequests, type ApplyReport, type OpResult } from './report.js';
+import { RefResolver } from './resolve.js';
+import { runOperation } from './run-op.js';
+
+/** Phases run one after another; leavers lose access before anything else spends the budget. */
+export const PHASES: readonly (readonly OperationKind[])[] = [
+  ['adoptUser', 'adoptGroup'],
+  ['deleteUser'],
+  ['createUser'],
+  ['updateUser'],
+  ['createGroup'],
+  ['updateMembers'],
+  ['deleteGroup'],
+];
+
+/**
+ * Applied ops are folded into state in small batches (one copy of the record maps per batch, so a run stays
+ * linear), at most this many ops or this long after the first unfolded one. The store then batches writes.
+ */
+const FOLD_EVERY_OPS = 50;
+const FOLD_EVERY_MS = 1000;
+
+/**
+ * Applies a plan. Throws only for whole-run failures (a blocked plan, a state write); each operation's
+ * failure is recorded in the report and never stops the others. State is updated after every applied
+ * operation (batched writes by the store) and flushed at the end, partial runs included.
+ */
+export async function execute(plan: Plan, target: ScimTarget, store: StateStore, state: SyncState, options?: ExecutorOptions): Promise<ApplyReport> {
+  const opts = resolveExecutorOptions(options);
+  if (plan.blocked.length > 0) {
+    throw new PlanError(
+      'SCIMSYNC_SAFETY_BLOCKED',
+      `plan is blocked by the deletion guard: ${plan.blocked.map((b) => b.message).join('; ')}`,
+      'review the deletions, then re-plan with `--allow-deletes N`',
+    );
+  }
+  const run = new Run(plan, target, store, state, opts);
+  return run.execute();
+}
+
+class Run {
+  readonly #plan: Plan;
+  readonly #target: ScimTarget;
+  readonly #store: StateStore;
+  readonly #opts: ResolvedExecutorOptions;
+  readonly #log: Logger;
+  readonly #refs: RefResolver;
+  readonly #results = new Map<string, OpResult>();
+  readonly #progress: ApplyProgress;
+  readonly #done: string[];
+  readonly #resumable: ReadonlySet<string>;
+  #state: SyncState;
+  #stopReason: string | undefined;
+  #failed = 0;
+  #unfolded: { op: PlannedOperation; result: { targetId: string | undefined } }[] = [];
+  #firstUnfoldedAt = 0;
+
+  constructor(plan: Plan, target: ScimTarget, store: StateStore, state: SyncState, opts: ResolvedExecutorOptions) {
+    this.#plan = plan;
+    this.#target = target;
+    this.#store = store;
+    this.#opts = opts;
+    this.#log = opts.logger;
+    const { progress, done } = startProgress(state, planIdOf(plan), plan.operations.length, opts.now());
+    this.#progress = progress;
+    this.#done = done;
+    this.#resumable = new Set(done);
+    this.#state = { ...state, progress };
+    this.#refs = new RefResolver(plan.operations, () => this.#state);
+  }
+
+  async execute(): Promise<ApplyReport> {
+    const before = this.#target.requestCounts();
+    const total = this.#plan.operations.length;
+    if (this.#resumable.size > 0) this.#log.info({ resumed: this.#resumable.size, total }, 'resuming an interrupted apply of this plan');
+    if (total > 0) this.#store.update(this.#state);
+
+    for (const kinds of PHASES) {
+      const ops = this.#plan.operations.filter((op) => kinds.includes(op.kind));
+      if (ops.length === 0) continue;
+      const queue = new PQueue({ concurrency: this.#opts.concurrency });
+      // A phase starts only when the previous one has finished: creates must exist before memberships.
+      await Promise.all(ops.map((op) => queue.add(() => this.#runOne(op))));
+      this.#fold();
+    }
+
+    const results = this.#plan.operations.map((op) => this.#results.get(op.key) ?? skippedResult(op, 'not run'));
+    const counts = countResults(results);
+    const aborted = this.#stopReason !== undefined;
+    if (total > 0 && counts.failed === 0 && counts.skipped === 0 && !aborted) {
+      this.#state = clearProgress(this.#state);
+      this.#store.update(this.#state);
+    }
+    await this.#store.flush();
+    const requests = diffRequests(before, this.#target.requestCounts());
+    this.#log.info({ ...counts, aborted, requests }, 'apply finished');
+    return { results, counts, requests, aborted };
+  }
+
+  async #runOne(op: PlannedOperation): Promise<void> {
+    if (this.#resumable.has(op.key)) {
+      this.#refs.notApplied(op.key, 'resumed');
+      this.#finish({ key: op.key, kind: op.kind, status: 'skipped', resumed: true, reason: 'applied by an earlier, interrupted run' });
+      return;
+    }
+    if (this.#opts.signal?.aborted && this.#stopReason === undefined) this.#stopReason = 'aborted';
+    if (this.#stopReason !== undefined) {
+      this.#refs.notApplied(op.key, 'skipped');
+      this.#finish(skippedResult(op, `not started: ${this.#stopReason}`));
+      return;
+    }
+    let outcome;
+    try {
+      outcome = await runOperation(op, this.#target, this.#refs);
+      if (outcome.status === 'applied' && outcome.targetId === undefined && (op.kind === 'createUser' || op.kind === 'createGroup')) {
+        throw new TargetError(`the target created ${op.key} but answered without an id, so it cannot be recorded`, {
+          fix: 'run `scimsync state rebuild -c CONFIG` to match the target by userName, then plan again',
+        });
+      }
+    } catch (err) {
+      const error = describeError(err);
+      this.#refs.notApplied(op.key, 'failed');
+      this.#failed++;
+      if (error.code === 'SCIMSYNC_SCIM_AUTH' && this.#stopReason === undefined) {
+        this.#stopReason = 'the target rejected the API key';
+        this.#log.error({ key: op.key, code: error.code, httpStatus: error.httpStatus }, 'target rejected the key: stopping');
+      } else {
+        this.#log.warn({ key: op.key, kind: op.kind, code: error.code, httpStatus: error.httpStatus }, 'operation failed');
+      }
+      this.#finish({ key: op.key, kind: op.kind, status: 'failed', error });
+      return;
+    }
+    if (outcome.status === 'skipped') {
+      this.#refs.notApplied(op.key, 'skipped');
+      this.#log.info({ key: op.key, reason: outcome.reason }, 'operation skipped');
+      this.#finish(skippedResult(op, outcome.reason));
+      return;
+    }
+    this.#refs.applied(op.key, outcome.targetId);
+    this.#record(op, outcome.targetId);
+    this.#log.debug({ key: op.key, kind: op.kind, targetId: outcome.targetId, adopted: outcome.adopted }, 'operation applied');
+    const result: OpResult = { key: op.key, kind: op.kind, status: 'applied' };
+    this.#finish({
+      ...result,
+      ...(outcome.targetId === undefined ? {} : { targetId: outcome.targetId }),
+      ...(outcome.adopted ? { adopted: true } : {}),
+      ...(outcome.skippedMembers ? { skippedMembers: outcome.skippedMembers } : {}),
+    });
+  }
+
+  /** Queues an applied op for the state; folds the queue when it is big or old enough. */
+  #record(op: PlannedOperation, targetId: string | undefined): void {
+    if (this.#unfolded.length === 0) this.#firstUnfoldedAt = this.#opts.now().getTime();
+    this.#unfolded.push({ op, result: { targetId } });
+    if (this.#unfolded.length >= FOLD_EVERY_OPS || this.#opts.now().getTime() - this.#firstUnfoldedAt >= FOLD_EVERY_MS) this.#fold();
+  }
+
+  /** Records and their keys in `progress.done` enter state in one synchronous step: a flush sees both or neither. */
+  #fold(): void {
+    if (this.#unfolded.length === 0) return;
+    const batch = this.#unfolded;
+    this.#unfolded = [];
+    const next = recordAppliedBatch(this.#state, batch);
+    for (const { op } of batch) this.#done.push(op.key);
+    this.#state = { ...next, progress: this.#progress };
+    this.#store.update(this.#state);
+  }
+
+  #finish(result: OpResult): void {
+    this.#results.set(result.key, result);
+    this.#opts.onProgress?.({ done: this.#results.size, failed: this.#failed, total: this.#plan.operations.length });
+  }
+}
+
+function skippedResult(op: PlannedOperation, reason: string): OpResult {
+  return { key: op.key, kind: op.kind, status: 'skipped', reason };
+}

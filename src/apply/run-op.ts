@@ -1,0 +1,88 @@
+import type { MemberRef, PlannedOperation } from '../plan/types.js';
+import type { ScimTarget } from '../scim/port.js';
+import type { RefResolver } from './resolve.js';
+
+/** What sending one operation achieved (target errors are thrown, not returned). */
+export type OpOutcome =
+  | {
+      readonly status: 'applied';
+      readonly targetId?: string;
+      readonly adopted?: boolean;
+      readonly skippedMembers?: readonly { readonly userName: string; readonly reason: string }[];
+    }
+  | { readonly status: 'skipped'; readonly reason: string };
+
+/**
+ * Sends one operation. The signal is deliberately not passed to the target: an operation that has started
+ * finishes (abort stops *taking* operations), so state always records what the target did.
+ */
+export async function runOperation(op: PlannedOperation, target: ScimTarget, refs: RefResolver): Promise<OpOutcome> {
+  switch (op.kind) {
+    case 'adoptUser':
+    case 'adoptGroup':
+      return { status: 'applied', targetId: op.target.id };
+    case 'deleteUser':
+      if (op.mode === 'delete') await target.deleteUser(op.target.id);
+      // The op carries no names; the user leaves the org either way (Amplitude: PUT active:false).
+      else await target.deactivateUser(op.target.id, { userName: op.userName, givenName: '', familyName: '' });
+      return { status: 'applied', targetId: op.target.id };
+    case 'createUser': {
+      const { user, adopted } = await target.createUser(op.attributes);
+      return { status: 'applied', targetId: user.id, adopted };
+    }
+    case 'updateUser':
+      await target.updateUser(op.target.id, op.attributes);
+      return { status: 'applied', targetId: op.target.id };
+    case 'createGroup':
+      return createGroup(op, target, refs);
+    case 'updateMembers':
+      return updateMembers(op, target, refs);
+    case 'deleteGroup':
+      await target.deleteGroup(op.target.id);
+      return { status: 'applied', targetId: op.target.id };
+  }
+}
+
+async function createGroup(op: Extract<PlannedOperation, { kind: 'createGroup' }>, target: ScimTarget, refs: RefResolver): Promise<OpOutcome> {
+  const members = resolveMembers(op.members, refs);
+  const { group, adopted } = await target.createGroup(op.name, members.ids);
+  if (adopted) {
+    // The group already existed, so the members sent with the create were not applied: add the missing ones
+    // now (one PATCH) rather than leave them to the next run. Extra members are the next plan's business.
+    const have = new Set(group.members.map((m) => m.toLowerCase()));
+    const missing = members.ids.filter((id) => !have.has(id.toLowerCase()));
+    if (missing.length > 0) await target.patchMembers(group.id, missing, []);
+  }
+  return withSkipped({ status: 'applied', targetId: group.id, adopted }, members.skipped);
+}
+
+async function updateMembers(op: Extract<PlannedOperation, { kind: 'updateMembers' }>, target: ScimTarget, refs: RefResolver): Promise<OpOutcome> {
+  const group = refs.resolve(op.group);
+  if (!group.ok) return { status: 'skipped', reason: `group ${op.groupName}: ${group.reason}` };
+  const add = resolveMembers(op.add, refs);
+  const remove = resolveMembers(op.remove, refs);
+  const skipped = [...add.skipped, ...remove.skipped];
+  if (add.ids.length === 0 && remove.ids.length === 0) {
+    return { status: 'skipped', reason: `no member of ${op.groupName} could be resolved (${skipped.map((s) => s.reason).join('; ')})` };
+  }
+  await target.patchMembers(group.id, add.ids, remove.ids);
+  return withSkipped({ status: 'applied', targetId: group.id }, skipped);
+}
+
+function resolveMembers(members: readonly MemberRef[], refs: RefResolver): { ids: string[]; skipped: { userName: string; reason: string }[] } {
+  const ids: string[] = [];
+  const skipped: { userName: string; reason: string }[] = [];
+  for (const m of members) {
+    const r = refs.resolve(m.target);
+    if (r.ok) ids.push(r.id);
+    else skipped.push({ userName: m.userName, reason: r.reason });
+  }
+  return { ids, skipped };
+}
+
+function withSkipped(
+  outcome: Extract<OpOutcome, { status: 'applied' }>,
+  skipped: readonly { userName: string; reason: string }[],
+): OpOutcome {
+  return skipped.length === 0 ? outcome : { ...outcome, skippedMembers: skipped };
+}
