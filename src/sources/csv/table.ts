@@ -28,10 +28,12 @@ interface ParsedRecord {
 export function parseTable(text: string, file: string, delimiter: string): CsvTable {
   let records: ParsedRecord[];
   try {
-    records = parse(text, {
+    // CRLF → LF first: csv-parse counts a CRLF inside a quoted field as two lines, which would shift every
+    // later line number. A line break inside a name is kept (as LF); any other byte is untouched.
+    records = parse(text.replace(/\r\n/g, '\n'), {
       delimiter,
       info: true,
-      record_delimiter: ['\r\n', '\n'],
+      record_delimiter: '\n',
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
