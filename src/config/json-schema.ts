@@ -8,9 +8,5 @@ import { configInputSchema } from './schema.js';
  */
 export function configJsonSchema(): object {
   const schema = z.toJSONSchema(configInputSchema, { io: 'input', target: 'draft-2020-12' });
-  return {
-    ...schema,
-    $id: 'https://github.com/scimsync/scimsync/config/scimsync.schema.json',
-    title: 'scimsync configuration',
-  };
+  return { ...schema, title: 'scimsync configuration' };
 }

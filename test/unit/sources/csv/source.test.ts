@@ -1,0 +1,123 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SourceError } from '../../../../src/errors.js';
+import { createCsvSource, splitGroups } from '../../../../src/sources/csv/index.js';
+import { decodeUtf8 } from '../../../../src/sources/csv/decode.js';
+
+const COLUMNS = { id: 'id', email: 'email', givenName: 'givenName', familyName: 'familyName', active: 'active', groups: 'groups' };
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scimsync-csv-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function csv(name: string, text: string): Promise<string> {
+  const p = join(dir, name);
+  await writeFile(p, text);
+  return p;
+}
+const source = (users: string, groups?: string) =>
+  createCsvSource({ type: 'csv', users, ...(groups ? { groups } : {}), columns: COLUMNS, delimiter: ',' });
+const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a SourceError'); }, (e: unknown) => e as SourceError);
+
+describe('createCsvSource', () => {
+  it('describes itself by its users file', async () => {
+    expect(source('/data/users.csv').description).toBe('csv /data/users.csv');
+    await expect(source('/data/users.csv').close()).resolves.toBeUndefined();
+  });
+
+  it('a missing file is a read error naming the file, never an empty list', async () => {
+    const e = await failure(source(join(dir, 'nope.csv')).read());
+    expect(e).toBeInstanceOf(SourceError);
+    expect(e.code).toBe('SCIMSYNC_SOURCE_READ');
+    expect(e.message).toBe(`${join(dir, 'nope.csv')}: file not found`);
+  });
+
+  it('a missing groups file stops the read too', async () => {
+    const users = await csv('g-users.csv', 'email\nada@example.com\n');
+    const e = await failure(source(users, join(dir, 'groups-missing.csv')).read());
+    expect(e.message).toBe(`${join(dir, 'groups-missing.csv')}: file not found`);
+  });
+
+  it('an already-aborted signal reads nothing', async () => {
+    const users = await csv('abort.csv', 'email\nada@example.com\n');
+    const ac = new AbortController();
+    ac.abort();
+    await expect(source(users).read(ac.signal)).rejects.toThrow(/abort/i);
+  });
+
+  it('re-reads the file on every read (the daemon sees the newest export)', async () => {
+    const users = await csv('reread.csv', 'email\nada@example.com\n');
+    const s = source(users);
+    expect((await s.read()).users.map((u) => u.email)).toEqual(['ada@example.com']);
+    await writeFile(users, 'email\nada@example.com\ngrace@example.com\n');
+    expect((await s.read()).users.map((u) => u.email)).toEqual(['ada@example.com', 'grace@example.com']);
+  });
+
+  it('a header naming a mapped column twice is ambiguous', async () => {
+    const users = await csv('dup-header.csv', 'email,givenName,email\na@example.com,A,b@example.com\n');
+    const e = await failure(source(users).read());
+    expect(e.message).toBe(`${users}: column "email" appears more than once in the header`);
+    const folded = await csv('dup-header-case.csv', 'Mail,MAIL\na@example.com,b@example.com\n');
+    const e2 = await failure(createCsvSource({ type: 'csv', users: folded, columns: { ...COLUMNS, email: 'mail' }, delimiter: ',' }).read());
+    expect(e2.message).toBe(`${folded}: column "mail" appears more than once in the header`);
+  });
+
+  it('an exact header match wins over a case-insensitive one', async () => {
+    const users = await csv('exact-header.csv', 'Email,email\nold@example.com,new@example.com\n');
+    expect((await source(users).read()).users.map((u) => u.email)).toEqual(['new@example.com']);
+  });
+
+  it('a groups file with only a header adds no groups and no problems', async () => {
+    const users = await csv('hg-users.csv', 'email,groups\nada@example.com,Eng\n');
+    const groups = await csv('hg-groups.csv', 'group,email\n');
+    const snap = await source(users, groups).read();
+    expect(snap.groups).toEqual([{ name: 'Eng', members: ['ada@example.com'], origin: 'hg-users.csv:2' }]);
+    expect(snap.skipped).toEqual([]);
+  });
+
+  it('an empty groups file is an error: the header is required', async () => {
+    const users = await csv('eg-users.csv', 'email\nada@example.com\n');
+    const groups = await csv('eg-groups.csv', '');
+    const e = await failure(source(users, groups).read());
+    expect(e.message).toBe(`${groups}: column "group" not found in the header (found: )`);
+  });
+
+  it('a member email that differs only in case and NFC form matches the user', async () => {
+    const users = await csv('nfc-users.csv', 'email\nzo\u00eb@example.com\n');
+    const groups = await csv('nfc-groups.csv', 'group,email\nEng,ZOE\u0308@EXAMPLE.COM\n');
+    const snap = await source(users, groups).read();
+    expect(snap.groups).toEqual([{ name: 'Eng', members: ['zo\u00eb@example.com'], origin: 'nfc-groups.csv:2' }]);
+  });
+});
+
+describe('splitGroups', () => {
+  it.each([
+    ['Eng;Admins', ['Eng', 'Admins']],
+    [' Eng ; ;Admins; ', ['Eng', 'Admins']],
+    ['', []],
+    [';;', []],
+    ['Sales, EMEA', ['Sales, EMEA']],
+  ])('%j → %j', (cell, names) => {
+    expect(splitGroups(cell)).toEqual(names);
+  });
+});
+
+describe('decodeUtf8', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  it('drops a BOM and keeps multi-byte text', () => {
+    expect(decodeUtf8(new Uint8Array([0xef, 0xbb, 0xbf, ...enc('Zoë\n')]), 'f.csv')).toBe('Zoë\n');
+  });
+  it.each([
+    [[...enc('a\nb\n'), 0xff, 0x0a], 3],
+    [[0xc3, 0x28], 1],
+    // A multi-byte sequence cut by a line break is invalid on the line where it starts.
+    [[...enc('ok\n'), 0xe2, 0x82, 0x0a, 0xac], 2],
+  ])('names the first bad line %#', (bytes, line) => {
+    expect(() => decodeUtf8(new Uint8Array(bytes), 'f.csv')).toThrow(`f.csv:${line}: not valid UTF-8`);
+  });
+});
