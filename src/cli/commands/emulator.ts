@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, isScimsyncError } from '../../errors.js';
+import { startEmulator } from '../../emulator/index.js';
+import type { EmulatorOptions, EmulatorSeed } from '../../emulator/index.js';
+import { parseCommandArgs } from '../args.js';
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  token: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  profile: { type: 'string' },
+  seed: { type: 'string' },
+  'retry-after': { type: 'string' },
+  'pending-names': { type: 'string' },
+  persist: { type: 'string' },
+  'max-members-per-patch': { type: 'string' },
+} as const;
+
+function wholeNumber(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > max) {
+    throw new ConfigError(`${flag} expects a whole number from 0 to ${max}, got "${value}"`, [], `e.g. ${flag} 100`);
+  }
+  return n;
+}
+
+function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`, [], `e.g. ${flag} ${allowed[0]}`);
+  }
+  return value as T;
+}
+
+async function readSeed(path: string): Promise<EmulatorSeed> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`--seed ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, [], 'pass the path of a readable JSON file');
+  }
+  try {
+    return JSON.parse(text) as EmulatorSeed;
+  } catch {
+    throw new ConfigError(`--seed ${path} is not valid JSON`, [], 'the seed is {"users":[{"userName","givenName","familyName"}],"groups":[{"displayName","members":["email"]}]}');
+  }
+}
+
+/** Turns flags into EmulatorOptions; throws ConfigError naming the bad flag. */
+export async function emulatorOptionsFromArgs(argv: string[]): Promise<EmulatorOptions> {
+  const { values } = parseCommandArgs('emulator', argv, OPTIONS);
+  const o: EmulatorOptions = {};
+  if (values.host !== undefined) o.host = values.host;
+  const port = wholeNumber('--port', values.port, 65535);
+  if (port !== undefined) o.port = port;
+  if (values.token !== undefined) {
+    if (values.token === '' || /\s/.test(values.token)) throw new ConfigError('--token must be a non-empty string without spaces', [], 'e.g. --token $(openssl rand -hex 16)');
+    o.token = values.token;
+  }
+  const rateLimit = wholeNumber('--rate-limit', values['rate-limit']);
+  if (rateLimit !== undefined) o.rateLimit = rateLimit;
+  const profile = choice('--profile', values.profile, ['amplitude', 'rfc'] as const);
+  if (profile !== undefined) o.profile = profile;
+  const retryAfter = choice('--retry-after', values['retry-after'], ['seconds', 'absent', 'date'] as const);
+  if (retryAfter !== undefined) o.retryAfter = retryAfter;
+  const pendingNames = choice('--pending-names', values['pending-names'], ['placeholder', 'keep'] as const);
+  if (pendingNames !== undefined) o.pendingNames = pendingNames;
+  const maxMembers = wholeNumber('--max-members-per-patch', values['max-members-per-patch']);
+  if (maxMembers !== undefined) o.maxMembersPerPatch = maxMembers;
+  if (values.persist !== undefined) o.persistPath = values.persist;
+  if (values.seed !== undefined) o.seed = await readSeed(values.seed);
+  return o;
+}
+
+function oneLine(err: unknown): string {
+  if (isScimsyncError(err)) return `error: ${err.message}${err.fix ? `; fix: ${err.fix}` : ''}`;
+  return `error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/**
+ * `scimsync emulator`: runs the SCIM emulator until SIGTERM/SIGINT. Prints `listening on URL` (the SCIM
+ * base URL) on stdout once it accepts requests; the token is never printed.
+ */
+export async function emulatorCommand(argv: string[]): Promise<number> {
+  let options: EmulatorOptions;
+  try {
+    options = await emulatorOptionsFromArgs(argv);
+  } catch (err) {
+    console.error(oneLine(err));
+    return 1;
+  }
+  let emulator;
+  try {
+    emulator = await startEmulator(options);
+  } catch (err) {
+    console.error(oneLine(err));
+    return 1;
+  }
+  console.log(`listening on ${emulator.url}`);
+  const running = emulator;
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      void running.stop().then(resolve, resolve);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  return 0;
+}
