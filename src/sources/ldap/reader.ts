@@ -2,7 +2,6 @@
  * One complete read of the directory: users, disabled users (when a filter says so), groups and their
  * members, each a full paged search. Every failure throws; nothing partial leaves this function.
  */
-import { escapeFilter } from 'ldapts';
 import type { DesiredSnapshot } from '../../model/types.js';
 import type { Logger } from '../../log.js';
 import { andFilter, IN_CHAIN_RULE, type LdapSettings } from './dialects.js';
@@ -12,6 +11,11 @@ import { readAll, throwIfAborted } from './paging.js';
 import { firstRangeSpec, readRangedValues } from './ranges.js';
 import { indexUsers, type UserIndex } from './users.js';
 import { dnKey, firstString, strings, type LdapEntry } from './values.js';
+
+/** RFC 4515 assertion value escaping (ldapts' escapeFilter is a template tag, not a value escaper). */
+export function escapeFilterValue(v: string): string {
+  return v.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
 
 export interface ReadContext {
   readonly url: string;
@@ -94,7 +98,7 @@ async function inChainGroups(
 ): Promise<Pick<DesiredSnapshot, 'groups' | 'skipped'>> {
   const raw: RawGroup[] = [];
   for (const e of groups) {
-    const filter = andFilter(s.userFilter, `(memberOf:${IN_CHAIN_RULE}:=${escapeFilter(e.dn)})`);
+    const filter = andFilter(s.userFilter, `(memberOf:${IN_CHAIN_RULE}:=${escapeFilterValue(e.dn)})`);
     const members = await readAll(dir, { base: s.usersBase, scope: s.usersScope, filter, attributes: ['1.1'] }, s.pageSize, {
       ...ctx,
       what: `members of "${e.dn}"`,
