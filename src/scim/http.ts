@@ -6,7 +6,7 @@ import { RateBudget } from './budget.js';
 import { abortedError, authError, authRejectedEarlier, httpError, networkError, readErrorBody } from './http-errors.js';
 import type { JsonObject } from './profiles/types.js';
 import { parseRetryAfter } from './retry-after.js';
-import { RETRY_RULES, backoffDelay, decideRetry, type AttemptOutcome } from './retry-rules.js';
+import { RETRY_RULES, TIMEOUT_CODE, backoffDelay, decideRetry, type AttemptOutcome } from './retry-rules.js';
 
 /**
  * One SCIM HTTP exchange, with everything that happens per request: the rate budget (every attempt takes a
@@ -152,13 +152,16 @@ export class ScimHttp {
       headers['content-type'] = this.#s.contentType;
     }
     const fullPath = `${this.#basePath}${req.path}${req.query ? `?${req.query}` : ''}`;
+    // Our own deadline for headers + body: undici's timers are coarse (about 1 s) and restart per phase.
+    const deadline = AbortSignal.timeout(this.#s.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {
       const r = await this.#pool.request({
         method: req.method,
         path: fullPath,
         headers,
         body: payload,
-        signal,
+        signal: combined,
         headersTimeout: this.#s.timeoutMs,
         bodyTimeout: this.#s.timeoutMs,
       });
@@ -177,10 +180,11 @@ export class ScimHttp {
       return { status: r.statusCode, res };
     } catch (err) {
       if (signal?.aborted) throw abortedError(req.method, req.path, err);
-      const code = errorCode(err);
+      const code = deadline.aborted ? TIMEOUT_CODE : errorCode(err);
       // A connection that was never made sent nothing: it does not count as a request to the target.
       if (!(RETRY_RULES.notSentCodes as readonly string[]).includes(code ?? '')) this.#count(req.method, 'error');
-      return { code, err: err instanceof Error ? err : new Error(String(err)) };
+      const error = deadline.aborted ? new Error(`no complete answer within ${this.#s.timeoutMs} ms`) : err instanceof Error ? err : new Error(String(err));
+      return { code, err: error };
     }
   }
 

@@ -1,3 +1,6 @@
+/** The error code the client gives a request that outran `timeoutMs` (headers and body together). */
+export const TIMEOUT_CODE = 'SCIMSYNC_REQUEST_TIMEOUT';
+
 /**
  * The SCIM client's retry rules, as data (style-examples convention 9, after undici's RetryHandler).
  * A 429 was refused, not processed: every method retries it. A 5xx or a network error after the request
@@ -24,6 +27,7 @@ export const RETRY_RULES = {
     'UND_ERR_BODY_TIMEOUT',
     'UND_ERR_CLOSED',
     'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+    TIMEOUT_CODE,
   ],
   /** Never wait longer than this for one Retry-After, whatever the server says. */
   maxRetryAfterMs: 5 * 60_000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, decideRetry, type AttemptOutcome, type RetryDecision } from '../../../src/scim/retry-rules.js';
+import { TIMEOUT_CODE, backoffDelay, decideRetry, type AttemptOutcome, type RetryDecision } from '../../../src/scim/retry-rules.js';
 
 const status = (s: number): AttemptOutcome => ({ kind: 'status', status: s });
 const net = (code: string | undefined): AttemptOutcome => ({ kind: 'network', code });
@@ -26,6 +26,8 @@ describe('decideRetry', () => {
     ['POST', net('UND_ERR_HEADERS_TIMEOUT'), 'ambiguous'],
     ['POST', net('ECONNREFUSED'), 'retry'],
     ['POST', net('UND_ERR_CONNECT_TIMEOUT'), 'retry'],
+    ['GET', net(TIMEOUT_CODE), 'retry'],
+    ['POST', net(TIMEOUT_CODE), 'ambiguous'],
     ['GET', net('ERR_TLS_CERT_ALTNAME_INVALID'), 'fail'],
     ['GET', net(undefined), 'fail'],
   ])('%s after %j → %s', (method, outcome, expected) => {
