@@ -37,6 +37,10 @@ const NO_PAINT: Paint = (_code, s) => s;
 const ANSI: Paint = (code, s) => `\u001b[${code}m${s}\u001b[0m`;
 const COLOR = { create: '32', update: '33', delete: '31', adopt: '36', blocked: '1;31', dim: '2', head: '1' } as const;
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function pad(s: string, width: number): string {
   return s.length >= width ? s : s + ' '.repeat(width - s.length);
 }
@@ -71,7 +75,10 @@ function describe(op: PlannedOperation): { sign: string; color: string; text: st
       return {
         sign: '~',
         color: COLOR.update,
-        text: `update ${name(op.before.givenName, op.before.familyName)} → ${name(op.attributes.givenName, op.attributes.familyName)} (${op.reason})`,
+        // A name change already reads "before → after" in its reason; other reasons add to it.
+        text:
+          `update ${name(op.before.givenName, op.before.familyName)} → ${name(op.attributes.givenName, op.attributes.familyName)}` +
+          (op.reason.startsWith('name changed:') ? '' : ` (${op.reason})`),
         members,
       };
     case 'deleteUser':
@@ -81,7 +88,7 @@ function describe(op: PlannedOperation): { sign: string; color: string; text: st
       return { sign: '=', color: COLOR.adopt, text: `adopt, state only (${op.reason})`, members };
     case 'createGroup':
       for (const m of op.members) members.push(`+ ${m.userName}`);
-      return { sign: '+', color: COLOR.create, text: `create with ${op.members.length} members (${op.reason})`, members };
+      return { sign: '+', color: COLOR.create, text: `create with ${plural(op.members.length, 'member')} (${op.reason})`, members };
     case 'updateMembers':
       for (const m of op.remove) members.push(`- ${m.userName}`);
       for (const m of op.add) members.push(`+ ${m.userName}`);

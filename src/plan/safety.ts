@@ -11,6 +11,7 @@ import type { PlanPolicy, SafetyViolation } from './types.js';
  */
 export function checkSafety(deletes: number, managed: number, policy: PlanPolicy): SafetyViolation[] {
   if (deletes === 0 || policy.allowDeletes >= deletes) return [];
+  const users = `${deletes} user${deletes === 1 ? '' : 's'}`;
   const fix = `re-run with --allow-deletes ${deletes} after checking the source`;
   const out: SafetyViolation[] = [];
   const { maxDeletes, maxDeletePercent } = policy.safety;
@@ -19,7 +20,7 @@ export function checkSafety(deletes: number, managed: number, policy: PlanPolicy
       rule: 'maxDeletes',
       limit: maxDeletes,
       actual: deletes,
-      message: `The plan deletes ${deletes} users, more than safety.maxDeletes (${maxDeletes}); ${fix}.`,
+      message: `The plan deletes ${users}, more than safety.maxDeletes (${maxDeletes}); ${fix}.`,
     });
   }
   // Integer comparison (deletes*100 > pct*managed) so 10% of 50 allows exactly 5, with no float rounding.
@@ -31,7 +32,7 @@ export function checkSafety(deletes: number, managed: number, policy: PlanPolicy
       actual: pct,
       message:
         managed === 0
-          ? `The plan deletes ${deletes} users while scimsync manages none yet (safety.maxDeletePercent ${maxDeletePercent}%); ${fix}.`
+          ? `The plan deletes ${users} while scimsync manages none yet (safety.maxDeletePercent ${maxDeletePercent}%); ${fix}.`
           : `The plan deletes ${deletes} of ${managed} managed users (${pct}%), more than safety.maxDeletePercent (${maxDeletePercent}%); ${fix}.`,
     });
   }
