@@ -44,15 +44,17 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
 
 /**
  * One zod issue → one line a person can act on. `knownKeys` lists the keys valid at a path, for "did you
- * mean"; `doc` is the raw document, to name the value that was rejected (never a secret's).
+ * mean"; `written` is the document as written, before `${VAR}` substitution, to name a rejected value: a
+ * substituted value may be a secret put in the wrong place, so messages show `"${VAR}"`, never its value
+ * (and never the value of a secret key at all).
  */
 export function toConfigIssues(
   issue: z.core.$ZodIssue,
-  doc: unknown,
+  written: unknown,
   knownKeys: (path: readonly PropertyKey[]) => readonly string[],
 ): ConfigIssue[] {
   const path = issue.path;
-  const got = valueAt(doc, path);
+  const got = valueAt(written, path);
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((k) => {

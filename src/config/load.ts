@@ -51,7 +51,7 @@ export function parseConfig(yamlText: string, opts: { path: string; env?: NodeJS
     // A path that already has a problem (an unset variable became '') would only repeat it as "must not be empty".
     const seen = new Set(issues.map((i) => i.path));
     for (const zi of result.error.issues) {
-      for (const ci of toConfigIssues(zi, substituted, (p) => knownKeysAt(configSchema, substituted, p))) {
+      for (const ci of toConfigIssues(zi, raw, (p) => knownKeysAt(configSchema, substituted, p))) {
         if (!seen.has(ci.path)) issues.push(ci);
       }
     }
