@@ -23,7 +23,6 @@ export const adDn = {
 
 /** LDIF requires base64 (`attr:: …`) for values that are not plain ASCII. */
 function line(attr: string, value: string): string {
-  // eslint-disable-next-line no-control-regex
   return /^[\x20-\x7e]*$/.test(value) && !value.startsWith(' ') && !value.startsWith(':') && !value.startsWith('<')
     ? `${attr}: ${value}`
     : `${attr}:: ${Buffer.from(value, 'utf8').toString('base64')}`;

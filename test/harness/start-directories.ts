@@ -115,7 +115,7 @@ export async function startSlapd(opts: SlapdOptions = {}): Promise<RunningDirect
     }));
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`slapd did not start on 127.0.0.1:${port}: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+    throw new Error(`slapd did not start on 127.0.0.1:${port}: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
   }
   const env = parseEnvLines(stdout);
   const pid = Number(env.SLAPD_PID);
@@ -155,7 +155,7 @@ export async function startSambaAd(opts: { dataset?: Dataset } = {}): Promise<Ru
     }));
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`Samba AD did not start on 127.0.0.1:389: ${(err as { stderr?: string }).stderr ?? String(err)}`);
+    throw new Error(`Samba AD did not start on 127.0.0.1:389: ${(err as { stderr?: string }).stderr ?? String(err)}`, { cause: err });
   }
   const env = parseEnvLines(stdout);
   const pid = Number(env.SAMBA_PID);
