@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attrs, rig, seedUsers, thrown } from './harness.js';
+import { FAST, attrs, captureLogger, rig, seedUsers, thrown } from './harness.js';
 
 const TOKEN = 'tok-Zq9-very-secret-4711';
 
@@ -22,18 +22,33 @@ describe('SCIM client under faults (emulator, amplitude profile unless named)', 
     }
   });
 
-  it.each(['seconds', 'absent', 'date'] as const)('429 (Retry-After %s): retried for reads and writes until it passes', async (retryAfter) => {
-    // Every 2nd request is refused: each operation sees one 429 then succeeds.
-    const { emulator, client } = await rig({ retryAfter, seed: { users: seedUsers(3) }, faults: { burst429: { every: 2, length: 1 } } });
-    const snap = await client.snapshot();
-    expect(snap.users).toHaveLength(3);
+  it.each(['seconds', 'absent', 'date'] as const)('429 (Retry-After %s): a POST is simply retried, with the delay the server asked for', async (retryAfter) => {
+    // The 3rd request of the run (the POST) is refused once. A 429 was not processed: no lookup is needed.
+    const log = captureLogger();
+    const { emulator, client } = await rig(
+      { token: TOKEN, retryAfter, seed: { users: seedUsers(3) }, faults: { burst429: { every: 3, length: 1 } } },
+      { logger: log.logger },
+    );
+    expect((await client.snapshot()).users).toHaveLength(3);
     const created = await client.createUser(attrs('after429@example.com'));
     expect(created.adopted).toBe(false);
     expect(emulator.users().filter((u) => u.userName === 'after429@example.com')).toHaveLength(1);
-    const stats = emulator.stats();
-    expect(stats.byStatus['429']).toBeGreaterThanOrEqual(2);
-    expect(stats.byRoute['POST /Users']).toBe(2);
-    expect(client.requestCounts()).toEqual({ GET: stats.byMethod['GET'], POST: 2 });
+    expect(emulator.stats().byStatus['429']).toBe(1);
+    expect(emulator.stats().byRoute).toEqual({ 'GET /Users': 1, 'GET /Groups': 1, 'POST /Users': 2 });
+    expect(client.requestCounts()).toEqual({ GET: 2, POST: 2 });
+    expect(client.requestStatusCounts?.()).toEqual({ GET: { '200': 2 }, POST: { '429': 1, '201': 1 } });
+
+    const retries = log.lines().filter((l) => l['msg'] === 'retrying SCIM request');
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatchObject({ method: 'POST', path: '/Users', status: 429, attempt: 1, component: 'scim' });
+    const delayMs = retries[0]?.['delayMs'] as number;
+    if (retryAfter === 'seconds') expect(delayMs).toBe(1000);
+    if (retryAfter === 'date') expect(delayMs).toBeGreaterThan(0);
+    if (retryAfter === 'date') expect(delayMs).toBeLessThanOrEqual(2000);
+    if (retryAfter === 'absent') expect(delayMs).toBeLessThanOrEqual(FAST.backoff.baseMs);
+    // Logs carry ids and statuses, never the key or a request body.
+    expect(log.raw()).not.toContain(TOKEN);
+    expect(log.raw()).not.toContain('givenName');
   });
 
   it('429 that never ends: gives up after maxRetries with a TargetError naming the status', async () => {

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { afterEach } from 'vitest';
 import { startEmulator } from '../../../src/emulator/index.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../src/emulator/types.js';
@@ -52,4 +54,23 @@ export async function thrown(fn: () => Promise<unknown>): Promise<Error & Record
     return err as Error & Record<string, unknown>;
   }
   throw new Error('expected a throw');
+}
+
+/** A real pino logger at debug level whose JSON lines are kept for assertions. */
+export function captureLogger(): { logger: Logger; lines: () => Record<string, unknown>[]; raw: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug' }, stream);
+  const raw = (): string => chunks.join('');
+  const lines = (): Record<string, unknown>[] =>
+    raw()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { logger, lines, raw };
 }
