@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
 
 export interface Res {
@@ -8,6 +8,9 @@ export interface Res {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   text: string;
 }
+
+/** A few keep-alive connections, like a real client (and cheaper than one socket per request). */
+const agent = new Agent({ connections: 4 });
 
 /** One real HTTP request to the emulator (path relative to its SCIM base URL). */
 export async function call(
@@ -23,7 +26,7 @@ export async function call(
   let payload: string | undefined = opts.raw;
   if (body !== undefined) payload = JSON.stringify(body);
   if (payload !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-  const r = await request(`${opts.base ?? e.url}${path}`, { method: method as 'GET', headers, body: payload });
+  const r = await request(`${opts.base ?? e.url}${path}`, { method: method as 'GET', headers, body: payload, dispatcher: agent });
   const text = await r.body.text();
   return { status: r.statusCode, headers: r.headers, body: text === '' ? undefined : JSON.parse(text), text };
 }
