@@ -1,5 +1,5 @@
 import type { ApplyReport } from '../apply/index.js';
-import { execute } from '../apply/index.js';
+import { execute, planIdOf } from '../apply/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -129,9 +129,11 @@ function checkSavedPlan(
     throw new PlanError('SCIMSYNC_PLAN_MISMATCH', 'saved plan was made with a different configuration', fix);
   if (saved.basis.stateLineage !== state.lineage)
     throw new PlanError('SCIMSYNC_PLAN_MISMATCH', 'saved plan was made for a different state file', fix);
-  if (saved.basis.stateSerial !== state.serial)
+  // An apply of this very plan that was interrupted has moved the serial on: let it resume.
+  const resuming = state.progress !== undefined && state.progress.planId === planIdOf(saved);
+  if (saved.basis.stateSerial !== state.serial && !resuming)
     throw new PlanError('SCIMSYNC_PLAN_STALE', `saved plan is stale: the state has changed since it was made (serial ${saved.basis.stateSerial} → ${state.serial})`, fix);
-  if (saved.basis.actualHash !== ctx.actualHash)
+  if (saved.basis.actualHash !== ctx.actualHash && !resuming)
     throw new PlanError('SCIMSYNC_PLAN_STALE', 'saved plan is stale: the target has changed since the plan was made', fix);
 }
 
