@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { StateStore } from '../state/index.js';
 import { startHealthServer, type Readiness } from './http-server.js';
 import { createDaemonMetrics, type DaemonMetrics } from './metrics.js';
-import { runCycle, type CycleReport } from './run-cycle.js';
+import { logRunEnd, runCycle, type CycleReport } from './run-cycle.js';
 import { createSchedule } from './scheduler.js';
 
 export interface DaemonOptions {
@@ -83,6 +83,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       .then((report) => {
         configValid = !report.configInvalid;
         if (report.result !== 'aborted') last = { report, finishedAt: new Date().toISOString() };
+        logRunEnd(runLog, report);
       })
       .catch((err: unknown) => {
         // runCycle reports every failure itself; reaching here is a bug, and the daemon must keep ticking.

@@ -3,6 +3,7 @@ import { scrub } from '../cli/errors.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { isScimsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { PlanSummary } from '../plan/types.js';
 import { createSource, createTarget } from '../run/compose.js';
 import { runOnce, type RunResult } from '../run/run-once.js';
 import type { ScimTarget } from '../scim/port.js';
@@ -27,6 +28,12 @@ export interface CycleReport {
   readonly configInvalid: boolean;
   readonly error: CycleError | undefined;
   readonly durationSeconds: number;
+  /** The plan's summary, when a plan was made. */
+  readonly summary?: PlanSummary | undefined;
+  /** Operations that failed (partial runs). */
+  readonly failed?: number | undefined;
+  /** Deletion-guard violations (refused runs). */
+  readonly blocked?: readonly unknown[] | undefined;
 }
 
 export interface CycleOptions {
@@ -44,7 +51,7 @@ export interface CycleOptions {
 
 /** What the executor's report must offer for the operation metrics (checked structurally against ApplyReport). */
 interface ReportResults {
-  readonly results: readonly { readonly key: string; readonly status: string }[];
+  readonly results: readonly { readonly key: string; readonly kind?: string; readonly status: string; readonly resumed?: boolean }[];
 }
 
 /**
@@ -65,7 +72,6 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
     loaded = await loadConfig(opts.configPath);
   } catch (err) {
     const error = describe(err, []);
-    logFailure(log, error);
     opts.metrics.recordRun({ result: 'failure', durationSeconds: elapsed(), finishedAt: now(), operations: [], requests: {} });
     return { result: 'failure', outcome: undefined, configInvalid: true, error, durationSeconds: elapsed() };
   }
@@ -103,19 +109,19 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
         : result.outcome === 'partial'
           ? { code: 'SCIMSYNC_SCIM_HTTP', message: 'some operations failed', fix: 'see the failed operations in the log; the next run retries them' }
           : undefined;
-    report = { result: label, outcome: result.outcome, configInvalid: false, error, durationSeconds: 0 };
-    const summary = result.plan.summary;
-    if (label === 'refused') log.warn({ blocked: result.plan.blocked, summary }, 'run refused by the deletion guard: nothing was deleted');
-    else log.info({ outcome: result.outcome, summary, failed: 'report' in result ? result.report.counts.failed : 0 }, 'run finished');
+    report = {
+      result: label,
+      outcome: result.outcome,
+      configInvalid: false,
+      error,
+      durationSeconds: 0,
+      summary: result.plan.summary,
+      failed: 'report' in result ? result.report.counts.failed : 0,
+      blocked: result.plan.blocked,
+    };
   } catch (err) {
     const error = describe(err, loaded.secrets);
-    if (opts.signal.aborted) {
-      log.info({ code: error.code }, 'run stopped by shutdown before it wrote anything');
-      report = { result: 'aborted', outcome: undefined, configInvalid: false, error, durationSeconds: 0 };
-    } else {
-      logFailure(log, error);
-      report = { result: 'failure', outcome: undefined, configInvalid: false, error, durationSeconds: 0 };
-    }
+    report = { result: opts.signal.aborted ? 'aborted' : 'failure', outcome: undefined, configInvalid: false, error, durationSeconds: 0 };
   } finally {
     reporter?.stop();
   }
@@ -139,10 +145,11 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
   return { ...report, durationSeconds };
 }
 
-/** Operation results joined with their kind from the plan (the report names operations by key). */
+/** Operation results with their kind (from the result, else joined from the plan by key). */
 export function operationOutcomes(ops: readonly { readonly key: string; readonly kind: string }[], report: ReportResults): OperationOutcome[] {
   const kindByKey = new Map(ops.map((op) => [op.key, op.kind]));
-  return report.results.map((r) => ({ kind: kindByKey.get(r.key) ?? 'unknown', result: r.status }));
+  // Resumed ops were applied (and counted) by the interrupted run before: label them apart, not twice `applied`.
+  return report.results.map((r) => ({ kind: r.kind ?? kindByKey.get(r.key) ?? 'unknown', result: r.resumed ? 'resumed' : r.status }));
 }
 
 /** By method and status when the client counts them, else by method with status "unknown". */
@@ -160,7 +167,24 @@ function describe(err: unknown, secrets: readonly string[]): CycleError {
   return { code: 'UNEXPECTED', message: scrub(message, secrets), fix: 'this is unexpected; re-run with SCIMSYNC_DEBUG=1 and report the stack trace' };
 }
 
-/** One line with what went wrong and the fix; the daemon carries on with the next tick. */
-function logFailure(log: Logger, error: CycleError): void {
-  log.error({ code: error.code, fix: error.fix }, `run failed: ${error.message}`);
+/**
+ * The run's closing log line, written by the daemon once metrics and readiness reflect the run (so whoever
+ * reads the line and then scrapes sees the same thing). A failure is one line with the fix.
+ */
+export function logRunEnd(log: Logger, r: CycleReport): void {
+  const durationSeconds = Math.round(r.durationSeconds * 1000) / 1000;
+  switch (r.result) {
+    case 'success':
+      log.info({ outcome: r.outcome, summary: r.summary, failed: 0, durationSeconds }, 'run finished');
+      return;
+    case 'refused':
+      log.warn({ outcome: r.outcome, summary: r.summary, blocked: r.blocked, fix: r.error?.fix, durationSeconds }, 'run refused by the deletion guard: nothing was deleted');
+      return;
+    case 'aborted':
+      log.info({ outcome: r.outcome ?? 'aborted', summary: r.summary, durationSeconds }, 'run stopped by shutdown');
+      return;
+    case 'failure':
+      if (r.outcome === 'partial') log.error({ outcome: r.outcome, summary: r.summary, failed: r.failed, code: r.error?.code, fix: r.error?.fix, durationSeconds }, 'run finished with failed operations');
+      else log.error({ code: r.error?.code, fix: r.error?.fix, durationSeconds }, `run failed: ${r.error?.message ?? 'unknown error'}`);
+  }
 }

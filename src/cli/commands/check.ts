@@ -71,7 +71,7 @@ async function checkSource(loaded: LoadedConfig, logger: Logger): Promise<CheckS
     return {
       name: 'source',
       ok: true,
-      text: `${source.description}: ${active} users and ${snap.groups.length} groups in scope${extras ? ` (${extras})` : ''}`,
+      text: `${source.description}: ${plural(active, 'user')} and ${plural(snap.groups.length, 'group')} in scope${extras ? ` (${extras})` : ''}`,
       details,
     };
   } catch (err) {
@@ -100,7 +100,7 @@ async function checkTarget(loaded: LoadedConfig, logger: Logger): Promise<Target
       step: {
         name: 'target',
         ok: true,
-        text: `${target.baseUrl}: authenticated; it holds ${snapshot.users.length} users and ${snapshot.groups.length} groups (${requests} requests)`,
+        text: `${target.baseUrl}: authenticated; it holds ${plural(snapshot.users.length, 'user')} and ${plural(snapshot.groups.length, 'group')} (${plural(requests, 'request')})`,
       },
       baseUrl: target.baseUrl,
       snapshot,
@@ -142,6 +142,10 @@ async function checkState(loaded: LoadedConfig, baseUrl: string, snapshot: Targe
     ok: true,
     text: `${path}: scimsync manages ${presentUsers} of the target's users and ${presentGroups} of its groups${gone > 0 ? ` (${gone} recorded but gone from the target; the next run forgets them)` : ''}`,
   };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function failure(name: CheckStep['name'], subject: string, err: unknown): CheckStep {

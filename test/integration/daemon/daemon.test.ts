@@ -1,0 +1,165 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDaemonFixture, people, type DaemonFixture } from './fixture.js';
+import { isRunEnd, mark, spawnDaemon, type DaemonProcess, type LogLine } from './process.js';
+import { parsePrometheus } from './prom.js';
+
+let fx: DaemonFixture | undefined;
+let daemon: DaemonProcess | undefined;
+afterEach(async () => {
+  if (daemon) await daemon.stop('SIGKILL');
+  daemon = undefined;
+  await fx?.close();
+  fx = undefined;
+});
+
+async function metrics(url: string): Promise<Map<string, number>> {
+  const res = await fetch(`${url}/metrics`);
+  expect(res.status).toBe(200);
+  return parsePrometheus(await res.text());
+}
+
+async function readyz(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}/readyz`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** What a probe sees: polls /readyz until it answers `status` (the run's end is logged just before readiness moves). */
+async function readyzBecomes(url: string, status: number): Promise<{ status: number; body: Record<string, unknown> }> {
+  for (let i = 0; ; i++) {
+    const r = await readyz(url);
+    if (r.status === status || i >= 100) return r;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+const runEnded = (d: DaemonProcess, from: number, outcome?: string) => d.waitForLog((l) => isRunEnd(l) && (outcome === undefined || l.outcome === outcome), 20_000, from);
+
+/** Every `run started` is followed by that run's end before the next `run started`: runs never overlap. */
+function assertNoOverlap(logs: readonly LogLine[]): void {
+  let open: unknown;
+  for (const l of logs) {
+    if (l.msg === 'run started') {
+      expect(open, 'a run started while another was going').toBeUndefined();
+      open = l.runId;
+    } else if (open !== undefined && l.runId === open && isRunEnd(l)) {
+      open = undefined;
+    }
+  }
+}
+
+describe('scimsync daemon (real process, emulator target)', () => {
+  it('runs on schedule, skips a tick while a slow run goes on, reports metrics, and flips /readyz on a failed run and back', async () => {
+    fx = await createDaemonFixture();
+    await fx.setPeople(people(6));
+    daemon = spawnDaemon(fx.configPath, ['--run-now']);
+    const url = await daemon.healthUrl();
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    // First run (startup) creates everyone; the next scheduled run finds nothing to do.
+    const first = await runEnded(daemon, 0);
+    expect(first).toMatchObject({ outcome: 'converged', summary: { createUsers: 6, createGroups: 2 } });
+    const second = await daemon.waitForLog((l) => isRunEnd(l) && l.runId !== first.runId, 20_000);
+    expect(second).toMatchObject({ outcome: 'converged', summary: { createUsers: 0, createGroups: 0 } });
+    expect(fx.emulator.users().map((u) => u.userName).sort()).toEqual(people(6).map((p) => p.email));
+
+    let m = await metrics(url);
+    expect(m.get('scimsync_runs_total{result="success"}')).toBeGreaterThanOrEqual(2);
+    expect(m.get('scimsync_runs_total{result="failure"}')).toBe(0);
+    expect(m.get('scimsync_operations_total{kind="createUser",result="applied"}')).toBe(6);
+    expect(m.get('scimsync_operations_total{kind="createGroup",result="applied"}')).toBe(2);
+    expect(m.get('scimsync_requests_total{method="POST",status="201"}')).toBe(6);
+    expect(m.get('scimsync_requests_total{method="GET",status="200"}')).toBeGreaterThanOrEqual(4);
+    expect(m.get('scimsync_managed_users')).toBe(6);
+    expect(m.get('scimsync_managed_groups')).toBe(2);
+    expect(m.get('scimsync_last_success_timestamp_seconds')).toBeGreaterThan(0);
+    expect(m.get('scimsync_run_duration_seconds_count')).toBeGreaterThanOrEqual(2);
+    expect(await readyzBecomes(url, 200)).toMatchObject({ status: 200, body: { reason: 'last-run-succeeded' } });
+
+    // The key is rotated in the target ("Generate SCIM key"): the next run fails, the daemon keeps going.
+    let from = mark(daemon);
+    const newToken = fx.emulator.rotateToken('rotated-key-4c3b2a');
+    const failed = await daemon.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('run failed'), 20_000, from);
+    expect(failed).toMatchObject({ code: 'SCIMSYNC_SCIM_AUTH' });
+    expect(typeof failed.fix).toBe('string');
+    const notReady = await readyzBecomes(url, 503);
+    expect(notReady.status).toBe(503);
+    expect(notReady.body).toMatchObject({ reason: 'last-run-failed', lastRun: { result: 'failure', error: { code: 'SCIMSYNC_SCIM_AUTH' } } });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await metrics(url)).get('scimsync_runs_total{result="failure"}')).toBeGreaterThanOrEqual(1);
+
+    // The new key lands in the token file (a rotated Secret): the next run picks it up without a restart.
+    from = mark(daemon);
+    await writeFile(fx.tokenPath, newToken);
+    await daemon.waitForLog((l) => l.msg === 'run finished' && l.outcome === 'converged', 20_000, from);
+    expect(await readyzBecomes(url, 200)).toMatchObject({ status: 200, body: { reason: 'last-run-succeeded' } });
+
+    // Every request is slowed to 2.5 s: a run (two list pages at least) outlasts the 2 s interval.
+    from = mark(daemon);
+    fx.emulator.setFaults({ latencyMs: 2_500 });
+    const skip = await daemon.waitForLog((l) => l.msg === 'skipping scheduled run: the previous run is still in progress', 20_000, from);
+    expect(skip.level).toBe(40);
+    fx.emulator.setFaults({});
+    const slow = await runEnded(daemon, from);
+    expect(slow).toMatchObject({ outcome: 'converged' });
+    m = await metrics(url);
+    expect(m.get('scimsync_skipped_runs_total')).toBeGreaterThanOrEqual(1);
+    // Same people, no duplicates after all those runs.
+    expect(fx.emulator.users()).toHaveLength(6);
+    expect(m.get('scimsync_operations_total{kind="createUser",result="applied"}')).toBe(6);
+
+    assertNoOverlap(daemon.logs);
+    const code = await daemon.stop('SIGTERM');
+    expect(code).toBe(0);
+    const text = daemon.stderrText();
+    expect(text).not.toContain('daemon-test-token-9f8e7d');
+    expect(text).not.toContain('rotated-key-4c3b2a');
+    daemon = undefined;
+  });
+
+  it('SIGTERM mid-run stops taking operations, exits 0 within the bound; a restart converges with no duplicate', async () => {
+    // One request at a time, each slowed: the first load takes far longer than the moment we stop it.
+    fx = await createDaemonFixture({ schedule: '0 0 1 1 *', concurrency: 1, shutdownTimeoutMs: 10_000, emulator: { faults: { latencyMs: 150 } } });
+    const everyone = people(30);
+    await fx.setPeople(everyone);
+    daemon = spawnDaemon(fx.configPath, ['--run-now']);
+    await daemon.healthUrl();
+    while (fx.emulator.users().length < 4) await new Promise((r) => setTimeout(r, 50));
+
+    const code = await daemon.stop('SIGTERM');
+    // 1 would mean the shutdown bound passed with the run still going.
+    expect(code).toBe(0);
+    const stopped = daemon.logs.find((l) => l.msg === 'daemon stopped');
+    expect(stopped).toMatchObject({ clean: true });
+    const partial = fx.emulator.users().length;
+    expect(partial).toBeGreaterThanOrEqual(4);
+    expect(partial).toBeLessThan(everyone.length);
+    // What was applied is in the flushed state file.
+    const state = JSON.parse(await readFile(fx.statePath, 'utf8')) as { users: Record<string, unknown> };
+    expect(Object.keys(state.users).length).toBe(partial);
+    daemon = undefined;
+
+    fx.emulator.setFaults({});
+    daemon = spawnDaemon(fx.configPath, ['--run-now']);
+    const url = await daemon.healthUrl();
+    const done = await runEnded(daemon, 0);
+    expect(done).toMatchObject({ outcome: 'converged', summary: { createUsers: everyone.length - partial } });
+    const names = fx.emulator.users().map((u) => u.userName);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.sort()).toEqual(everyone.map((p) => p.email));
+    const m = await metrics(url);
+    expect(m.get('scimsync_managed_users')).toBe(everyone.length);
+    expect(m.get('scimsync_apply_progress_ratio')).toBe(1);
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    daemon = undefined;
+  });
+
+  it('refuses to start on an invalid config, exit 1 with the fix', async () => {
+    fx = await createDaemonFixture({ schedule: '* * * *' });
+    daemon = spawnDaemon(fx.configPath);
+    expect(await daemon.exited).toBe(1);
+    expect(daemon.stderrText()).toMatch(/schedule/);
+    expect(daemon.stderrText()).toMatch(/fix:/);
+    daemon = undefined;
+  });
+});
