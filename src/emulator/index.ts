@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { TargetError } from '../errors.js';
 import { handleAdmin, type AdminControl } from './admin.js';
+import { ERROR_URN } from './http.js';
 import { validateFaults, resolveOptions } from './options.js';
 import { loadPersisted, Persister } from './persist.js';
 import type { Ctx } from './render.js';
@@ -96,9 +97,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     } else if (path === base || path.startsWith(basePath)) {
       void scim.handle(req, res, path.slice(basePath.length));
     } else {
-      // Outside the SCIM base (and not counted): a wrong base URL in a client config shows up as 404.
+      // Outside the SCIM base: still a request that reached the server (counted), so a client configured
+      // with a wrong base URL shows up in the stats as 404s.
+      scim.stats.arrived((req.method ?? 'GET').toUpperCase(), `${(req.method ?? 'GET').toUpperCase()} (unknown)`);
+      scim.stats.answered(404);
       res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: `no SCIM endpoint at ${path}; the base is ${basePath}` }));
+      res.end(JSON.stringify({ schemas: [ERROR_URN], status: '404', detail: `no SCIM endpoint at ${path}; the base is ${basePath}` }));
     }
   });
   server.keepAliveTimeout = 30_000;

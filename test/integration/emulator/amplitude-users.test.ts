@@ -41,6 +41,9 @@ describe('amplitude profile: base path and auth', () => {
       expect(r.status, p).toBe(404);
       expect(r.body.schemas).toEqual([ERROR]);
     }
+    const outside = await call(e, 'GET', 'Users', undefined, { base: e.url.replace('/scim/1/', '/scim/v2/') });
+    expect(outside.status).toBe(404);
+    expect(e.stats()).toMatchObject({ total: 7, byRoute: { 'GET (unknown)': 3, 'GET /Bulk': 1, 'GET /ServiceProviderConfig': 1, 'GET /Schemas': 1, 'GET /ResourceTypes': 1 }, byStatus: { '404': 7 } });
   });
 });
 
