@@ -2,7 +2,8 @@ import { loadConfig, type LoadedConfig } from '../../config/index.js';
 import { ConfigError, isScimsyncError } from '../../errors.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { TargetSnapshot } from '../../model/types.js';
-import { createSource, createTarget } from '../../run/compose.js';
+import { createSource } from '../../run/compose.js';
+import { createScimTarget } from '../../scim/index.js';
 import { readStateFile, sameTarget } from '../../state/index.js';
 import { CONFIG_OPTION, parseCommandArgs } from '../args.js';
 import { requireConfigPath } from '../context.js';
@@ -41,7 +42,7 @@ export async function runChecks(configPath: string, report: (step: CheckStep, se
   try {
     loaded = await loadConfig(configPath);
   } catch (err) {
-    emit(failure('config', `${configPath} is not usable`, err), []);
+    emit(failure('config', configPath, err), []);
     return steps;
   }
   const cfg = loaded.config;
@@ -81,6 +82,26 @@ async function checkSource(loaded: LoadedConfig, logger: Logger): Promise<CheckS
   }
 }
 
+/**
+ * The same client a run uses (see run/compose.ts), but a person is waiting for the answer: one retry with a
+ * short backoff instead of five with up to a minute, so an unreachable target is reported in seconds.
+ */
+function targetForCheck(loaded: LoadedConfig, logger: Logger) {
+  const t = loaded.config.target;
+  return createScimTarget({
+    url: t.url,
+    token: t.token,
+    profile: t.profile,
+    perMinute: t.rateLimit.perMinute,
+    concurrency: t.rateLimit.concurrency,
+    timeoutMs: t.timeoutMs,
+    rejectUnauthorized: t.tls.rejectUnauthorized,
+    maxRetries: 1,
+    backoff: { baseMs: 250, maxMs: 2_000 },
+    logger: logger.child({ component: 'scim' }),
+  });
+}
+
 interface TargetResult {
   readonly step: CheckStep;
   readonly baseUrl: string;
@@ -91,7 +112,7 @@ async function checkTarget(loaded: LoadedConfig, logger: Logger): Promise<Target
   const baseUrl = loaded.config.target.url;
   let target;
   try {
-    target = createTarget(loaded, logger);
+    target = targetForCheck(loaded, logger);
     // A full list is the only read every SCIM service allows with the same key the sync uses; it proves
     // the key can do what a run does first.
     const snapshot = await target.snapshot();
@@ -131,7 +152,7 @@ async function checkState(loaded: LoadedConfig, baseUrl: string, snapshot: Targe
   }
   const users = Object.values(state.users);
   const groups = Object.values(state.groups);
-  if (!snapshot) return { name: 'state', ok: true, text: `${path}: ${users.length} users and ${groups.length} groups recorded as managed (target not read)` };
+  if (!snapshot) return { name: 'state', ok: true, text: `${path}: ${plural(users.length, 'user')} and ${plural(groups.length, 'group')} recorded as managed (target not read)` };
   const userIds = new Set(snapshot.users.map((u) => u.id));
   const groupIds = new Set(snapshot.groups.map((g) => g.id));
   const presentUsers = users.filter((u) => userIds.has(u.targetId)).length;
@@ -149,10 +170,12 @@ function plural(n: number, noun: string): string {
 }
 
 function failure(name: CheckStep['name'], subject: string, err: unknown): CheckStep {
-  if (isScimsyncError(err)) {
-    const details = err instanceof ConfigError ? err.issues.map((i) => `${i.path}: ${i.message}`) : [];
-    return { name, ok: false, text: `${subject}: ${err.message} [${err.code}]`, details, fix: err.fix };
+  if (err instanceof ConfigError && err.issues.length > 0) {
+    // The issues are listed one per line below; the headline only counts them.
+    const details = err.issues.map((i) => `${i.path}: ${i.message}`);
+    return { name, ok: false, text: `${subject}: ${plural(details.length, 'problem')} [${err.code}]`, details, fix: err.fix };
   }
+  if (isScimsyncError(err)) return { name, ok: false, text: `${subject}: ${err.message} [${err.code}]`, fix: err.fix };
   const message = err instanceof Error ? err.message : String(err);
   return { name, ok: false, text: `${subject}: ${message}`, fix: 'this is unexpected; re-run with SCIMSYNC_DEBUG=1 and report it' };
 }
