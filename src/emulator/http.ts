@@ -37,19 +37,20 @@ export function send(res: ServerResponse, reply: Reply, contentType: string): vo
 }
 
 /**
- * Reads the whole body, refusing (413) as soon as it passes `max` bytes: the declared length is checked
- * first so a huge upload is refused without reading it.
+ * Reads the whole body, refusing (413) one larger than `max` bytes. The excess is read and dropped
+ * rather than left unread, so the client gets the 413 instead of a broken pipe; only a body declared
+ * absurdly large (over 64 x the limit) is refused before reading, and the connection is then closed.
  */
 export async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > max) throw scimError(413, `request body of ${declared} bytes exceeds the limit of ${max} bytes`);
+  if (declared > max * 64) throw scimError(413, `request body of ${declared} bytes exceeds the limit of ${max} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > max) throw scimError(413, `request body exceeds the limit of ${max} bytes`);
-    chunks.push(chunk);
+    if (size <= max) chunks.push(chunk);
   }
+  if (size > max) throw scimError(413, `request body of ${size} bytes exceeds the limit of ${max} bytes`);
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 

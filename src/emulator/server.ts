@@ -68,8 +68,8 @@ export class ScimServer {
     try {
       raw = await readBody(req, this.opts.maxBodyBytes);
     } catch (err) {
-      // The rest of an oversized body is never read: close the connection after answering.
-      res.setHeader('connection', 'close');
+      // A body refused before it was read leaves bytes on the socket: close it after answering.
+      if (!req.complete) res.setHeader('connection', 'close');
       throw err;
     }
     if (!this.authorized(req)) {

@@ -317,6 +317,10 @@ describe('amplitude profile: bodies and media types', () => {
       expect(big.status).toBe(413);
       expect(big.body).toMatchObject({ schemas: [ERROR], status: '413' });
       expect(small.users()).toEqual([]);
+      // A body well past the default 1 MiB still gets its 413 answer (not a broken pipe).
+      const huge = await call(e, 'POST', 'Users', { ...userBody('h@example.com'), padding: 'x'.repeat(2 * 1024 * 1024) });
+      expect(huge.status).toBe(413);
+      expect((await call(e, 'GET', 'Users/h@example.com')).status).toBe(404);
     } finally {
       await small.stop();
     }
