@@ -21,7 +21,8 @@ function wholeNumber(flag: string, value: string | undefined, max = Number.MAX_S
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > max) {
-    throw new ConfigError(`${flag} expects a whole number from 0 to ${max}, got "${value}"`, [], `e.g. ${flag} 100`);
+    const range = max === Number.MAX_SAFE_INTEGER ? '>= 0' : `from 0 to ${max}`;
+    throw new ConfigError(`${flag} expects a whole number ${range}, got "${value}"`, [], `e.g. ${flag} 100`);
   }
   return n;
 }
