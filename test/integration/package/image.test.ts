@@ -154,7 +154,7 @@ describe('the container image contents (npm pack + production install)', () => {
     expect(pkg.scripts.build).toContain('tsconfig.build.json');
     expect(pkg.bin.scimsync).toBe('dist/cli/main.js');
     expect(DOCKERFILE).toContain('ln -s /app/dist/cli/main.js /usr/local/bin/scimsync');
-    const shipped = await readFile(join(app, 'node_modules', 'scimsync', pkg.bin.scimsync), 'utf8');
+    const shipped = await readFile(join(app, 'node_modules', 'scimsync', pkg.bin.scimsync!), 'utf8');
     expect(shipped.startsWith('#!/usr/bin/env node\n')).toBe(true);
     // Runtime contract.
     const one = (op: string) => ins.filter((i) => i.op === op).map((i) => i.args);
