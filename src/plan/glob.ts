@@ -15,11 +15,16 @@ function escapeRegExp(s: string): string {
 
 export function compileGlobs(patterns: readonly string[]): GlobSet {
   const exact = new Set<string>();
-  const globs: RegExp[] = [];
+  const globs: { test(v: string): boolean }[] = [];
   for (const raw of patterns) {
     const p = raw.trim().toLowerCase();
     if (p === '') continue;
-    if (p.includes('*')) {
+    const stars = p.split('*').length - 1;
+    if (stars === 1 && p.startsWith('*')) {
+      // `*@admins.example.com`, the common case: a suffix test, checked for every user of every run.
+      const suffix = p.slice(1);
+      globs.push({ test: (v) => v.endsWith(suffix) });
+    } else if (stars > 0) {
       globs.push(new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 's'));
     } else {
       exact.add(p);

@@ -74,9 +74,9 @@ function membersOps(name: string, group: TargetRef, add: MemberRef[], remove: Me
   }));
 }
 
-/** The source group's members that will exist in the target, as refs; out-of-scope members are reported. */
-function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntry[]): Map<string, MemberRef> {
-  const out = new Map<string, MemberRef>();
+/** The source group's members that will exist in the target (email → ref); out-of-scope members are reported. */
+function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntry[]): Map<string, TargetRef> {
+  const out = new Map<string, TargetRef>();
   for (const raw of g.members) {
     // Sources hand over normalised emails; normalise only on a miss so 500k memberships stay cheap.
     let email = raw;
@@ -85,9 +85,8 @@ function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntr
       email = normalizeEmail(raw);
       ref = input.present.get(email);
     }
-    if (out.has(email)) continue;
     if (ref !== undefined) {
-      out.set(email, { userName: email, target: ref });
+      out.set(email, ref);
       continue;
     }
     if (input.matching.inactiveByEmail.has(email)) continue; // disabled: expected, and deprovisioned anyway
@@ -101,14 +100,23 @@ function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntr
   return out;
 }
 
-function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, MemberRef>, input: GroupInputs): PlannedOperation[] {
-  const current = new Set<string>();
+function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, TargetRef>, input: GroupInputs): PlannedOperation[] {
+  // Wanted members by target id: most target members are wanted, and this small per-group Map answers
+  // them without a lookup in the 100,000-entry user index (which dominates at scale).
+  const wantedById = new Map<string, string>();
+  for (const [email, ref] of want) if ('id' in ref) wantedById.set(ref.id, email);
+  const seen = new Set<string>();
   const remove: MemberRef[] = [];
   for (const memberId of tg.members) {
+    const wanted = wantedById.get(memberId);
+    if (wanted !== undefined) {
+      seen.add(wanted);
+      continue;
+    }
     const tu = resolveTargetUser(input.index, memberId);
     const email = tu !== undefined ? tu.userName : memberId.toLowerCase();
-    if (current.has(email)) continue;
-    current.add(email);
+    if (seen.has(email)) continue;
+    seen.add(email);
     if (want.has(email)) continue;
     // Protected and quarantined members stay; users deleted by this plan lose membership with the delete.
     if (input.isProtected(email) || input.quarantined.has(email)) continue;
@@ -116,7 +124,7 @@ function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, MemberR
     remove.push({ userName: email, target: { id: memberId } });
   }
   const add: MemberRef[] = [];
-  for (const [email, ref] of want) if (!current.has(email)) add.push(ref);
+  for (const [email, ref] of want) if (!seen.has(email)) add.push({ userName: email, target: ref });
   if (add.length === 0 && remove.length === 0) return [];
   add.sort(byUserName);
   remove.sort(byUserName);
@@ -174,7 +182,7 @@ export function diffGroups(input: GroupInputs): GroupDiff {
       continue;
     }
     const key = `group:create:${lower}`;
-    const members = [...want.values()].sort(byUserName);
+    const members = [...want].map(([userName, target]): MemberRef => ({ userName, target })).sort(byUserName);
     const max = Number.isFinite(policy.maxMembersPerPatch) && policy.maxMembersPerPatch >= 1 ? Math.floor(policy.maxMembersPerPatch) : members.length;
     const reason = record !== undefined ? 'missing in target (was managed)' : 'new in source';
     ops.push({ kind: 'createGroup', key, reason, name: g.name, members: members.slice(0, max) });

@@ -96,25 +96,29 @@ export function matchUsers(
   }
 
   const claimed = new Set<string>();
-  const byState = new Map<SourceUser, { target: TargetUser; record: UserRecord }>();
   // Phase 1 first for everyone, so a state match always wins over another user's userName match.
-  for (const u of active) {
+  const records: (UserRecord | undefined)[] = new Array<UserRecord | undefined>(active.length);
+  const hits: (TargetUser | undefined)[] = new Array<TargetUser | undefined>(active.length);
+  for (let i = 0; i < active.length; i++) {
+    const u = active[i]!;
     const record = ownRecord(state.users, u.sourceId);
+    records[i] = record;
     if (record === undefined || record.userName !== u.email) continue;
     const target = targets.byId.get(record.targetId);
     if (target === undefined || claimed.has(target.id)) continue;
     claimed.add(target.id);
-    byState.set(u, { target, record });
+    hits[i] = target;
   }
 
   const matches: UserMatch[] = [];
-  for (const u of active) {
-    const hit = byState.get(u);
-    if (hit !== undefined) {
-      matches.push({ kind: 'matched', user: u, target: hit.target, record: hit.record });
+  for (let i = 0; i < active.length; i++) {
+    const u = active[i]!;
+    const record = records[i];
+    const hit = hits[i];
+    if (hit !== undefined && record !== undefined) {
+      matches.push({ kind: 'matched', user: u, target: hit, record });
       continue;
     }
-    const record = ownRecord(state.users, u.sourceId);
     const target = targets.byUserName.get(u.email);
     if (target === undefined) {
       matches.push({ kind: 'create', user: u, record });

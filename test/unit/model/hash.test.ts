@@ -48,6 +48,14 @@ describe('stableHash', () => {
 
 describe('hashUserAttributes', () => {
   const base = { userName: 'a@x.com', givenName: 'Ann', familyName: 'Lee' };
+  it.each([
+    base,
+    { ...base, externalId: 'guid-1' },
+    { userName: 'q"uote@x.com', givenName: 'Zoë \\ "Z"', familyName: '' },
+  ])('equals stableHash of the same attributes: %j', (a) => {
+    expect(hashUserAttributes(a)).toBe(stableHash({ ...a }));
+  });
+
   it('changes with each pushed attribute and ignores an absent externalId', () => {
     const h = hashUserAttributes(base);
     expect(hashUserAttributes({ ...base, externalId: undefined })).toBe(h);

@@ -77,7 +77,7 @@ describe('groups', () => {
       want: ['group:create:eng'],
     },
   ])('$name', ({ groups, tgroups, records, over, want }) => {
-    const p = plan(desired([ann, bob, cat], { groups }), actual(targets, tgroups), state(everyone, records), policy((over ?? {}) as Partial<PlanPolicy>));
+    const p = plan(desired([ann, bob, cat], { groups }), actual(targets, tgroups), state(everyone, records as Record<string, GroupRecord>), policy((over ?? {}) as Partial<PlanPolicy>));
     expect(keys(p)).toEqual(want);
   });
 

@@ -1,0 +1,78 @@
+/**
+ * computePlan at scale: prints n, groups, memberships, build/plan/render times and operation counts.
+ * Run: `npx tsx bench/plan.ts` (optionally with --expose-gc for the heap column to mean something).
+ */
+import { performance } from 'node:perf_hooks';
+import { computePlan } from '../src/plan/plan.js';
+import { planToJson, renderPlanText } from '../src/plan/render.js';
+import type { PlanPolicy } from '../src/plan/types.js';
+import { buildScaleInputs } from '../test/unit/plan/scale-inputs.js';
+
+const POLICY: PlanPolicy = {
+  deprovision: 'delete',
+  protect: ['*@admins.example.com', 'root@example.com'],
+  groups: { enabled: true, include: ['*'], exclude: [] },
+  safety: { maxDeletes: 25, maxDeletePercent: 10 },
+  allowDeletes: 0,
+  manageAllUsers: false,
+  onEmailChange: 'delete-old',
+  maxMembersPerPatch: 100,
+  profile: { name: 'amplitude', sendsExternalId: false },
+};
+
+const CTX = { target: 'https://scim.example/', configHash: 'c', actualHash: 'a', createdAt: '2025-01-01T00:00:00.000Z' };
+
+function heapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 1e6;
+}
+
+const sizes: [number, number, number][] = [
+  [1_000, 10, 5_000],
+  [10_000, 100, 50_000],
+  [50_000, 500, 250_000],
+  [100_000, 1_000, 500_000],
+];
+
+const rows: Record<string, string | number>[] = [];
+for (const [n, g, m] of sizes) {
+  // Round-trip through JSON: real snapshots are parsed, so their strings are flat (templates build cons strings).
+  const inputs = JSON.parse(JSON.stringify(buildScaleInputs(n, g, m))) as ReturnType<typeof buildScaleInputs>;
+  const before = heapMb();
+  // Warm once so the table shows steady-state JIT timing, then measure the best of three.
+  computePlan(inputs.desired, inputs.actual, inputs.state, POLICY, CTX);
+  // CPU time beside wall time: on a shared machine the wall clock also counts waiting for a core.
+  let best = Number.POSITIVE_INFINITY;
+  let bestCpu = Number.POSITIVE_INFINITY;
+  let plan = computePlan(inputs.desired, inputs.actual, inputs.state, POLICY, CTX);
+  for (let i = 0; i < 3; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    plan = computePlan(inputs.desired, inputs.actual, inputs.state, POLICY, CTX);
+    best = Math.min(best, performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    bestCpu = Math.min(bestCpu, (c.user + c.system) / 1000);
+  }
+  const heap = heapMb() - before;
+  const t1 = performance.now();
+  const text = renderPlanText(plan);
+  const json = JSON.stringify(planToJson(plan));
+  const renderMs = performance.now() - t1;
+  rows.push({
+    users: n,
+    groups: g,
+    memberships: m,
+    'plan ms': Math.round(best),
+    'plan cpu ms': Math.round(bestCpu),
+    'render+json ms': Math.round(renderMs),
+    ops: plan.operations.length,
+    creates: plan.summary.createUsers,
+    updates: plan.summary.updateUsers,
+    deletes: plan.summary.deleteUsers,
+    'member +/-': `${plan.summary.addMembers}/${plan.summary.removeMembers}`,
+    'plan heap MB': Math.round(heap),
+    'text KB': Math.round(text.length / 1024),
+    'json KB': Math.round(json.length / 1024),
+  });
+}
+console.table(rows);
