@@ -1,15 +1,21 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../errors.js';
 
-/** node:util parseArgs with errors a person can act on (one line naming the flag, plus the fix). */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
-  command: string,
-  argv: string[],
-  options: T,
-  allowPositionals = false,
-) {
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+type Parsed<T extends CommandOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
+
+/** parseArgs (strict) with errors a person can act on; see withArgErrors. */
+export function parseCommandArgs<T extends CommandOptions>(command: string, argv: string[], options: T, allowPositionals = false): Parsed<T> {
+  return withArgErrors(command, () => parseArgs({ args: argv, options, allowPositionals, strict: true }));
+}
+
+/**
+ * Runs a node:util parseArgs call and turns its errors into one line a person can act on (naming the
+ * flag) plus the fix. Takes a thunk so each command keeps parseArgs' inferred option types.
+ */
+export function withArgErrors<T>(command: string, parse: () => T): T {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parse();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new ConfigError(`scimsync ${command}: ${message}`, [], `run \`scimsync --help\` for the options of ${command}`);
