@@ -65,6 +65,25 @@ describe('computePlan', () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 
+  it('skipped lists the source entries first, then duplicates and excluded groups the plan found', () => {
+    const p = computePlan(
+      desired([ann, su('ann2', { email: 'ann@x.com', origin: 'users.csv:5' })], {
+        groups: [sg('Eng-test', ['ann'])],
+        skipped: [{ entry: 'users.csv:3', reason: 'invalid email' }],
+      }),
+      actual([]),
+      state(),
+      policy({ groups: { enabled: true, include: ['*'], exclude: ['*-test'] } }),
+      CTX,
+    );
+    expect(p.skipped).toEqual([
+      { entry: 'users.csv:3', reason: 'invalid email' },
+      { entry: 'users.csv:5', reason: 'duplicate email ann@x.com (also users.csv:ann)' },
+      { entry: 'Eng-test', reason: 'excluded by sync.groups include/exclude' },
+    ]);
+    expect(keys(p)).toEqual(['user:create:ann@x.com']);
+  });
+
   it('never deletes anything when the state file was lost', () => {
     const p = plan(desired([]), actual([tu('ann'), tu('bob')], [tg('7', 'Eng', ['ann'])]), state());
     expect(p.operations).toEqual([]);
