@@ -48,7 +48,8 @@ export async function daemonCommand(argv: string[]): Promise<number> {
     process.on('SIGINT', onSignal);
   });
   const code = await stopped;
-  // Everything is closed; if a stray handle (a keep-alive socket) still holds the loop, do not hang the pod.
-  setTimeout(() => process.exit(code), 2_000).unref();
+  // Clean: everything is closed, but a stray handle (a keep-alive socket) must not hang the pod. Unclean: the
+  // abandoned run still holds the loop, and the bound has passed, so leave now.
+  setTimeout(() => process.exit(code), code === 0 ? 2_000 : 50).unref();
   return code;
 }

@@ -108,9 +108,14 @@ describe('scimsync daemon (real process, emulator target)', () => {
     expect(fx.emulator.users()).toHaveLength(6);
     expect(m.get('scimsync_operations_total{kind="createUser",result="applied"}')).toBe(6);
 
-    assertNoOverlap(daemon.logs);
     const code = await daemon.stop('SIGTERM');
     expect(code).toBe(0);
+    // Run counts: every run that started ended (none overlapped), and ticks were skipped, not queued.
+    assertNoOverlap(daemon.logs);
+    const started = daemon.logs.filter((l) => l.msg === 'run started').length;
+    expect(daemon.logs.filter(isRunEnd)).toHaveLength(started);
+    expect(started).toBeGreaterThanOrEqual(5);
+    expect(daemon.logs.filter((l) => l.msg === skip.msg).length).toBeGreaterThanOrEqual(1);
     const text = daemon.stderrText();
     expect(text).not.toContain('daemon-test-token-9f8e7d');
     expect(text).not.toContain('rotated-key-4c3b2a');
@@ -123,8 +128,14 @@ describe('scimsync daemon (real process, emulator target)', () => {
     const everyone = people(30);
     await fx.setPeople(everyone);
     daemon = spawnDaemon(fx.configPath, ['--run-now']);
-    await daemon.healthUrl();
+    const firstUrl = await daemon.healthUrl();
     while (fx.emulator.users().length < 4) await new Promise((r) => setTimeout(r, 50));
+    // The long first load shows its progress while it runs: 30 users + 2 groups planned, some done.
+    const during = await metrics(firstUrl);
+    expect(during.get('scimsync_apply_operations_planned')).toBe(32);
+    expect(during.get('scimsync_apply_operations_done')).toBeGreaterThanOrEqual(3);
+    expect(during.get('scimsync_apply_progress_ratio')).toBeLessThan(1);
+    expect(during.get('scimsync_apply_progress_ratio')).toBeGreaterThan(0);
 
     const code = await daemon.stop('SIGTERM');
     // 1 would mean the shutdown bound passed with the run still going.
@@ -150,6 +161,36 @@ describe('scimsync daemon (real process, emulator target)', () => {
     const m = await metrics(url);
     expect(m.get('scimsync_managed_users')).toBe(everyone.length);
     expect(m.get('scimsync_apply_progress_ratio')).toBe(1);
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    daemon = undefined;
+  });
+
+  it('a request that outlasts daemon.shutdownTimeoutMs: exit 1 at the bound, state kept, the next start converges without duplicates', async () => {
+    // The first user POST hangs for 2.5 s; the daemon may wait only 0.5 s after SIGTERM.
+    fx = await createDaemonFixture({
+      schedule: '0 0 1 1 *',
+      concurrency: 1,
+      shutdownTimeoutMs: 500,
+      emulator: { faults: { script: [{ method: 'POST', route: '/Users', nth: 1, action: 'latency', ms: 2_500 }] } },
+    });
+    const everyone = people(5, []);
+    await fx.setPeople(everyone);
+    daemon = spawnDaemon(fx.configPath, ['--run-now']);
+    await daemon.waitForLog((l) => l.msg === 'target read');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await daemon.stop('SIGTERM')).toBe(1);
+    expect(daemon.logs.find((l) => l.msg === 'daemon stopped')).toMatchObject({ clean: false });
+    expect(daemon.logs.some((l) => typeof l.msg === 'string' && l.msg.includes('did not stop within daemon.shutdownTimeoutMs'))).toBe(true);
+    daemon = undefined;
+
+    fx.emulator.setFaults({});
+    // Let the hung POST land (or not) in the emulator: either way the restart must not duplicate it.
+    await new Promise((r) => setTimeout(r, 2_500));
+    daemon = spawnDaemon(fx.configPath, ['--run-now']);
+    await daemon.healthUrl();
+    await runEnded(daemon, 0, 'converged');
+    const names = fx.emulator.users().map((u) => u.userName);
+    expect(names.sort()).toEqual(everyone.map((p) => p.email));
     expect(await daemon.stop('SIGTERM')).toBe(0);
     daemon = undefined;
   });
