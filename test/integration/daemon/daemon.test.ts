@@ -195,6 +195,29 @@ describe('scimsync daemon (real process, emulator target)', () => {
     daemon = undefined;
   });
 
+  it('a run refused by the deletion guard is counted as refused, deletes nothing, and keeps /readyz at 200', async () => {
+    fx = await createDaemonFixture({ safety: { maxDeletes: 3, maxDeletePercent: 100 } });
+    await fx.setPeople(people(10, []));
+    daemon = spawnDaemon(fx.configPath, ['--run-now']);
+    const url = await daemon.healthUrl();
+    await runEnded(daemon, 0, 'converged');
+    const from = mark(daemon);
+    await fx.setPeople(people(2, []));
+    const refused = await runEnded(daemon, from, 'refused');
+    expect(refused.level).toBe(40);
+    expect(refused.msg).toBe('run refused by the deletion guard: nothing was deleted');
+    expect(String(refused.fix)).toContain('--allow-deletes');
+    expect(fx.emulator.users()).toHaveLength(10);
+    const r = await readyzBecomes(url, 200);
+    expect(r).toMatchObject({ status: 200, body: { reason: 'last-run-refused', lastRun: { result: 'refused' } } });
+    const m = await metrics(url);
+    expect(m.get('scimsync_runs_total{result="refused"}')).toBeGreaterThanOrEqual(1);
+    expect(m.get('scimsync_runs_total{result="failure"}')).toBe(0);
+    expect(m.get('scimsync_operations_total{kind="deleteUser",result="applied"}')).toBeUndefined();
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    daemon = undefined;
+  });
+
   it('refuses to start on an invalid config, exit 1 with the fix', async () => {
     fx = await createDaemonFixture({ schedule: '* * * *' });
     daemon = spawnDaemon(fx.configPath);

@@ -37,6 +37,7 @@ export interface FixtureOptions {
   readonly shutdownTimeoutMs?: number;
   readonly concurrency?: number;
   readonly emulator?: EmulatorOptions;
+  readonly safety?: { readonly maxDeletes: number; readonly maxDeletePercent: number };
 }
 
 /** A temp dir with users.csv, a token file and a daemon config pointing at an in-process emulator. */
@@ -50,7 +51,7 @@ export async function createDaemonFixture(opts: FixtureOptions = {}): Promise<Da
   const config = {
     source: { type: 'csv', users: './users.csv' },
     target: { url: emulator.url, tokenFile: './scim-token', profile: 'amplitude', rateLimit: { perMinute: 0, concurrency: opts.concurrency ?? 2 } },
-    sync: { deprovision: 'delete', safety: { maxDeletes: 1000, maxDeletePercent: 100 } },
+    sync: { deprovision: 'delete', safety: opts.safety ?? { maxDeletes: 1000, maxDeletePercent: 100 } },
     state: { path: './state.json' },
     schedule: opts.schedule ?? '*/2 * * * * *',
     daemon: { listen: '127.0.0.1:0', shutdownTimeoutMs: opts.shutdownTimeoutMs ?? 15_000 },
