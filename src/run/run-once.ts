@@ -71,7 +71,8 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
 
   if (opts.mode === 'plan') return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
 
-  const blocked = opts.savedPlan ? plan.blocked.filter((v) => v.actual > (opts.allowDeletes ?? 0)) : plan.blocked;
+  // A saved plan carries the guard's verdict from plan time; `apply --allow-deletes N` may lift it here.
+  const blocked = opts.savedPlan && plan.summary.deleteUsers <= (opts.allowDeletes ?? 0) ? [] : plan.blocked;
   if (blocked.length > 0) {
     await recordRun(deps, { ...state }, startedAt, now(), 'refused', plan, undefined);
     return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
@@ -127,7 +128,10 @@ function checkSavedPlan(
     throw new PlanError('SCIMSYNC_PLAN_MISMATCH', `saved plan was made for target ${saved.basis.target}, not ${ctx.target}`, fix);
   if (saved.basis.configHash !== ctx.configHash)
     throw new PlanError('SCIMSYNC_PLAN_MISMATCH', 'saved plan was made with a different configuration', fix);
-  if (saved.basis.stateLineage !== state.lineage)
+  // A plan made before any state file existed (read-only plan: lineage 'none') fits a state that has
+  // been created since but never committed to (serial 0).
+  const neverCommitted = saved.basis.stateLineage === 'none' && saved.basis.stateSerial === 0 && state.serial === 0;
+  if (saved.basis.stateLineage !== state.lineage && !neverCommitted)
     throw new PlanError('SCIMSYNC_PLAN_MISMATCH', 'saved plan was made for a different state file', fix);
   // An apply of this very plan that was interrupted has moved the serial on: let it resume.
   const resuming = state.progress !== undefined && state.progress.planId === planIdOf(saved);
