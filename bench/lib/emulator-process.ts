@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The emulator in its own process (the real `scimsync emulator` command from dist/), so that what a
+ * benchmark measures in its own process (RSS, CPU) is scimsync's alone. Needs `npm run build` first.
+ */
+export interface EmulatorProcess {
+  readonly url: string;
+  readonly token: string;
+  stats(): Promise<{ total: number; byMethod: Record<string, number>; byRoute: Record<string, number>; byStatus: Record<string, number> }>;
+  resetStats(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export async function startEmulatorProcess(args: string[], token = 'bench-token'): Promise<EmulatorProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--max-old-space-size=4096', CLI, 'emulator', '--port', '0', '--token', token, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /listening on (\S+)/.exec(buf);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+  });
+  const admin = new URL('/_admin/', url);
+  const call = async (path: string, method = 'GET') => {
+    const res = await fetch(new URL(path, admin), { method, headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`admin ${path}: ${res.status}`);
+    return res.json() as Promise<unknown>;
+  };
+  return {
+    url,
+    token,
+    stats: async () => (await call('stats')) as Awaited<ReturnType<EmulatorProcess['stats']>>,
+    resetStats: async () => {
+      await call('reset-stats', 'POST');
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function table(rows: Record<string, string | number>[]): string {
+  const cols = Object.keys(rows[0] ?? {});
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(width[i]!)).join(' | ') + ' |';
+  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
+}
