@@ -23,8 +23,8 @@ export async function runOperation(op: PlannedOperation, target: ScimTarget, ref
       return { status: 'applied', targetId: op.target.id };
     case 'deleteUser':
       if (op.mode === 'delete') await target.deleteUser(op.target.id);
-      // The op carries no names; the user leaves the org either way (Amplitude: PUT active:false).
-      else await target.deactivateUser(op.target.id, { userName: op.userName, givenName: '', familyName: '' });
+      // A full-body deactivation (Amplitude: PUT active:false) resends the names the target showed.
+      else await target.deactivateUser(op.target.id, { userName: op.userName, givenName: op.names?.givenName ?? '', familyName: op.names?.familyName ?? '' });
       return { status: 'applied', targetId: op.target.id };
     case 'createUser': {
       const { user, adopted } = await target.createUser(op.attributes);

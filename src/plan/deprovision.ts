@@ -66,6 +66,7 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
       userName: t.userName,
       target: { id: t.id },
       mode: policy.deprovision,
+      ...(policy.deprovision === 'deactivate' ? { names: { givenName: t.givenName ?? '', familyName: t.familyName ?? '' } } : {}),
     });
   };
 

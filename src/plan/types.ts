@@ -37,6 +37,8 @@ export type PlannedOperation =
       readonly target: { readonly id: string };
       /** delete = DELETE /Users/:id; deactivate = set active:false (Amplitude: same effect). */
       readonly mode: 'delete' | 'deactivate';
+      /** The names the target last showed (empty when unknown): a full-body deactivation (PUT) resends them. */
+      readonly names?: { readonly givenName: string; readonly familyName: string } | undefined;
     })
   | (OpBase & {
       readonly kind: 'createUser';
