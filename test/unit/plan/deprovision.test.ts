@@ -99,8 +99,10 @@ describe('deprovisioning', () => {
     ['deactivate' as const, 'deactivate'],
   ])('mode %s is carried on the op with the reason', (deprovision, mode) => {
     const p = plan(desired([su('bob', { active: false })]), actual([tu('bob')]), state(managed(bob)), policy({ deprovision }));
+    // A deactivation (a full-body PUT on Amplitude) carries the names the target showed.
+    const names = mode === 'deactivate' ? { names: { givenName: 'Bob', familyName: 'Lee' } } : {};
     expect(p.operations).toEqual([
-      { kind: 'deleteUser', key: 'user:delete:bob@x.com', reason: 'disabled in source', sourceId: 'id-bob', userName: 'bob@x.com', target: { id: 'bob@x.com' }, mode },
+      { kind: 'deleteUser', key: 'user:delete:bob@x.com', reason: 'disabled in source', sourceId: 'id-bob', userName: 'bob@x.com', target: { id: 'bob@x.com' }, mode, ...names },
     ]);
   });
 
