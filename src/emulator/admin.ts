@@ -1,19 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError, TargetError } from '../errors.js';
 import { errorReply, parseJsonObject, readBody, send, type Reply } from './http.js';
-import type { EmulatorEvent, EmulatorGroup, EmulatorStats, EmulatorUser, FaultOptions } from './types.js';
+import type { EmulatorControls, FaultOptions } from './types.js';
 
 /** What /_admin/ can do; the RunningEmulator offers the same in-process. */
-export interface AdminControl {
+export interface AdminControl extends EmulatorControls {
   authorized(req: IncomingMessage): boolean;
-  stats(): EmulatorStats;
-  resetStats(): void;
-  users(): EmulatorUser[];
-  groups(): EmulatorGroup[];
-  events(): EmulatorEvent[];
-  rotateToken(newToken?: string): string;
-  acceptInvite(userName: string, names?: { givenName: string; familyName: string }): void;
-  setFaults(f: FaultOptions): void;
   reset(): void;
 }
 

@@ -126,11 +126,8 @@ export interface EmulatorEvent {
   at: string;
 }
 
-export interface RunningEmulator {
-  /** SCIM base URL with a trailing slash. */
-  url: string;
-  adminUrl: string;
-  token: string;
+/** Inspection and control of a running emulator: in-process here, over HTTP under /_admin/. */
+export interface EmulatorControls {
   stats(): EmulatorStats;
   resetStats(): void;
   users(): EmulatorUser[];
@@ -140,5 +137,12 @@ export interface RunningEmulator {
   /** A pending user signs up: the names last sent now show (or `names`, if given). */
   acceptInvite(userName: string, names?: { givenName: string; familyName: string }): void;
   setFaults(f: FaultOptions): void;
+}
+
+export interface RunningEmulator extends EmulatorControls {
+  /** SCIM base URL with a trailing slash. */
+  url: string;
+  adminUrl: string;
+  token: string;
   stop(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
-import { createScimTarget } from '../scim/index.js';
+import { createScimTarget, type ScimClientOptions } from '../scim/index.js';
 import type { ScimTarget } from '../scim/port.js';
 import { createCsvSource } from '../sources/csv/index.js';
 import { createLdapSource } from '../sources/ldap/index.js';
@@ -15,7 +15,8 @@ export function createSource(loaded: LoadedConfig, logger: Logger): Source {
   return source.type === 'csv' ? createCsvSource(source) : createLdapSource(source, { logger: logger.child({ component: 'ldap' }) });
 }
 
-export function createTarget(loaded: LoadedConfig, logger: Logger): ScimTarget {
+/** `overrides`: e.g. `check` retries less, because a person is waiting for the answer. */
+export function createTarget(loaded: LoadedConfig, logger: Logger, overrides: Partial<ScimClientOptions> = {}): ScimTarget {
   const t = loaded.config.target;
   return createScimTarget({
     url: t.url,
@@ -26,5 +27,6 @@ export function createTarget(loaded: LoadedConfig, logger: Logger): ScimTarget {
     timeoutMs: t.timeoutMs,
     rejectUnauthorized: t.tls.rejectUnauthorized,
     logger: logger.child({ component: 'scim' }),
+    ...overrides,
   });
 }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { TargetError } from '../errors.js';
-import type { Logger } from '../log.js';
 import { RateBudget } from './budget.js';
 import { abortedError, authError, authRejectedEarlier, httpError, networkError, readErrorBody } from './http-errors.js';
+import type { ResolvedScimClientOptions } from './options.js';
 import type { JsonObject } from './profiles/types.js';
 import { parseRetryAfter } from './retry-after.js';
 import { RETRY_RULES, TIMEOUT_CODE, backoffDelay, decideRetry, type AttemptOutcome } from './retry-rules.js';
@@ -45,17 +45,10 @@ export interface ExchangeOptions<T> {
 
 export type ExchangeResult<T> = { readonly res: HttpResponse } | { readonly recovered: T };
 
-export interface HttpSettings {
+/** The transport's settings: the resolved client options minus what only the profile layer needs. */
+export interface HttpSettings extends Omit<ResolvedScimClientOptions, 'url' | 'profile'> {
   readonly baseUrl: URL;
-  readonly token: string;
   readonly contentType: string;
-  readonly perMinute: number;
-  readonly concurrency: number;
-  readonly maxRetries: number;
-  readonly timeoutMs: number;
-  readonly backoff: { readonly baseMs: number; readonly maxMs: number };
-  readonly rejectUnauthorized: boolean;
-  readonly logger: Logger;
 }
 
 /** One attempt: a response, or a network failure with its error code. */

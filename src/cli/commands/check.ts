@@ -2,8 +2,7 @@ import { loadConfig, type LoadedConfig } from '../../config/index.js';
 import { ConfigError, isScimsyncError } from '../../errors.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { TargetSnapshot } from '../../model/types.js';
-import { createSource } from '../../run/compose.js';
-import { createScimTarget } from '../../scim/index.js';
+import { createSource, createTarget } from '../../run/compose.js';
 import { readStateFile, sameTarget } from '../../state/index.js';
 import { CONFIG_OPTION, parseCommandArgs } from '../args.js';
 import { requireConfigPath } from '../context.js';
@@ -87,19 +86,7 @@ async function checkSource(loaded: LoadedConfig, logger: Logger): Promise<CheckS
  * short backoff instead of five with up to a minute, so an unreachable target is reported in seconds.
  */
 function targetForCheck(loaded: LoadedConfig, logger: Logger) {
-  const t = loaded.config.target;
-  return createScimTarget({
-    url: t.url,
-    token: t.token,
-    profile: t.profile,
-    perMinute: t.rateLimit.perMinute,
-    concurrency: t.rateLimit.concurrency,
-    timeoutMs: t.timeoutMs,
-    rejectUnauthorized: t.tls.rejectUnauthorized,
-    maxRetries: 1,
-    backoff: { baseMs: 250, maxMs: 2_000 },
-    logger: logger.child({ component: 'scim' }),
-  });
+  return createTarget(loaded, logger, { maxRetries: 1, backoff: { baseMs: 250, maxMs: 2_000 } });
 }
 
 interface TargetResult {
