@@ -1,3 +1,4 @@
+import { isPlaceholderName } from '../../model/normalize.js';
 import type { TargetGroup, TargetUser } from '../../model/types.js';
 import type { JsonObject } from './types.js';
 
@@ -7,12 +8,9 @@ import type { JsonObject } from './types.js';
  * Returns an error string instead of throwing so the client can build a TargetError naming the request.
  */
 
-const PLACEHOLDER_NAMES = new Set(['NO_GIVEN_NAME', 'NO_FAMILY_NAME', 'undefined', 'null']);
-
-/** Amplitude's stand-ins for the names of a user who never signed up: unknown, not data. */
-export function isPlaceholderName(value: string): boolean {
-  return PLACEHOLDER_NAMES.has(value.trim());
-}
+// Amplitude's stand-ins for the names of a user who never signed up are unknown, not data: one rule,
+// shared with the plan core.
+export { isPlaceholderName };
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,7 +25,7 @@ function scalarString(value: unknown): string | undefined {
 function nameField(name: unknown, key: 'givenName' | 'familyName'): string | null {
   if (!isObject(name)) return null;
   const value = name[key];
-  if (typeof value !== 'string' || value.trim() === '' || isPlaceholderName(value)) return null;
+  if (typeof value !== 'string' || isPlaceholderName(value)) return null;
   return value;
 }
 

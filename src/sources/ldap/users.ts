@@ -1,7 +1,7 @@
 import type { SkippedEntry, SourceUser } from '../../model/types.js';
 import type { LdapSettings } from './dialects.js';
 import { UAC_ACCOUNTDISABLE } from './dialects.js';
-import { isPlausibleEmail, normalizeLdapEmail } from './email.js';
+import { isValidEmail, normalizeEmail } from '../../model/normalize.js';
 import { dnKey, firstString, idToString, values, type LdapEntry } from './values.js';
 
 /** Why a user entry is not a sync candidate: also the reason shown when it is a group member. */
@@ -30,8 +30,8 @@ function toUser(entry: LdapEntry, s: LdapSettings, disabledDns: ReadonlySet<stri
   if (!raw) {
     return { kind: 'skipped', reason: `no ${s.emailAttr}${s.upnFallback ? ' and no userPrincipalName' : ''} attribute` };
   }
-  const email = normalizeLdapEmail(raw);
-  if (!isPlausibleEmail(email)) return { kind: 'skipped', reason: `"${raw}" is not a valid email address` };
+  const email = normalizeEmail(raw);
+  if (!isValidEmail(email)) return { kind: 'skipped', reason: `"${raw}" is not a valid email address` };
   const idValue = values(entry, s.idAttr)[0];
   // No stable id (an unreadable attribute, a misconfigured attributes.id): the email is the id, as for CSV.
   const sourceId = idValue === undefined ? email : idToString(s.idAttr, idValue);
