@@ -32,7 +32,8 @@ export async function startEmulatorProcess(args: string[], token = 'bench-token'
   const call = async (path: string, method = 'GET') => {
     const res = await fetch(new URL(path, admin), { method, headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) throw new Error(`admin ${path}: ${res.status}`);
-    return res.json() as Promise<unknown>;
+    const text = await res.text();
+    return text ? (JSON.parse(text) as unknown) : undefined;
   };
   return {
     url,
