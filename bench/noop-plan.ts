@@ -48,9 +48,9 @@ await writeFile(
   }),
 );
 
-/** Runs the real CLI under /usr/bin/time: wall time and peak RSS are those a user would see. */
+/** Runs the real CLI (its bin, shebang and all) under /usr/bin/time: what a user would see. */
 function cli(args: string[]): { code: number; seconds: number; maxRssMb: number; stdout: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const [seconds, kb] = (r.stderr.trim().split('\n').pop() ?? '0 0').split(' ').map(Number);
   return { code: r.status ?? -1, seconds: seconds ?? 0, maxRssMb: (kb ?? 0) / 1024, stdout: r.stdout };
 }
@@ -63,8 +63,13 @@ const noop = cli(['plan', '-c', configPath, '--json']);
 const ms = noop.seconds * 1000;
 const peakRss = noop.maxRssMb;
 const stats = await emulator.stats();
-await emulator.stop();
-await rm(dir, { recursive: true, force: true });
+if (process.env.BENCH_KEEP === '1') {
+  // For investigation: leave the data and the emulator up, and say where they are.
+  process.stdout.write(`kept ${dir}; emulator pid stays up; config ${configPath}\n`);
+} else {
+  await emulator.stop();
+  await rm(dir, { recursive: true, force: true });
+}
 
 const gets = stats.byMethod.GET ?? 0;
 const expectedGets = Math.ceil(USERS / 100) + Math.ceil(GROUPS / 100);
