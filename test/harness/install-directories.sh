@@ -5,4 +5,5 @@
 set -euo pipefail
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y slapd ldap-utils samba samba-ad-dc samba-ad-provision
+# openssl (test certificates) and iproute2 (`ip`, used to check the DC's address) may be missing on a slim image.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y slapd ldap-utils samba samba-ad-dc samba-ad-provision openssl iproute2
