@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildContext } from '../../../src/cli/context.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator/index.js';
 import { runOnce, type RunOptions, type RunResult } from '../../../src/run/run-once.js';
@@ -103,4 +105,19 @@ export async function createSyncHarness(opts: HarnessOptions = {}): Promise<Sync
 /** Requests by method the emulator served since the last reset (only non-zero entries). */
 export function served(emulator: RunningEmulator): Record<string, number> {
   return Object.fromEntries(Object.entries(emulator.stats().byMethod).filter(([, n]) => n > 0));
+}
+
+const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+
+/** Runs the built CLI as a user would (a separate process), never blocking this one (the emulator lives here). */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
