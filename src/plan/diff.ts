@@ -57,8 +57,8 @@ function updateReason(t: TargetUser, a: UserAttributes, d: Drift): string {
     const unknownNames = known(t.givenName) === null || known(t.familyName) === null;
     parts.push(
       unknownNames
-        ? `changed in source since last push (target shows placeholders): now "${a.givenName} ${a.familyName}"`
-        : `changed in source since last push: now "${a.givenName} ${a.familyName}"`,
+        ? 'changed in source since the last push; the target shows placeholder names until the invite is accepted'
+        : 'changed in source since the last push',
     );
   }
   return parts.join('; ');

@@ -77,7 +77,9 @@ function describe(op: PlannedOperation): { sign: string; color: string; text: st
         color: COLOR.update,
         // A name change already reads "before → after" in its reason; other reasons add to it.
         text:
-          `update ${name(op.before.givenName, op.before.familyName)} → ${name(op.attributes.givenName, op.attributes.familyName)}` +
+          (op.before.givenName === null && op.before.familyName === null
+            ? `update name to ${name(op.attributes.givenName, op.attributes.familyName)}`
+            : `update ${name(op.before.givenName, op.before.familyName)} → ${name(op.attributes.givenName, op.attributes.familyName)}`) +
           (op.reason.startsWith('name changed:') ? '' : ` (${op.reason})`),
         members,
       };
@@ -151,7 +153,7 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
   }
   lines.push('', closing(s, plan.operations.length));
   if (plan.blocked.length > 0) {
-    lines.push(paint(COLOR.blocked, 'Blocked by the deletion guard: nothing destructive is applied until the fix above is followed.'));
+    lines.push(paint(COLOR.blocked, 'Blocked by the deletion guard: apply changes nothing until the fix above is followed.'));
   }
   return lines.join('\n') + '\n';
 }

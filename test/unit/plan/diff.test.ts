@@ -116,7 +116,7 @@ describe('users: create, adopt, update', () => {
     const p = plan(desired([su('ann', { givenName: 'Anne' })]), actual([target]), state(managed(ann)));
     const u = op(p.operations, 'updateUser');
     expect(u.before).toEqual({ givenName: null, familyName: null });
-    expect(u.reason).toContain('target shows placeholders');
+    expect(u.reason).toContain('the target shows placeholder names');
   });
 
   it('adoptUser records the found attributes when an update follows, the desired ones otherwise', () => {
