@@ -28,8 +28,11 @@ export function createLdapSource(cfg: LdapSourceConfig, opts: { logger?: Logger 
     description: `ldap ${url}`,
     async read(signal?: AbortSignal): Promise<DesiredSnapshot> {
       const dir = await openDirectory(cfg);
+      // A second connection for the disabled-users search, which then runs alongside the users search.
+      let side: Awaited<ReturnType<typeof openDirectory>> | undefined;
       try {
-        const snap = await readSnapshot(dir, settings, { url: cfg.url, timeoutMs: cfg.timeoutMs, signal, logger });
+        if (settings.disabledFilter) side = await openDirectory(cfg);
+        const snap = await readSnapshot(dir, settings, { url: cfg.url, timeoutMs: cfg.timeoutMs, signal, logger }, side);
         if (snap.users.length === 0) {
           throw new SourceError(`no users found under "${cfg.users.base}" on ${url}`, {
             fix: 'check users.base and users.filter; a directory with no users is treated as an error, never as "everyone left"',
@@ -38,7 +41,7 @@ export function createLdapSource(cfg: LdapSourceConfig, opts: { logger?: Logger 
         logger.info({ users: snap.users.length, groups: snap.groups.length, skipped: snap.skipped.length, quarantined: snap.quarantined.length }, 'ldap read');
         return snap;
       } finally {
-        await dir.close();
+        await Promise.allSettled([dir.close(), side?.close()]);
       }
     },
     async close(): Promise<void> {

@@ -24,23 +24,31 @@ export interface ReadContext {
   readonly logger: Logger;
 }
 
-async function readUsers(dir: Directory, s: LdapSettings, ctx: ReadContext): Promise<UserIndex> {
+/**
+ * Users, and the DNs of disabled ones when a filter says which. `side` is a second connection, if there is
+ * one: slapd allows one paged search per connection at a time, so the disabled-users search runs there,
+ * alongside the main one, while this process decodes the users.
+ */
+async function readUsers(dir: Directory, s: LdapSettings, ctx: ReadContext, side: Directory = dir): Promise<UserIndex> {
   const attributes = [s.idAttr, s.emailAttr, s.givenNameAttr, s.familyNameAttr];
   if (s.upnFallback) attributes.push('userPrincipalName');
   if (s.dialect === 'active-directory' && !s.disabledFilter) attributes.push('userAccountControl');
   if (s.loginAttr) attributes.push(s.loginAttr);
   const spec = { base: s.usersBase, scope: s.usersScope, filter: s.userFilter, attributes, binary: s.binaryAttrs };
-  const users = await readAll(dir, spec, s.pageSize, { ...ctx, what: 'users' });
-  let disabled: Set<string> | undefined;
-  if (s.disabledFilter) {
-    const d = await readAll(
-      dir,
-      { base: s.usersBase, scope: s.usersScope, filter: andFilter(s.userFilter, s.disabledFilter), attributes: ['1.1'] },
-      s.pageSize,
-      { ...ctx, what: 'disabled users' },
-    );
-    disabled = new Set(d.entries.map((e) => dnKey(e.dn)));
-  }
+  const readDisabled = async () =>
+    s.disabledFilter
+      ? readAll(
+          side,
+          { base: s.usersBase, scope: s.usersScope, filter: andFilter(s.userFilter, s.disabledFilter), attributes: ['1.1'] },
+          s.pageSize,
+          { ...ctx, what: 'disabled users' },
+        )
+      : undefined;
+  const [users, d] =
+    side === dir
+      ? [await readAll(dir, spec, s.pageSize, { ...ctx, what: 'users' }), await readDisabled()]
+      : await Promise.all([readAll(dir, spec, s.pageSize, { ...ctx, what: 'users' }), readDisabled()]);
+  const disabled = d ? new Set(d.entries.map((e) => dnKey(e.dn))) : undefined;
   ctx.logger.debug({ entries: users.entries.length, pages: users.pages, references: users.references, disabled: disabled?.size }, 'ldap users read');
   return indexUsers(users.entries, s, disabled);
 }
@@ -108,8 +116,8 @@ async function inChainGroups(
   return flattenGroups(raw, raw, users, { nested: false });
 }
 
-export async function readSnapshot(dir: Directory, s: LdapSettings, ctx: ReadContext): Promise<DesiredSnapshot> {
-  const users = await readUsers(dir, s, ctx);
+export async function readSnapshot(dir: Directory, s: LdapSettings, ctx: ReadContext, side?: Directory): Promise<DesiredSnapshot> {
+  const users = await readUsers(dir, s, ctx, side);
   throwIfAborted(ctx.signal);
   const groups = await readGroups(dir, s, users, ctx);
   return {

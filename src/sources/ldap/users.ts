@@ -17,14 +17,14 @@ export interface UserIndex {
   readonly quarantined: string[];
 }
 
-function isDisabled(entry: LdapEntry, s: LdapSettings, disabledDns: ReadonlySet<string> | undefined): boolean {
-  if (disabledDns) return disabledDns.has(dnKey(entry.dn));
+function isDisabled(entry: LdapEntry, key: string, s: LdapSettings, disabledDns: ReadonlySet<string> | undefined): boolean {
+  if (disabledDns) return disabledDns.has(key);
   if (s.dialect !== 'active-directory') return false;
   const uac = Number(firstString(entry, 'userAccountControl') ?? '0');
   return Number.isFinite(uac) && (uac & UAC_ACCOUNTDISABLE) !== 0;
 }
 
-function toUser(entry: LdapEntry, s: LdapSettings, disabledDns: ReadonlySet<string> | undefined): UserStatus {
+function toUser(entry: LdapEntry, key: string, s: LdapSettings, disabledDns: ReadonlySet<string> | undefined): UserStatus {
   let raw = firstString(entry, s.emailAttr);
   if (!raw && s.upnFallback) raw = firstString(entry, 'userPrincipalName');
   if (!raw) {
@@ -42,7 +42,7 @@ function toUser(entry: LdapEntry, s: LdapSettings, disabledDns: ReadonlySet<stri
       email,
       givenName: firstString(entry, s.givenNameAttr) ?? '',
       familyName: firstString(entry, s.familyNameAttr) ?? '',
-      active: !isDisabled(entry, s, disabledDns),
+      active: !isDisabled(entry, key, s, disabledDns),
       origin: entry.dn,
     },
   };
@@ -59,7 +59,7 @@ export function indexUsers(entries: readonly LdapEntry[], s: LdapSettings, disab
   const skipped: SkippedEntry[] = [];
   for (const entry of entries) {
     const key = dnKey(entry.dn);
-    const status = toUser(entry, s, disabledDns);
+    const status = toUser(entry, key, s, disabledDns);
     byDn.set(key, status);
     if (s.loginAttr) {
       const login = firstString(entry, s.loginAttr);

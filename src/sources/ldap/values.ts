@@ -71,11 +71,15 @@ export function idToString(attr: string, v: string | Buffer): string {
  * case-insensitive, spaces around separators dropped. Escaped separators (`\,`) are kept as written.
  */
 export function dnKey(dn: string): string {
+  // Fast path (most DNs, and this runs for every entry and member value): no space next to a separator.
+  if (!SPACED_SEPARATOR.test(dn)) return dn.trim().toLowerCase();
   return dn
     .replace(/\s*(?<!\\)([,=+])\s*/g, '$1')
     .trim()
     .toLowerCase();
 }
+
+const SPACED_SEPARATOR = /\s[,=+]|[,=+]\s/;
 
 /** groupOfUniqueNames values may carry an optional UID: `cn=x,dc=y#'0101'B`. */
 export function stripUniqueMemberUid(v: string): string {
