@@ -1,25 +1,14 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import type { Store } from './store.js';
+import type { GroupRec, Store, UserRec } from './store.js';
 
+/** The store as JSON: creation order is the array order (no seq); members as arrays; no undefined values. */
 interface PersistedFile {
   version: 1;
   profile: string;
   nextGroupId: number;
-  users: {
-    id: string;
-    userName: string;
-    email: string;
-    givenName: string | null;
-    familyName: string | null;
-    active: boolean;
-    pending: boolean;
-    externalId?: string;
-    created: number;
-    lastModified: number;
-    version: number;
-  }[];
-  groups: { id: string; displayName: string; members: string[]; created: number; lastModified: number; version: number }[];
+  users: (Omit<UserRec, 'externalId' | 'seq'> & { externalId?: string })[];
+  groups: (Omit<GroupRec, 'members' | 'seq'> & { members: string[] })[];
 }
 
 function corrupt(path: string, detail: string): ConfigError {
