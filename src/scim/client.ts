@@ -6,6 +6,7 @@ import { ScimHttp, type HttpResponse } from './http.js';
 import { nextStartIndex } from './pagination.js';
 import { parseGroup, parseListPage, parseUser, profileByName, type ScimProfile } from './profiles/index.js';
 import { idFromLocation, idSegment } from './profiles/shared.js';
+import type { JsonObject } from './profiles/types.js';
 import { resolveScimClientOptions, type ScimClientOptions } from './options.js';
 import type { RequestCounts, ScimTarget } from './port.js';
 
@@ -40,16 +41,8 @@ class HttpScimTarget implements ScimTarget {
 
   async createUser(attrs: UserAttributes, signal?: AbortSignal): Promise<{ user: TargetUser; adopted: boolean }> {
     const lookup = (): Promise<TargetUser | undefined> => this.findUserByUserName(attrs.userName, signal);
-    const req = { method: 'POST', path: '/Users', body: this.profile.createUserBody(attrs) } as const;
-    const r = await this.http.exchange(req, { ok: [...this.profile.createdStatuses, 400, 409], signal, recover: lookup });
-    if ('recovered' in r) return { user: r.recovered, adopted: true };
-    if (isConflict(r.res)) {
-      const existing = await lookup();
-      if (existing) return { user: existing, adopted: true };
-      throw this.#error('POST', '/Users', r.res);
-    }
-    if (r.res.status === 400) throw this.#error('POST', '/Users', r.res);
-    return { user: this.#createdUser(r.res, attrs), adopted: false };
+    const r = await this.#createOrFind('/Users', this.profile.createUserBody(attrs), lookup, signal);
+    return 'found' in r ? { user: r.found, adopted: true } : { user: this.#createdUser(r.created, attrs), adopted: false };
   }
 
   async updateUser(id: string, attrs: UserAttributes, signal?: AbortSignal): Promise<void> {
@@ -88,20 +81,13 @@ class HttpScimTarget implements ScimTarget {
 
   async createGroup(displayName: string, memberIds: readonly string[], signal?: AbortSignal): Promise<{ group: TargetGroup; adopted: boolean }> {
     const lookup = (): Promise<TargetGroup | undefined> => this.#findGroupByDisplayName(displayName, signal);
-    const req = { method: 'POST', path: '/Groups', body: this.profile.createGroupBody(displayName, memberIds) } as const;
-    const r = await this.http.exchange(req, { ok: [...this.profile.createdStatuses, 400, 409], signal, recover: lookup });
-    if ('recovered' in r) return { group: r.recovered, adopted: true };
-    if (isConflict(r.res)) {
-      const existing = await lookup();
-      if (existing) return { group: existing, adopted: true };
-      throw this.#error('POST', '/Groups', r.res);
-    }
-    if (r.res.status === 400) throw this.#error('POST', '/Groups', r.res);
-    const parsed = parseGroup(r.res.body, this.profile.normalizeId);
+    const r = await this.#createOrFind('/Groups', this.profile.createGroupBody(displayName, memberIds), lookup, signal);
+    if ('found' in r) return { group: r.found, adopted: true };
+    const parsed = parseGroup(r.created.body, this.profile.normalizeId);
     if (typeof parsed !== 'string') return { group: parsed, adopted: false };
     // A server that answers without a body still says where the group lives.
-    const id = idFromLocation(r.res.location);
-    if (id === undefined) throw invalidResponse('POST', '/Groups', r.res.status, parsed);
+    const id = idFromLocation(r.created.location);
+    if (id === undefined) throw invalidResponse('POST', '/Groups', r.created.status, parsed);
     return { group: { id, displayName, members: memberIds.map((m) => this.profile.normalizeId(m)) }, adopted: false };
   }
 
@@ -161,6 +147,27 @@ class HttpScimTarget implements ScimTarget {
   #parse<T>(method: string, path: string, res: HttpResponse, parsed: T | string): T {
     if (typeof parsed === 'string') throw invalidResponse(method, path, res.status, parsed);
     return parsed;
+  }
+
+  /**
+   * POST a new resource without ever duplicating it: after an ambiguous failure (the create may have
+   * happened) or a conflict (it exists already), the existing object is looked up and returned instead.
+   */
+  async #createOrFind<T>(
+    path: '/Users' | '/Groups',
+    body: JsonObject,
+    lookup: () => Promise<T | undefined>,
+    signal: AbortSignal | undefined,
+  ): Promise<{ found: T } | { created: HttpResponse }> {
+    const r = await this.http.exchange({ method: 'POST', path, body }, { ok: [...this.profile.createdStatuses, 400, 409], signal, recover: lookup });
+    if ('recovered' in r) return { found: r.recovered };
+    if (isConflict(r.res)) {
+      const existing = await lookup();
+      if (existing) return { found: existing };
+      throw this.#error('POST', path, r.res);
+    }
+    if (r.res.status === 400) throw this.#error('POST', path, r.res);
+    return { created: r.res };
   }
 
   #error(method: string, path: string, res: HttpResponse): TargetError {
