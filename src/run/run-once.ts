@@ -67,14 +67,14 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
     createdAt: startedAt.toISOString(),
   };
   const plan = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(deps.loaded.config, opts.allowDeletes ?? 0), ctx);
-  if (opts.savedPlan) checkSavedPlan(opts.savedPlan, state, ctx, opts.allowDeletes ?? 0);
+  if (opts.savedPlan) checkSavedPlan(opts.savedPlan, state, ctx);
 
   if (opts.mode === 'plan') return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
 
   // A saved plan carries the guard's verdict from plan time; `apply --allow-deletes N` may lift it here.
   const blocked = opts.savedPlan && plan.summary.deleteUsers <= (opts.allowDeletes ?? 0) ? [] : plan.blocked;
   if (blocked.length > 0) {
-    await recordRun(deps, { ...state }, startedAt, now(), 'refused', plan, undefined);
+    await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
     return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
   }
 
@@ -113,14 +113,11 @@ async function recordRun(
   await deps.store.flush();
 }
 
-export { recordRun };
-
 /** A saved plan is applied only as reviewed: same config, same target, same state, same target contents. */
 function checkSavedPlan(
   saved: Plan,
   state: SyncState,
   ctx: { target: string; configHash: string; actualHash: string },
-  _allowDeletes: number,
 ): void {
   const fix = 'run `scimsync plan` again, review it, and apply the new plan';
   if (saved.formatVersion !== 1) throw new PlanError('SCIMSYNC_PLAN_MISMATCH', `saved plan has format version ${String(saved.formatVersion)}; this scimsync reads version 1`, fix);
