@@ -5,20 +5,11 @@
 import { performance } from 'node:perf_hooks';
 import { computePlan } from '../src/plan/plan.js';
 import { planToJson, renderPlanText } from '../src/plan/render.js';
-import type { PlanPolicy } from '../src/plan/types.js';
+import { policy } from '../test/unit/plan/fixtures.js';
 import { buildScaleInputs } from '../test/unit/plan/scale-inputs.js';
 
-const POLICY: PlanPolicy = {
-  deprovision: 'delete',
-  protect: ['*@admins.example.com', 'root@example.com'],
-  groups: { enabled: true, include: ['*'], exclude: [] },
-  safety: { maxDeletes: 25, maxDeletePercent: 10 },
-  allowDeletes: 0,
-  manageAllUsers: false,
-  onEmailChange: 'delete-old',
-  maxMembersPerPatch: 100,
-  profile: { name: 'amplitude', sendsExternalId: false },
-};
+// Production-like guard settings and protected admins, on the unit tests' base policy.
+const POLICY = policy({ protect: ['*@admins.example.com', 'root@example.com'], safety: { maxDeletes: 25, maxDeletePercent: 10 } });
 
 const CTX = { target: 'https://scim.example/', configHash: 'c', actualHash: 'a', createdAt: '2025-01-01T00:00:00.000Z' };
 
