@@ -64,6 +64,8 @@ class Run {
   #failed = 0;
   #unfolded: { op: PlannedOperation; result: { targetId: string | undefined } }[] = [];
   #firstUnfoldedAt = 0;
+  /** createUser ops waiting for a group write to invite them (Amplitude), by key. */
+  readonly #invites = new Map<string, Extract<PlannedOperation, { kind: 'createUser' }>>();
 
   constructor(plan: Plan, target: ScimTarget, store: StateStore, state: SyncState, opts: ResolvedExecutorOptions) {
     this.#plan = plan;
@@ -93,6 +95,7 @@ class Run {
       await Promise.all(ops.map((op) => queue.add(() => this.#runOne(op))));
       this.#fold();
     }
+    this.#undelivered();
 
     const results = this.#plan.operations.map((op) => this.#results.get(op.key) ?? skippedResult(op, 'not run'));
     const counts = countResults(results);
@@ -117,6 +120,12 @@ class Run {
     if (this.#stopReason !== undefined) {
       this.#refs.notApplied(op.key, 'skipped');
       this.#finish(skippedResult(op, `not started: ${this.#stopReason}`));
+      return;
+    }
+    if (op.kind === 'createUser' && op.invitedThrough !== undefined && op.invitedThrough.length > 0) {
+      // No request: the first group write that carries this member invites it (Amplitude id = email).
+      this.#refs.invite(op.key, op.attributes.userName);
+      this.#invites.set(op.key, op);
       return;
     }
     let outcome;
@@ -147,21 +156,49 @@ class Run {
       return;
     }
     this.#refs.applied(op.key, outcome.targetId);
-    this.#record(op, outcome.targetId);
-    this.#log.debug({ key: op.key, kind: op.kind, targetId: outcome.targetId, adopted: outcome.adopted }, 'operation applied');
+    // The invited users first, in the same fold as the group write: state never holds the write without them.
+    const delivered = this.#delivered(op, outcome.invited ?? []);
+    this.#record([...delivered, { op, result: { targetId: outcome.targetId } }]);
+    this.#log.debug({ key: op.key, kind: op.kind, targetId: outcome.targetId, adopted: outcome.adopted, invited: delivered.length }, 'operation applied');
     const result: OpResult = { key: op.key, kind: op.kind, status: 'applied' };
     this.#finish({
       ...result,
       ...(outcome.targetId === undefined ? {} : { targetId: outcome.targetId }),
       ...(outcome.adopted ? { adopted: true } : {}),
+      ...(outcome.recreated ? { recreated: true } : {}),
       ...(outcome.skippedMembers ? { skippedMembers: outcome.skippedMembers } : {}),
     });
   }
 
-  /** Queues an applied op for the state; folds the queue when it is big or old enough. */
-  #record(op: PlannedOperation, targetId: string | undefined): void {
+  /** The createUser ops a successful group write invited: applied now, with the email as their id. */
+  #delivered(groupOp: PlannedOperation, keys: readonly string[]): { op: PlannedOperation; result: { targetId: string } }[] {
+    const out: { op: PlannedOperation; result: { targetId: string } }[] = [];
+    for (const key of keys) {
+      const userOp = this.#invites.get(key);
+      if (userOp === undefined) continue; // already delivered by another of its groups
+      this.#invites.delete(key);
+      const targetId = userOp.attributes.userName;
+      this.#refs.applied(key, targetId);
+      out.push({ op: userOp, result: { targetId } });
+      this.#finish({ key, kind: userOp.kind, status: 'applied', targetId, invitedBy: groupOp.key });
+    }
+    return out;
+  }
+
+  /** Invites no group write delivered (each group write carrying them failed or was skipped). */
+  #undelivered(): void {
+    for (const [key, op] of this.#invites) {
+      this.#refs.notApplied(key, 'skipped');
+      const groups = (op.invitedThrough ?? []).join(', ');
+      this.#finish(skippedResult(op, `not invited: no write of ${groups} that carries it succeeded; the next run invites it again`));
+    }
+    this.#invites.clear();
+  }
+
+  /** Queues applied ops for the state; folds the queue when it is big or old enough. */
+  #record(applied: readonly { op: PlannedOperation; result: { targetId: string | undefined } }[]): void {
     if (this.#unfolded.length === 0) this.#firstUnfoldedAt = this.#opts.now().getTime();
-    this.#unfolded.push({ op, result: { targetId } });
+    this.#unfolded.push(...applied);
     if (this.#unfolded.length >= FOLD_EVERY_OPS || this.#opts.now().getTime() - this.#firstUnfoldedAt >= FOLD_EVERY_MS) this.#fold();
   }
 

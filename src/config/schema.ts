@@ -2,6 +2,7 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { readSecretFile } from './secret-files.js';
 import { isLoopbackHost } from './hosts.js';
+import { parseDuration } from './duration.js';
 
 /**
  * The config file's schema. Input side (what YAML may say) is what the JSON Schema documents; the output
@@ -109,6 +110,10 @@ export const targetSchema = z
       })
       .prefault({}),
     maxMembersPerPatch: z.int().min(1).max(10_000).default(100),
+    inviteThroughGroups: z
+      .boolean()
+      .optional()
+      .describe('amplitude: invite a new user through the POST/PATCH of a group it joins instead of a POST /Users each (default true; never on rfc).'),
     tls: z
       .strictObject({
         rejectUnauthorized: z.boolean().default(true),
@@ -154,6 +159,13 @@ export const targetSchema = z
         message: `false is allowed only for a host named in target.tls.insecureHosts — add insecureHosts: ["${host}"] or fix the certificate`,
       });
     }
+    if (t.inviteThroughGroups === true && t.profile === 'rfc') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inviteThroughGroups'],
+        message: 'is for the amplitude profile only: an RFC 7644 server takes existing user ids as group members — remove it',
+      });
+    }
   });
 
 const syncSchema = z
@@ -175,6 +187,12 @@ const syncSchema = z
         maxDeletePercent: z.number().min(0).max(100).default(10),
       })
       .prefault({}),
+    fullReadEvery: z
+      .string()
+      .trim()
+      .default('24h')
+      .refine((s) => parseDuration(s) !== undefined, { message: 'must be a duration such as "24h", "90m", "1h30m" or "7d" ("0" = read the whole target every run)' })
+      .describe('Between full reads of the target, runs plan against the target as last read plus the writes applied since.'),
   })
   .prefault({});
 

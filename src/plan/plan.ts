@@ -9,11 +9,12 @@ import { planDeprovision, type UntouchedCounts } from './deprovision.js';
 import { diffUsers } from './diff.js';
 import { compileGlobs } from './glob.js';
 import { diffGroups } from './groups.js';
+import { inviteThroughGroups } from './invites.js';
 import { indexTargetUsers, matchUsers } from './match.js';
 import { orderOperations } from './order.js';
 import { checkSafety } from './safety.js';
 import { summarize } from './summary.js';
-import type { Plan, PlannedOperation, PlanPolicy } from './types.js';
+import type { Plan, PlannedOperation, PlanPolicy, TargetReadBasis } from './types.js';
 
 export interface PlanContext {
   /** The target base URL (never the token). */
@@ -22,6 +23,8 @@ export interface PlanContext {
   readonly actualHash: string;
   /** ISO timestamp supplied by the caller: the core never reads the clock. */
   readonly createdAt: string;
+  /** How `actual` was obtained (a full read or the kept snapshot): carried into the basis for display. */
+  readonly targetRead?: TargetReadBasis | undefined;
 }
 
 function sortedCounts(counts: UntouchedCounts): Record<string, number> {
@@ -60,7 +63,7 @@ export function computePlan(
     untouched,
   });
 
-  const all: PlannedOperation[] = [...leavers.ops, ...users.ops, ...groups.ops];
+  const all: PlannedOperation[] = inviteThroughGroups([...leavers.ops, ...users.ops, ...groups.ops], policy);
   const operations = orderOperations(all);
   return {
     formatVersion: 1,
@@ -71,6 +74,7 @@ export function computePlan(
       stateSerial: state.serial,
       actualHash: ctx.actualHash,
       createdAt: ctx.createdAt,
+      ...(ctx.targetRead === undefined ? {} : { targetRead: ctx.targetRead }),
     },
     operations,
     summary: summarize(operations),

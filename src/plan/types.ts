@@ -46,6 +46,11 @@ export type PlannedOperation =
       readonly attributes: UserAttributes;
       /** Hash recorded in state as pushedHash once applied. */
       readonly hash: string;
+      /**
+       * Amplitude: no POST /Users; the user is invited by the first write of these groups (createGroup or
+       * updateMembers of this plan adding it) that succeeds. Absent: a POST /Users.
+       */
+      readonly invitedThrough?: readonly string[] | undefined;
     })
   | (OpBase & {
       readonly kind: 'updateUser';
@@ -93,6 +98,26 @@ export interface PlanSummary {
   adoptGroups: number;
 }
 
+/** How the target side of a plan was obtained (shown in the plan; `apply --plan` insists on the same kind). */
+export type TargetReadBasis =
+  | {
+      /** Listed in full for this plan. */
+      readonly source: 'read';
+      readonly readAt: string;
+      /** Requests the read cost. */
+      readonly requests: number;
+      /** Why a full read was due (first run, --refresh, fullReadEvery elapsed, last run did not converge, …). */
+      readonly reason: string;
+    }
+  | {
+      /** The target as last read in full, plus the writes scimsync applied since: no request. */
+      readonly source: 'snapshot';
+      readonly readAt: string;
+      readonly writesSince: number;
+      /** When the next full read is due. */
+      readonly nextFullReadAt: string;
+    };
+
 export interface SafetyViolation {
   readonly rule: 'maxDeletes' | 'maxDeletePercent';
   readonly limit: number;
@@ -113,6 +138,8 @@ export interface Plan {
     /** Hash of the target snapshot the plan was computed against. */
     readonly actualHash: string;
     readonly createdAt: string;
+    /** Where "actual" came from: a full read now, or the snapshot kept since the last one. Absent in old plans (= read). */
+    readonly targetRead?: TargetReadBasis | undefined;
   };
   /** Ordered: deprovision, create users, update users, create groups, memberships, delete groups. */
   readonly operations: readonly PlannedOperation[];
@@ -139,6 +166,8 @@ export interface PlanPolicy {
   readonly onEmailChange: 'delete-old' | 'keep-old';
   /** Max members (adds + removes) in one group PATCH. */
   readonly maxMembersPerPatch: number;
+  /** Amplitude: a new user who joins a synced group is invited by that group's write instead of a POST /Users. */
+  readonly inviteThroughGroups?: boolean | undefined;
   /** Profile facts the diff needs. */
   readonly profile: {
     readonly name: 'amplitude' | 'rfc';

@@ -5,13 +5,15 @@ import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { stableHash } from '../model/hash.js';
 import type { TargetSnapshot } from '../model/types.js';
-import { computePlan, staleRecords } from '../plan/index.js';
+import { parseDuration } from '../config/duration.js';
+import { computePlan, hasPendingChanges, staleRecords } from '../plan/index.js';
 import type { Plan } from '../plan/types.js';
 import type { ScimTarget } from '../scim/port.js';
 import type { Source } from '../sources/port.js';
 import type { StateStore } from '../state/index.js';
 import type { RunRecord, SyncState } from '../state/types.js';
 import { policyFromConfig } from './policy.js';
+import { obtainBasis } from './target-basis.js';
 
 export interface RunDeps {
   readonly loaded: LoadedConfig;
@@ -29,6 +31,8 @@ export interface RunOptions {
   readonly allowDeletes?: number;
   /** `apply --plan FILE`: apply exactly this plan, if its basis still holds. */
   readonly savedPlan?: Plan;
+  /** `--refresh`: read the whole target now, whatever the snapshot kept since the last full read says. */
+  readonly refresh?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: { done: number; failed: number; total: number }) => void;
 }
@@ -44,7 +48,8 @@ export type RunResult =
     };
 
 /**
- * One level-triggered reconcile: read the whole desired and actual state, plan, and (in apply mode) execute.
+ * One level-triggered reconcile: read the whole desired state and the actual one (a full read of the target, or
+ * the snapshot kept since the last one: target-basis.ts), plan, and (in apply mode) execute.
  * Throws for whole-run failures (source unreadable, key rejected, corrupt state, stale saved plan): in
  * every such case nothing has been written to the target.
  */
@@ -57,16 +62,21 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // Source first and on its own: a source failure must stop the run before anything else happens.
   const desired = await deps.source.read(opts.signal);
   log.info({ users: desired.users.length, groups: desired.groups.length, skipped: desired.skipped.length }, 'source read');
-  const actual = await deps.target.snapshot(opts.signal);
-  log.info({ users: actual.users.length, groups: actual.groups.length }, 'target read');
+  const config = deps.loaded.config;
+  const basis = await obtainBasis(
+    { statePath: deps.store.path, target: deps.target, profile: config.target.profile, logger: log, now },
+    { state, everyMs: parseDuration(config.sync.fullReadEvery) ?? 0, refresh: opts.refresh === true, savedPlan: opts.savedPlan, signal: opts.signal },
+  );
+  const actual = basis.actual;
 
   const ctx = {
     target: deps.target.baseUrl,
     configHash: deps.loaded.hash,
     actualHash: snapshotHash(actual),
     createdAt: startedAt.toISOString(),
+    targetRead: basis.read,
   };
-  const plan = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(deps.loaded.config, opts.allowDeletes ?? 0), ctx);
+  const plan = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(config, opts.allowDeletes ?? 0), ctx);
   if (opts.savedPlan) checkSavedPlan(opts.savedPlan, state, ctx);
 
   if (opts.mode === 'plan') return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
@@ -75,11 +85,14 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const blocked = opts.savedPlan && plan.summary.deleteUsers <= (opts.allowDeletes ?? 0) ? [] : plan.blocked;
   if (blocked.length > 0) {
     await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
+    await basis.save(await deps.store.load(), 'refused');
     return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
   }
 
-  const cleaned = dropStaleRecords(state, actual, plan);
-  const report = await execute(plan, deps.target, deps.store, cleaned, {
+  // Only a full read proves a recorded user gone; a snapshot that missed one must not cost its ownership.
+  const cleaned = basis.read.source === 'read' ? dropStaleRecords(state, actual, plan) : state;
+  if (hasPendingChanges(plan)) await basis.discard();
+  const report = await execute(plan, basis.recording(deps.target), deps.store, cleaned, {
     concurrency: deps.loaded.config.target.rateLimit.concurrency,
     signal: opts.signal,
     logger: log.child({ component: 'apply' }),
@@ -88,6 +101,7 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   });
   const outcome = report.aborted ? 'aborted' : report.counts.failed > 0 ? 'partial' : 'converged';
   await recordRun(deps, await deps.store.load(), startedAt, now(), outcome === 'converged' ? 'converged' : 'partial', plan, report);
+  await basis.save(await deps.store.load(), outcome === 'converged' ? 'converged' : 'partial');
   return { outcome, plan, report, requests: deps.target.requestCounts() };
 }
 

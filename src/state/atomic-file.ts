@@ -29,7 +29,7 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
 }
 
 /** The rename is durable only once the directory entry is; some platforms cannot open a directory: best effort. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');

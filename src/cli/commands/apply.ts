@@ -16,6 +16,7 @@ export async function applyCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     plan: { type: 'string' },
     'allow-deletes': { type: 'string' },
+    refresh: { type: 'boolean', default: false },
   });
   const allowDeletes = parseCount('--allow-deletes', values['allow-deletes'], 0);
   const savedPlan = values.plan ? await readSavedPlan(values.plan) : undefined;
@@ -30,6 +31,7 @@ export async function applyCommand(argv: string[]): Promise<number> {
       mode: 'apply',
       allowDeletes,
       savedPlan,
+      refresh: values.refresh,
       signal: abort.signal,
       onProgress: (p) => {
         progress ??= createProgressReporter({

@@ -13,17 +13,18 @@ export async function planCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     out: { type: 'string' },
     'allow-deletes': { type: 'string' },
+    refresh: { type: 'boolean', default: false },
   });
   const ctx = await buildContext({ configPath: values.config, readOnlyState: true });
   try {
-    const result = await runOnce(ctx, { mode: 'plan', allowDeletes: parseCount('--allow-deletes', values['allow-deletes'], 0) });
+    const result = await runOnce(ctx, { mode: 'plan', allowDeletes: parseCount('--allow-deletes', values['allow-deletes'], 0), refresh: values.refresh });
     const plan = result.plan;
     if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
     if (values.json) {
       process.stdout.write(JSON.stringify({ ...planToJson(plan), requests: result.requests }, null, 2) + '\n');
     } else {
       process.stdout.write(renderPlanText(plan, { color: process.stdout.isTTY === true }));
-      process.stdout.write(`\nRead with ${formatRequests(result.requests)}.${values.out ? ` Plan saved to ${values.out}.` : ''}\n`);
+      process.stdout.write(`\n${result.requests.GET ? 'Read' : 'Planned'} with ${formatRequests(result.requests)}.${values.out ? ` Plan saved to ${values.out}.` : ''}\n`);
     }
     return hasPendingChanges(plan) ? 2 : 0;
   } catch (err) {
