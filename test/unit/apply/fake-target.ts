@@ -23,6 +23,8 @@ export class FakeTarget implements ScimTarget {
   failWith: (call: FakeCall) => Error | undefined = () => undefined;
   /** Delay each write (ms, real time), to let concurrent ops overlap. */
   delayMs = 0;
+  /** Amplitude: a group member that is no user yet is an email, and the group write invites it (id = email). */
+  invites = false;
   inFlight = 0;
   maxInFlight = 0;
   #counts: Record<string, number> = {};
@@ -81,7 +83,7 @@ export class FakeTarget implements ScimTarget {
     await this.#call('POST', `group ${displayName}`);
     const existing = [...this.groups.values()].find((g) => g.displayName.toLowerCase() === displayName.toLowerCase());
     if (existing) return { group: { id: existing.id, displayName: existing.displayName, members: [...existing.members] }, adopted: true };
-    for (const m of memberIds) this.#user(m);
+    for (const m of memberIds) this.#member(m);
     const id = `g-${this.#nextId++}`;
     this.groups.set(id, { id, displayName, members: new Set(memberIds) });
     return { group: { id, displayName, members: [...memberIds] }, adopted: false };
@@ -91,7 +93,7 @@ export class FakeTarget implements ScimTarget {
     await this.#call('PATCH', `group ${groupId} +${add.join(',')} -${remove.join(',')}`);
     const g = this.groups.get(groupId);
     if (!g) throw new TargetError(`group ${groupId} not found`, { status: 404 });
-    for (const m of add) this.#user(m);
+    for (const m of add) this.#member(m);
     for (const m of add) g.members.add(m);
     for (const m of remove) g.members.delete(m);
   }
@@ -127,6 +129,13 @@ export class FakeTarget implements ScimTarget {
     const u = this.users.get(id);
     if (!u) throw new TargetError(`user ${id} not found`, { status: 404 });
     return u;
+  }
+
+  #member(id: string): void {
+    if (this.invites && !this.users.has(id) && id.includes('@')) {
+      this.users.set(id, { id, userName: id.toLowerCase(), givenName: null, familyName: null, active: true });
+    }
+    this.#user(id);
   }
 
   #removeUser(id: string): void {
