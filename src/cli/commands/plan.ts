@@ -17,7 +17,12 @@ export async function planCommand(argv: string[]): Promise<number> {
   });
   const ctx = await buildContext({ configPath: values.config, readOnlyState: true });
   try {
-    const result = await runOnce(ctx, { mode: 'plan', allowDeletes: parseCount('--allow-deletes', values['allow-deletes'], 0), refresh: values.refresh });
+    const result = await runOnce(ctx, {
+      mode: 'plan',
+      allowDeletes: parseCount('--allow-deletes', values['allow-deletes'], 0),
+      // A plan saved for review is made from a full read, so that `apply --plan` can check the target against it.
+      refresh: values.refresh || values.out !== undefined,
+    });
     const plan = result.plan;
     if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
     if (values.json) {

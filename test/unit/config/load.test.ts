@@ -56,6 +56,7 @@ describe('parseConfig: defaults and resolution', () => {
         groups: { enabled: true, include: ['*'], exclude: [] },
         protect: [],
         safety: { maxDeletes: 25, maxDeletePercent: 10 },
+        fullReadEvery: '24h',
       },
       state: { path: '/etc/scimsync/.scimsync/state.json' },
       schedule: '*/15 * * * *',
