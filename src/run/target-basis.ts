@@ -131,7 +131,7 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
     kept = stored.snapshot.meta;
     const nextFullReadAt = new Date(Date.parse(kept.readAt) + opts.everyMs).toISOString();
     read = { source: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, nextFullReadAt };
-    deps.logger.info({ readAt: kept.readAt, writesSince: kept.writesSince, users: actual.users.length, groups: actual.groups.length }, 'target: planning against the snapshot kept since the last full read');
+    deps.logger.info({ basis: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, users: actual.users.length, groups: actual.groups.length }, 'target read');
   } else {
     const before = deps.target.requestCounts().GET ?? 0;
     actual = await deps.target.snapshot(opts.signal);
@@ -139,7 +139,7 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
     const why = reason ?? 'full read';
     kept = { readAt: started.toISOString(), readRequests: requests, writesSince: 0 };
     read = { source: 'read', readAt: kept.readAt, requests, reason: why };
-    deps.logger.info({ users: actual.users.length, groups: actual.groups.length, requests, reason: why }, 'target read in full');
+    deps.logger.info({ basis: 'full read', users: actual.users.length, groups: actual.groups.length, requests, reason: why }, 'target read');
   }
 
   const live = new LiveTarget(actual, deps.profile);
