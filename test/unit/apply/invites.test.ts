@@ -30,7 +30,11 @@ async function openStore(): Promise<FileStateStoreHandle> {
 }
 
 /** A createUser the plan delivers through these groups' writes. */
-const invited = (email: string, ...groups: string[]): PlannedOperation => ({ ...createUser(email), invitedThrough: groups });
+function invited(email: string, ...groups: string[]): PlannedOperation {
+  const op = createUser(email);
+  if (op.kind !== 'createUser') throw new Error('createUser builder');
+  return { ...op, invitedThrough: groups };
+}
 
 describe('execute: invites through groups', () => {
   it('sends no POST /Users for an invited user; the group write carries its email and state records it as created', async () => {

@@ -34,7 +34,7 @@ describe('RecordingTarget: the snapshot follows every write the target accepted'
     await rec.deleteGroup(old.id);
 
     expect(canon(live.snapshot())).toEqual(canon(await target.snapshot()));
-    expect(live.snapshot().groups.find((g) => g.id === eng.id)?.members.sort()).toEqual([cat.id, 'new@example.com'].sort());
+    expect([...(live.snapshot().groups.find((g) => g.id === eng.id)?.members ?? [])].sort()).toEqual([cat.id, 'new@example.com'].sort());
     expect(live.contradictions()).toEqual([]);
   });
 
