@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hasPendingChanges, planToJson, renderPlanText } from '../../../src/plan/index.js';
 import { decodeTargetSnapshot, encodeTargetSnapshot } from '../../../src/state/target-snapshot.js';
 import type { SyncState } from '../../../src/state/types.js';
-import { createSyncHarness, people, served, type Person, type SyncHarness } from './harness.js';
+import { createSyncHarness, people, served, type HarnessOptions, type Person, type SyncHarness } from './harness.js';
 
 let h: SyncHarness | undefined;
 afterEach(async () => {
@@ -16,11 +16,18 @@ afterEach(async () => {
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
 const MIN = 60_000;
 
-/** A harness whose runs see a clock the test moves (fullReadEvery 1h). */
-async function clocked(): Promise<{ h: SyncHarness; at: (minutes: number) => void }> {
+/** A harness already synced with `ps` (one apply, which keeps the snapshot). */
+async function synced(ps: readonly Person[], opts: HarnessOptions = {}): Promise<SyncHarness> {
+  const harness = await createSyncHarness(opts);
+  await harness.setPeople(ps);
+  await harness.apply();
+  return harness;
+}
+
+/** Options for runs that see a clock the test moves (fullReadEvery 1h), and the hand that moves it. */
+function clock(): { opts: HarnessOptions; at: (minutes: number) => void } {
   let now = T0;
-  const harness = await createSyncHarness({ sync: { fullReadEvery: '1h' }, now: () => new Date(now) });
-  return { h: harness, at: (minutes) => (now = T0 + minutes * MIN) };
+  return { opts: { sync: { fullReadEvery: '1h' }, now: () => new Date(now) }, at: (minutes) => (now = T0 + minutes * MIN) };
 }
 
 /** A change made in the target behind scimsync's back, through the SCIM API as an admin's tool would. */
@@ -40,8 +47,8 @@ const snapshotFile = (s: SyncHarness) => join(s.dir, 'state.target.json');
 
 describe('changes-only runs against the target snapshot', () => {
   it('names its basis truthfully: "read now, N requests", then "as read N ago, M writes since"', async () => {
-    const c = await clocked();
-    h = c.h;
+    const c = clock();
+    h = await createSyncHarness(c.opts);
     await h.setPeople(people(5, ['Sales']));
     const first = await h.apply();
     expect(first.plan.basis.targetRead).toEqual({ source: 'read', readAt: new Date(T0).toISOString(), requests: 2, reason: 'no target snapshot yet' });
@@ -62,11 +69,9 @@ describe('changes-only runs against the target snapshot', () => {
   });
 
   it('a user deleted by hand between full reads: unseen by changes-only runs, back at the next full read', async () => {
-    const c = await clocked();
-    h = c.h;
+    const c = clock();
     const ps = people(6, ['Sales']);
-    await h.setPeople(ps);
-    await h.apply();
+    h = await synced(ps, c.opts);
     await byHand(h, 'DELETE', `Users/${ps[2]!.email}`);
 
     c.at(20);
@@ -82,10 +87,8 @@ describe('changes-only runs against the target snapshot', () => {
   });
 
   it('a user deleted by hand whom a write then touches is re-created in that run; the next run reads in full and restores its groups', async () => {
-    h = await createSyncHarness();
     const ps = people(6, ['Sales']);
-    await h.setPeople(ps);
-    await h.apply();
+    h = await synced(ps);
     await byHand(h, 'DELETE', `Users/${ps[2]!.email}`);
 
     ps[2] = { ...ps[2]!, familyName: 'Renamed' };
@@ -105,11 +108,9 @@ describe('changes-only runs against the target snapshot', () => {
   });
 
   it('a member removed by hand is restored at the next full read', async () => {
-    const c = await clocked();
-    h = c.h;
+    const c = clock();
     const ps = people(6, ['Sales']);
-    await h.setPeople(ps);
-    await h.apply();
+    h = await synced(ps, c.opts);
     await byHand(h, 'PATCH', `Groups/${groupId(h, 'Sales')}`, removeMember(ps[4]!.email));
 
     c.at(59);
@@ -123,10 +124,8 @@ describe('changes-only runs against the target snapshot', () => {
   });
 
   it('a leaver already deleted by hand: the DELETE answered 404 is fine, and the next run reads in full', async () => {
-    h = await createSyncHarness();
     const ps = people(6, ['Sales']);
-    await h.setPeople(ps);
-    await h.apply();
+    h = await synced(ps);
     await byHand(h, 'DELETE', `Users/${ps[1]!.email}`);
     await h.setPeople(ps.filter((_, i) => i !== 1));
     const r = await h.apply();
@@ -139,10 +138,8 @@ describe('changes-only runs against the target snapshot', () => {
   });
 
   it('a user created by hand since the last read: POST answers 409, the user is adopted, the next run reads in full', async () => {
-    h = await createSyncHarness();
     const ps = people(4, []);
-    await h.setPeople(ps);
-    await h.apply();
+    h = await synced(ps);
     await byHand(h, 'POST', 'Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'hand@example.com', name: { givenName: 'By', familyName: 'Hand' } });
     const hand: Person = { id: 'H1', email: 'hand@example.com', givenName: 'By', familyName: 'Hand', groups: [] };
     await h.setPeople([...ps, hand]);
@@ -155,10 +152,8 @@ describe('changes-only runs against the target snapshot', () => {
   });
 
   it('a group deleted by hand fails its PATCH (the run did not converge); the next run reads in full and re-creates it', async () => {
-    h = await createSyncHarness();
     const ps = people(6, ['Sales']);
-    await h.setPeople(ps);
-    await h.apply();
+    h = await synced(ps);
     await byHand(h, 'DELETE', `Groups/${groupId(h, 'Sales')}`);
     const joiner: Person = { id: 'J1', email: 'joiner@example.com', givenName: 'Jo', familyName: 'Iner', groups: ['Sales'] };
     await h.setPeople([...ps, joiner]);
@@ -176,10 +171,8 @@ describe('changes-only runs against the target snapshot', () => {
   });
 
   it('never drops the ownership of a managed user the snapshot does not show: the next full read still deletes the leaver', async () => {
-    h = await createSyncHarness();
     const ps = people(6, []);
-    await h.setPeople(ps);
-    await h.apply();
+    h = await synced(ps);
     // A snapshot that misses a managed user (as if it had never been recorded).
     const read = decodeTargetSnapshot(await readFile(snapshotFile(h), 'utf8'));
     if (!read.ok) throw new Error(read.problem);
@@ -200,9 +193,7 @@ describe('changes-only runs against the target snapshot', () => {
   });
 
   it('the snapshot is removed while an apply writes and written again after it', async () => {
-    h = await createSyncHarness();
-    await h.setPeople(people(3, []));
-    await h.apply();
+    h = await synced(people(3, []));
     await h.setPeople(people(5, []));
     const seen: boolean[] = [];
     await h.apply({ onProgress: () => seen.push(existsSync(snapshotFile(h!))) });
@@ -213,10 +204,8 @@ describe('changes-only runs against the target snapshot', () => {
 
 describe('saved plans and the snapshot', () => {
   it('a plan made against the snapshot applies against it (no read) and is refused once the state moved on', async () => {
-    h = await createSyncHarness();
     const ps = people(5, ['Sales']);
-    await h.setPeople(ps);
-    await h.apply();
+    h = await synced(ps);
     await h.setPeople(ps.slice(0, 4));
     const saved = (await h.plan()).plan;
     expect(saved.basis.targetRead?.source).toBe('snapshot');
@@ -228,10 +217,8 @@ describe('saved plans and the snapshot', () => {
   });
 
   it('a plan made from a full read is checked against a full read, as before', async () => {
-    h = await createSyncHarness();
     const ps = people(5, ['Sales']);
-    await h.setPeople(ps);
-    await h.apply();
+    h = await synced(ps);
     await h.setPeople(ps.slice(0, 4));
     const saved = (await h.run({ mode: 'plan', refresh: true })).plan;
     h.emulator.resetStats();
