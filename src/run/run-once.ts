@@ -3,7 +3,7 @@ import { execute, planIdOf } from '../apply/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { stableHash } from '../model/hash.js';
+import { stableHash, unorderedHash } from '../model/hash.js';
 import type { TargetSnapshot } from '../model/types.js';
 import { parseDuration } from '../config/duration.js';
 import { computePlan, hasPendingChanges, staleRecords } from '../plan/index.js';
@@ -152,10 +152,10 @@ function checkSavedPlan(
     throw new PlanError('SCIMSYNC_PLAN_STALE', 'saved plan is stale: the target has changed since the plan was made', fix);
 }
 
-/** Hash of the target snapshot, independent of list order. */
+/** Hash of the target snapshot, independent of the order of users, groups and members (one pass, no sort). */
 export function snapshotHash(actual: TargetSnapshot): string {
-  const users = actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`).sort();
-  const groups = actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${[...g.members].sort().join(',')}`).sort();
+  const users = unorderedHash(actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`));
+  const groups = unorderedHash(actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${unorderedHash(g.members)}`));
   return stableHash({ users, groups });
 }
 

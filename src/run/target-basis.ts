@@ -182,7 +182,10 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
         writesSince: kept.writesSince + writes,
         ...(due === undefined ? {} : { fullReadDue: due }),
       };
-      await writeTargetSnapshot(path, { meta: next, actual: live.snapshot() });
+      const now = live.snapshot();
+      // Nothing written and the snapshot was the basis: its users and groups go back to disk as they were read.
+      const body = stored?.ok === true && now === stored.snapshot.actual ? stored.body : undefined;
+      await writeTargetSnapshot(path, { meta: next, actual: now }, body);
     },
   };
 }

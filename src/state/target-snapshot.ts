@@ -36,7 +36,14 @@ export interface StoredTargetSnapshot {
   readonly actual: TargetSnapshot;
 }
 
-export type SnapshotRead = { readonly ok: true; readonly snapshot: StoredTargetSnapshot } | { readonly ok: false; readonly problem: string };
+export type SnapshotRead =
+  | {
+      readonly ok: true;
+      readonly snapshot: StoredTargetSnapshot;
+      /** The users-and-groups part of the file as read: a run that wrote nothing writes it back as is. */
+      readonly body: string;
+    }
+  | { readonly ok: false; readonly problem: string };
 
 /** `state.json` → `state.target.json` (another name gets `.target.json` appended). */
 export function targetSnapshotPath(statePath: string): string {
@@ -46,7 +53,16 @@ export function targetSnapshotPath(statePath: string): string {
 type UserTuple = [id: string, userName: string, givenName: string | null, familyName: string | null, active: 0 | 1, externalId?: string];
 type GroupTuple = [id: string, displayName: string, members: (number | string)[]];
 
-export function encodeTargetSnapshot(s: StoredTargetSnapshot): string {
+const BODY_START = ',"users":[';
+
+/**
+ * The file's text. `body` (from an unchanged snapshot as read) is reused instead of serialising 100,000
+ * users again: only the meta changes. It starts at the first `,"users":[`, which JSON escaping keeps out of
+ * any string value, so it is the key.
+ */
+export function encodeTargetSnapshot(s: StoredTargetSnapshot, body?: string): string {
+  const head = JSON.stringify({ version: TARGET_SNAPSHOT_VERSION, ...s.meta });
+  if (body !== undefined) return `${head.slice(0, -1)}${body}`;
   const index = new Map<string, number>();
   const users: UserTuple[] = s.actual.users.map((u, i) => {
     index.set(u.id, i);
@@ -55,7 +71,7 @@ export function encodeTargetSnapshot(s: StoredTargetSnapshot): string {
     return t;
   });
   const groups: GroupTuple[] = s.actual.groups.map((g) => [g.id, g.displayName, g.members.map((m) => index.get(m) ?? m)]);
-  return `${JSON.stringify({ version: TARGET_SNAPSHOT_VERSION, ...s.meta, users, groups })}\n`;
+  return `${head.slice(0, -1)}${BODY_START}${JSON.stringify(users).slice(1)},"groups":${JSON.stringify(groups)}}\n`;
 }
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
@@ -127,7 +143,7 @@ export function decodeTargetSnapshot(text: string): SnapshotRead {
     writesSince: writesSince as number,
     ...(isStr(fullReadDue) ? { fullReadDue } : {}),
   };
-  return { ok: true, snapshot: { meta, actual: { users, groups } } };
+  return { ok: true, snapshot: { meta, actual: { users, groups } }, body: text.slice(text.indexOf(BODY_START)) };
 }
 
 /** The snapshot beside the state file; undefined when there is none. */
@@ -142,9 +158,9 @@ export async function readTargetSnapshot(path: string): Promise<SnapshotRead | u
   return decodeTargetSnapshot(text);
 }
 
-/** Atomic, 0600, like the state file. The caller holds the state lock. */
-export async function writeTargetSnapshot(path: string, snapshot: StoredTargetSnapshot): Promise<void> {
-  await writeFileAtomic(path, encodeTargetSnapshot(snapshot));
+/** Atomic, 0600, like the state file. The caller holds the state lock. `body`: see encodeTargetSnapshot. */
+export async function writeTargetSnapshot(path: string, snapshot: StoredTargetSnapshot, body?: string): Promise<void> {
+  await writeFileAtomic(path, encodeTargetSnapshot(snapshot, body));
 }
 
 /**

@@ -45,9 +45,19 @@ describe('target snapshot file', () => {
   it('round-trips users, names, externalId and member sets; members are stored as indexes', () => {
     const text = encodeTargetSnapshot(SNAP);
     expect(JSON.parse(text).groups).toEqual([['7', 'Sales', [1, 0, 'guest@y.com']]]);
-    expect(decodeTargetSnapshot(text)).toEqual({ ok: true, snapshot: SNAP });
+    const read = decodeTargetSnapshot(text);
+    expect(read.ok && read.snapshot).toEqual(SNAP);
     const due = { ...SNAP, meta: { ...SNAP.meta, fullReadDue: 'the target contradicted the snapshot' } };
-    expect(decodeTargetSnapshot(encodeTargetSnapshot(due))).toEqual({ ok: true, snapshot: due });
+    const again = decodeTargetSnapshot(encodeTargetSnapshot(due));
+    expect(again.ok && again.snapshot).toEqual(due);
+  });
+
+  it('an unchanged snapshot is written back from the text read (new meta, same body): the same file as a full encoding', () => {
+    const read = decodeTargetSnapshot(encodeTargetSnapshot(SNAP));
+    if (!read.ok) throw new Error(read.problem);
+    const next = { ...SNAP, meta: { ...SNAP.meta, stateSerial: 9, writesSince: 0, fullReadDue: 'x' } };
+    expect(encodeTargetSnapshot(next, read.body)).toBe(encodeTargetSnapshot(next));
+    expect(decodeTargetSnapshot(encodeTargetSnapshot(next, read.body))).toMatchObject({ ok: true, snapshot: next });
   });
 
   it.each([
@@ -66,7 +76,7 @@ describe('target snapshot file', () => {
     expect(await readTargetSnapshot(path)).toBeUndefined();
     await writeTargetSnapshot(path, SNAP);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect(await readTargetSnapshot(path)).toEqual({ ok: true, snapshot: SNAP });
+    expect(await readTargetSnapshot(path)).toMatchObject({ ok: true, snapshot: SNAP });
     await writeFile(path, 'garbage');
     expect(await readTargetSnapshot(path)).toEqual({ ok: false, problem: 'not valid JSON' });
     await discardTargetSnapshot(path);
@@ -78,7 +88,7 @@ describe('target snapshot file', () => {
 describe('fullReadReason: when the snapshot may stand in for a full read', () => {
   const state: SyncState = { version: 1, lineage: 'lin-1', serial: 4, target: TARGET, users: {}, groups: {}, lastRun: undefined };
   const base: BasisInputs = {
-    stored: { ok: true, snapshot: SNAP },
+    stored: { ok: true, snapshot: SNAP, body: '' },
     state,
     target: TARGET,
     profile: 'amplitude',
@@ -109,7 +119,7 @@ describe('fullReadReason: when the snapshot may stand in for a full read', () =>
     ['an interrupted apply', { state: { ...state, progress: { planId: 'p', startedAt: '', total: 3, done: [] } } }, 'interrupted'],
     ['a run that did not converge', { state: { ...state, lastRun: lastRun('partial') } }, 'did not converge (partial)'],
     ['a refused run', { state: { ...state, lastRun: lastRun('refused') } }, 'did not converge (refused)'],
-    ['a contradiction noted by the last run', { stored: { ok: true, snapshot: { ...SNAP, meta: { ...SNAP.meta, fullReadDue: 'the target contradicted the snapshot: 1 DELETE answered 404' } } } }, '1 DELETE answered 404'],
+    ['a contradiction noted by the last run', { stored: { ok: true, body: '', snapshot: { ...SNAP, meta: { ...SNAP.meta, fullReadDue: 'the target contradicted the snapshot: 1 DELETE answered 404' } } } }, '1 DELETE answered 404'],
   ])('reads in full on %s', (_name, over, why) => {
     expect(fullReadReason({ ...base, ...over })).toContain(why);
   });
