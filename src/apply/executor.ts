@@ -24,10 +24,13 @@ export const PHASES: readonly (readonly OperationKind[])[] = [
 ];
 
 /**
- * Applied ops are folded into state in small batches (one copy of the record maps per batch, so a run stays
- * linear), at most this many ops or this long after the first unfolded one. The store then batches writes.
+ * Applied ops are folded into state in batches (one copy of the record maps per batch), at most this long
+ * after the first unfolded one, or after this many ops — or 1/FOLDS_PER_PLAN of the plan if that is more: a
+ * plan of 100,000 adoptions (no request, so no time passes) must not copy 100,000 records every 50 ops.
+ * The store then batches writes.
  */
 const FOLD_EVERY_OPS = 50;
+const FOLDS_PER_PLAN = 16;
 const FOLD_EVERY_MS = 1000;
 
 /**
@@ -64,6 +67,7 @@ class Run {
   #failed = 0;
   #unfolded: { op: PlannedOperation; result: { targetId: string | undefined } }[] = [];
   #firstUnfoldedAt = 0;
+  readonly #foldEvery: number;
   /** createUser ops waiting for a group write to invite them (Amplitude), by key. */
   readonly #invites = new Map<string, Extract<PlannedOperation, { kind: 'createUser' }>>();
 
@@ -79,6 +83,7 @@ class Run {
     this.#resumable = new Set(done);
     this.#state = { ...state, progress };
     this.#refs = new RefResolver(plan.operations, () => this.#state);
+    this.#foldEvery = Math.max(FOLD_EVERY_OPS, Math.ceil(plan.operations.length / FOLDS_PER_PLAN));
   }
 
   async execute(): Promise<ApplyReport> {
@@ -95,7 +100,7 @@ class Run {
       await Promise.all(ops.map((op) => queue.add(() => this.#runOne(op))));
       this.#fold();
     }
-    this.#undelivered();
+    await this.#inviteByPost();
 
     const results = this.#plan.operations.map((op) => this.#results.get(op.key) ?? skippedResult(op, 'not run'));
     const counts = countResults(results);
@@ -185,21 +190,26 @@ class Run {
     return out;
   }
 
-  /** Invites no group write delivered (each group write carrying them failed or was skipped). */
-  #undelivered(): void {
-    for (const [key, op] of this.#invites) {
-      this.#refs.notApplied(key, 'skipped');
-      const groups = (op.invitedThrough ?? []).join(', ');
-      this.#finish(skippedResult(op, `not invited: no write of ${groups} that carries it succeeded; the next run invites it again`));
-    }
+  /**
+   * Invites no group write delivered (each write carrying them failed or was skipped): a POST /Users each
+   * after all, so that a group write the target keeps refusing cannot keep its new members out for ever.
+   * The memberships follow at the next run, once the users exist. Nothing is sent after an abort.
+   */
+  async #inviteByPost(): Promise<void> {
+    const pending = [...this.#invites.values()];
     this.#invites.clear();
+    if (pending.length === 0) return;
+    this.#log.warn({ users: pending.length }, 'the group writes that were to invite these users did not succeed: creating them with POST /Users');
+    const queue = new PQueue({ concurrency: this.#opts.concurrency });
+    await Promise.all(pending.map((op) => queue.add(() => this.#runOne({ ...op, invitedThrough: undefined }))));
+    this.#fold();
   }
 
   /** Queues applied ops for the state; folds the queue when it is big or old enough. */
   #record(applied: readonly { op: PlannedOperation; result: { targetId: string | undefined } }[]): void {
     if (this.#unfolded.length === 0) this.#firstUnfoldedAt = this.#opts.now().getTime();
     this.#unfolded.push(...applied);
-    if (this.#unfolded.length >= FOLD_EVERY_OPS || this.#opts.now().getTime() - this.#firstUnfoldedAt >= FOLD_EVERY_MS) this.#fold();
+    if (this.#unfolded.length >= this.#foldEvery || this.#opts.now().getTime() - this.#firstUnfoldedAt >= FOLD_EVERY_MS) this.#fold();
   }
 
   /** Records and their keys in `progress.done` enter state in one synchronous step: a flush sees both or neither. */

@@ -69,15 +69,31 @@ describe('execute: invites through groups', () => {
     expect([...(target.groups.get(sales.id)?.members ?? [])].sort()).toEqual(['bob@example.com', 'cat@example.com']);
   });
 
-  it('an invite whose group write fails is not recorded: the user op is skipped and says why', async () => {
-    target.failWith = (call) => (call.method === 'POST' && call.what === 'group Eng' ? new TargetError('POST /Groups answered 500', { status: 500 }) : undefined);
+  it('an invite whose group write fails is sent as a POST /Users after all (the membership follows next run)', async () => {
+    target.failWith = (call) => (call.method === 'POST' && call.what === 'group Eng' ? new TargetError('POST /Groups answered 400', { status: 400 }) : undefined);
     const plan = planOf([invited('ann@example.com', 'Eng'), createGroup('Eng', [created('ann@example.com')])]);
     const store = await openStore();
     const report = await execute(plan, target, store, await store.load());
-    expect(report.counts).toMatchObject({ applied: 0, failed: 1, skipped: 1 });
-    expect(report.results[0]).toMatchObject({ key: 'user:create:ann@example.com', status: 'skipped', reason: expect.stringContaining('not invited: no write of Eng') });
+    expect(target.calls.map((c) => `${c.method} ${c.what}`)).toEqual(['POST group Eng', 'POST user ann@example.com']);
+    expect(report.counts).toMatchObject({ applied: 1, failed: 1, skipped: 0 });
+    const ann = [...target.users.values()].find((u) => u.userName === 'ann@example.com');
+    expect(report.results[0]).toMatchObject({ key: 'user:create:ann@example.com', status: 'applied', targetId: ann?.id });
+    expect(store.current()?.users['src-ann@example.com']).toMatchObject({ targetId: ann?.id, ownership: 'created' });
+  });
+
+  it('after an abort an undelivered invite is not sent: skipped, not recorded', async () => {
+    const abort = new AbortController();
+    target.failWith = (call) => {
+      if (call.method === 'POST' && call.what === 'group Eng') abort.abort();
+      return undefined;
+    };
+    const plan = planOf([invited('ann@example.com', 'Eng', 'Sales'), createGroup('Eng', []), createGroup('Sales', [created('ann@example.com')])]);
+    const store = await openStore();
+    const report = await execute(plan, target, store, await store.load(), { concurrency: 1, signal: abort.signal });
+    expect(report.aborted).toBe(true);
+    expect(target.calls.map((c) => `${c.method} ${c.what}`)).toEqual(['POST group Eng']);
+    expect(report.results[0]).toMatchObject({ key: 'user:create:ann@example.com', status: 'skipped' });
     expect(store.current()?.users).toEqual({});
-    expect(target.users.size).toBe(0);
   });
 
   it('a user in two groups is invited by whichever write succeeds', async () => {
