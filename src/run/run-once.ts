@@ -72,7 +72,7 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const ctx = {
     target: deps.target.baseUrl,
     configHash: deps.loaded.hash,
-    actualHash: snapshotHash(actual),
+    actualHash: basis.actualHash ?? snapshotHash(actual),
     createdAt: startedAt.toISOString(),
     targetRead: basis.read,
   };

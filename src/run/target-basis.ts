@@ -10,6 +10,7 @@
 import { diffRequests } from '../apply/report.js';
 import { PlanError, StateError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { stableHash } from '../model/hash.js';
 import type { TargetSnapshot } from '../model/types.js';
 import type { Plan, TargetReadBasis } from '../plan/types.js';
 import type { ScimTarget } from '../scim/port.js';
@@ -67,6 +68,11 @@ export function fullReadReason(i: BasisInputs): string | undefined {
 export interface RunBasis {
   readonly actual: TargetSnapshot;
   readonly read: TargetReadBasis;
+  /**
+   * The plan's actualHash when planning against the snapshot: the hash of its file's users-and-groups text
+   * (cheap at 100,000 users; `apply --plan` of such a plan reads the same file). Undefined after a full read.
+   */
+  readonly actualHash: string | undefined;
   /** Wraps the target so that every accepted write updates the snapshot (apply mode). */
   recording(target: ScimTarget): ScimTarget;
   /** Before the first write: the old snapshot goes, so a crash mid-run leads to a full read. */
@@ -124,10 +130,12 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
 
   let actual: TargetSnapshot;
   let read: TargetReadBasis;
+  let actualHash: string | undefined;
   // What the next snapshot carries over: when the target was last read in full, at what cost, writes since.
   let kept: { readAt: string; readRequests: number; writesSince: number };
   if (reason === undefined && stored?.ok === true) {
     actual = stored.snapshot.actual;
+    actualHash = `snapshot:${stableHash(stored.body)}`;
     kept = stored.snapshot.meta;
     const nextFullReadAt = new Date(Date.parse(kept.readAt) + opts.everyMs).toISOString();
     read = { source: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, nextFullReadAt };
@@ -148,6 +156,7 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
   return {
     actual,
     read,
+    actualHash,
     recording(target) {
       countsBefore = counts(target);
       statusBefore = target.requestStatusCounts?.() ?? {};
