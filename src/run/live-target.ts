@@ -13,28 +13,64 @@ import type { RequestCounts, ScimTarget } from '../scim/port.js';
 interface LiveGroup {
   readonly id: string;
   readonly displayName: string;
-  readonly members: Set<string>;
+  /** The list as read until the group is patched, then a Set. */
+  members: readonly string[] | Set<string>;
 }
 
-/** The snapshot as Maps (built on the first write only: a run that writes nothing never pays for it). */
+/**
+ * The snapshot plus the writes since, kept as differences (removed ids, new or changed users, patched groups)
+ * over the lists as read: one leaver in 100,000 users must not copy 100,000 users and 500,000 memberships
+ * into Maps and Sets. Built on the first write only.
+ */
 class LiveModel {
-  readonly users = new Map<string, TargetUser>();
+  readonly #base: TargetSnapshot;
+  #byId: Map<string, TargetUser> | undefined;
+  /** Users gone now, and users that left at any point of the run (a user created again has no memberships). */
+  readonly #removed = new Set<string>();
+  readonly #left = new Set<string>();
+  readonly #upserted = new Map<string, TargetUser>();
   readonly groups = new Map<string, LiveGroup>();
 
   constructor(actual: TargetSnapshot) {
-    for (const u of actual.users) this.users.set(u.id, u);
-    for (const g of actual.groups) this.groups.set(g.id, { id: g.id, displayName: g.displayName, members: new Set(g.members) });
+    this.#base = actual;
+    for (const g of actual.groups) this.groups.set(g.id, { id: g.id, displayName: g.displayName, members: g.members });
+  }
+
+  user(id: string): TargetUser | undefined {
+    if (this.#removed.has(id)) return undefined;
+    return this.#upserted.get(id) ?? (this.#byId ??= new Map(this.#base.users.map((u) => [u.id, u]))).get(id);
+  }
+
+  putUser(u: TargetUser): void {
+    this.#removed.delete(u.id);
+    this.#upserted.set(u.id, u);
   }
 
   removeUser(id: string): void {
-    if (!this.users.delete(id)) return;
-    for (const g of this.groups.values()) g.members.delete(id);
+    this.#upserted.delete(id);
+    this.#removed.add(id);
+    this.#left.add(id);
+    for (const g of this.groups.values()) if (g.members instanceof Set) g.members.delete(id);
+  }
+
+  /** A group's members as a Set, to patch it. */
+  membersOf(g: LiveGroup): Set<string> {
+    if (!(g.members instanceof Set)) g.members = new Set(this.#live(g.members));
+    return g.members;
+  }
+
+  #live(members: readonly string[]): readonly string[] {
+    return this.#left.size === 0 ? members : members.filter((m) => !this.#left.has(m));
   }
 
   toSnapshot(): TargetSnapshot {
+    const changed = this.#removed.size > 0 || this.#upserted.size > 0;
+    const kept = changed ? this.#base.users.filter((u) => !this.#removed.has(u.id) && !this.#upserted.has(u.id)) : this.#base.users;
     return {
-      users: [...this.users.values()],
-      groups: [...this.groups.values()].map((g): TargetGroup => ({ id: g.id, displayName: g.displayName, members: [...g.members] })),
+      users: this.#upserted.size > 0 ? [...kept, ...this.#upserted.values()] : kept,
+      groups: [...this.groups.values()].map(
+        (g): TargetGroup => ({ id: g.id, displayName: g.displayName, members: g.members instanceof Set ? [...g.members] : this.#live(g.members) }),
+      ),
     };
   }
 }
@@ -69,22 +105,22 @@ export class LiveTarget {
   }
 
   putUser(user: TargetUser): void {
-    this.#m().users.set(user.id, user);
+    this.#m().putUser(user);
   }
 
   renamed(id: string, attrs: UserAttributes): void {
     const m = this.#m();
-    const u = m.users.get(id);
+    const u = m.user(id);
     // Reactivation sends active:true with the names.
-    if (u !== undefined) m.users.set(id, { ...u, givenName: attrs.givenName, familyName: attrs.familyName, active: true });
+    if (u !== undefined) m.putUser({ ...u, givenName: attrs.givenName, familyName: attrs.familyName, active: true });
   }
 
   /** Amplitude removes a deactivated user from the org; an RFC server keeps it with active:false. */
   deactivated(id: string): void {
     const m = this.#m();
-    const u = m.users.get(id);
+    const u = m.user(id);
     if (this.#profile === 'amplitude' || u === undefined) m.removeUser(id);
-    else m.users.set(id, { ...u, active: false });
+    else m.putUser({ ...u, active: false });
   }
 
   deleted(id: string): void {
@@ -98,13 +134,15 @@ export class LiveTarget {
   }
 
   patched(groupId: string, add: readonly string[], remove: readonly string[]): void {
-    const g = this.#m().groups.get(groupId);
+    const m = this.#m();
+    const g = m.groups.get(groupId);
     if (g === undefined) {
       this.contradicted(`PATCH of group ${groupId}, which the snapshot does not hold`);
       return;
     }
-    for (const id of remove) g.members.delete(id);
-    for (const id of add) g.members.add(id);
+    const members = m.membersOf(g);
+    for (const id of remove) members.delete(id);
+    for (const id of add) members.add(id);
     this.#invited(add);
   }
 
@@ -115,9 +153,9 @@ export class LiveTarget {
   /** Amplitude invites a member email that is not a user yet: it is now a pending user (placeholder names). */
   #invited(ids: Iterable<string>): void {
     if (this.#profile !== 'amplitude') return;
-    const users = this.#m().users;
+    const m = this.#m();
     for (const id of ids) {
-      if (!users.has(id)) users.set(id, { id, userName: id.toLowerCase(), givenName: null, familyName: null, active: true });
+      if (m.user(id) === undefined) m.putUser({ id, userName: id.toLowerCase(), givenName: null, familyName: null, active: true });
     }
   }
 }

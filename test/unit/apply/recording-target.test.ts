@@ -56,6 +56,19 @@ describe('RecordingTarget: the snapshot follows every write the target accepted'
     expect(live.snapshot().users.map((u) => u.userName)).toEqual(['exists@example.com']);
   });
 
+  it('a user deleted and created again in one run is no member of the groups it was in', async () => {
+    const target = new FakeTarget();
+    const ann = target.seedUser('ann@example.com');
+    target.seedGroup('Sales', [ann.id]);
+    const live = new LiveTarget(await target.snapshot(), 'rfc');
+    const rec = new RecordingTarget(target, live);
+    await rec.deleteUser(ann.id);
+    target.users.set(ann.id, ann); // the same id again (Amplitude: id = email)
+    live.putUser(ann);
+    expect(live.snapshot().groups[0]?.members).toEqual([]);
+    expect(live.snapshot().users.map((u) => u.id)).toEqual([ann.id]);
+  });
+
   it('a run that writes nothing hands back the snapshot it was given (no copy)', () => {
     const read: TargetSnapshot = { users: [], groups: [] };
     expect(new LiveTarget(read, 'amplitude').snapshot()).toBe(read);
