@@ -1,7 +1,8 @@
 /**
  * Issue 11 benchmark: what a run costs at 100,000 users / 1,000 groups / 500,000 memberships once the
- * target snapshot is kept, next to a full read. Each round: `plan --refresh` (a full read), a no-op `plan`
- * and a no-op `apply` against the snapshot, then an `apply` with one leaver (a different person each round).
+ * target snapshot is kept, next to a full read. Each round: a no-op `plan --refresh` and a one-leaver
+ * `apply --refresh` (full reads), then a no-op `plan`, a no-op `apply` and a one-leaver `apply` against the
+ * snapshot (each leaver a different person).
  * Goals: 0 requests for a no-op run, 1 (the DELETE) for a leaver; both faster and smaller than a full read.
  * Run: `npm run build && npx tsx bench/changes-only.ts [rounds] [users] [groups] [membershipsPerUser]`.
  */
@@ -39,19 +40,30 @@ function sample(run: CliRun, what: string): Sample {
 const adopt = sample(timedCli(['apply', '-c', configPath, '--json']), 'adopting apply');
 process.stdout.write(`adopting apply: ${adopt.summary.adoptUsers} users, ${adopt.summary.adoptGroups} groups; ${describeRequests(adopt.requests)}; ${adopt.seconds} s\n`);
 
-const kinds = ['full read (`plan --refresh`)', 'no-op `plan` (snapshot)', 'no-op `apply` (snapshot)', 'one leaver `apply` (snapshot)'] as const;
-const samples: Record<(typeof kinds)[number], Sample[]> = { [kinds[0]]: [], [kinds[1]]: [], [kinds[2]]: [], [kinds[3]]: [] };
+const kinds = [
+  'no-op `plan --refresh` (full read)',
+  'one leaver `apply --refresh` (full read)',
+  'no-op `plan` (snapshot)',
+  'no-op `apply` (snapshot)',
+  'one leaver `apply` (snapshot)',
+] as const;
+const samples = Object.fromEntries(kinds.map((k) => [k, [] as Sample[]])) as Record<(typeof kinds)[number], Sample[]>;
+
+/** One more person leaves the source, then `args` applies: exactly one deletion. */
+async function leaverApply(args: string[], what: string): Promise<Sample> {
+  leavers.add(leavers.size * 997);
+  await writeUsersCsv(dir, shape, leavers);
+  const s = sample(timedCli(['apply', '-c', configPath, '--json', ...args]), what);
+  if (s.summary.deleteUsers !== 1) throw new Error(`${what} planned ${s.summary.deleteUsers} deletions`);
+  return s;
+}
 const leavers = new Set<number>();
 for (let round = 0; round < ROUNDS; round++) {
-  await writeUsersCsv(dir, shape, leavers);
   samples[kinds[0]].push(sample(timedCli(['plan', '-c', configPath, '--json', '--refresh']), 'full read'));
-  samples[kinds[1]].push(sample(timedCli(['plan', '-c', configPath, '--json']), 'no-op plan'));
-  samples[kinds[2]].push(sample(timedCli(['apply', '-c', configPath, '--json']), 'no-op apply'));
-  leavers.add(round * 997);
-  await writeUsersCsv(dir, shape, leavers);
-  const leaver = sample(timedCli(['apply', '-c', configPath, '--json']), 'one-leaver apply');
-  if (leaver.summary.deleteUsers !== 1) throw new Error(`one-leaver apply planned ${leaver.summary.deleteUsers} deletions`);
-  samples[kinds[3]].push(leaver);
+  samples[kinds[1]].push(await leaverApply(['--refresh'], 'one-leaver apply, full read'));
+  samples[kinds[2]].push(sample(timedCli(['plan', '-c', configPath, '--json']), 'no-op plan'));
+  samples[kinds[3]].push(sample(timedCli(['apply', '-c', configPath, '--json']), 'no-op apply'));
+  samples[kinds[4]].push(await leaverApply([], 'one-leaver apply'));
   process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
 }
 if (process.env.BENCH_KEEP === '1') {
