@@ -47,9 +47,9 @@ function hours(ms: number): string {
 /** Why this run must read the target in full, or undefined when the snapshot may stand in for it. Pure. */
 export function fullReadReason(i: BasisInputs): string | undefined {
   if (i.refresh) return '--refresh';
+  if (i.everyMs === 0) return 'sync.fullReadEvery is 0';
   if (i.stored === undefined) return 'no target snapshot yet';
   if (!i.stored.ok) return `the target snapshot is unusable: ${i.stored.problem}`;
-  if (i.everyMs === 0) return 'sync.fullReadEvery is 0';
   const m = i.stored.snapshot.meta;
   if (!sameTarget(m.target, i.target) || m.profile !== i.profile) return 'the target snapshot is for another target or profile';
   if (m.lineage !== i.state.lineage) return 'the target snapshot belongs to another state file';
@@ -111,19 +111,22 @@ function counts(t: ScimTarget): Record<string, number> {
 export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<RunBasis> {
   const path = targetSnapshotPath(deps.statePath);
   const started = deps.now();
-  const stored = await readTargetSnapshot(path);
   const savedKind = opts.savedPlan?.basis.targetRead?.source;
-  let reason = fullReadReason({
-    stored,
-    state: opts.state,
-    target: deps.target.baseUrl,
-    profile: deps.profile,
-    now: started,
-    // A saved plan made against the snapshot is applied against that same snapshot, however old it is now.
-    everyMs: savedKind === 'snapshot' ? Number.POSITIVE_INFINITY : opts.everyMs,
-    refresh: opts.refresh,
-  });
-  if (opts.savedPlan !== undefined && savedKind !== 'snapshot') reason ??= 'the saved plan was made from a full read';
+  // A saved plan made from a full read is checked against a full read: no need to parse the snapshot then.
+  const fromRead = opts.savedPlan !== undefined && savedKind !== 'snapshot' ? 'the saved plan was made from a full read' : undefined;
+  const stored = opts.refresh || fromRead !== undefined || opts.everyMs === 0 ? undefined : await readTargetSnapshot(path);
+  const reason =
+    fromRead ??
+    fullReadReason({
+      stored,
+      state: opts.state,
+      target: deps.target.baseUrl,
+      profile: deps.profile,
+      now: started,
+      // A saved plan made against the snapshot is applied against that same snapshot, however old it is now.
+      everyMs: savedKind === 'snapshot' ? Number.POSITIVE_INFINITY : opts.everyMs,
+      refresh: opts.refresh,
+    });
   if (savedKind === 'snapshot' && reason !== undefined && !opts.refresh) {
     throw new PlanError('SCIMSYNC_PLAN_STALE', `saved plan is stale: it was made against the target snapshot, which no longer holds (${reason})`, 'run `scimsync plan` again, review it, and apply the new plan');
   }
