@@ -110,6 +110,16 @@ export const ldapSourceSchema = z
     }
   });
 
+/** The `url` key as a URL, or undefined after reporting it with an example of a good one. */
+function parseUrl(raw: string, example: string, ctx: z.RefinementCtx): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: `is not a valid URL — e.g. ${example}` });
+    return undefined;
+  }
+}
+
 /**
  * The bind password and every entry read cross the network: plain ldap:// is for loopback only (as http://
  * is for the target), and turning certificate checks off names the host, as target.tls.insecureHosts does.
@@ -118,13 +128,8 @@ function checkLdapTransport(
   s: { url: string; bindDN?: string | undefined; tls: { startTLS: boolean; rejectUnauthorized: boolean; insecureHosts: string[] } },
   ctx: z.RefinementCtx,
 ): void {
-  let url: URL;
-  try {
-    url = new URL(s.url);
-  } catch {
-    ctx.addIssue({ code: 'custom', path: ['url'], message: 'is not a valid URL — e.g. ldaps://dc1.example.com' });
-    return;
-  }
+  const url = parseUrl(s.url, 'ldaps://dc1.example.com', ctx);
+  if (!url) return;
   if (url.protocol === 'ldap:' && !s.tls.startTLS && s.bindDN !== undefined && !isLoopbackHost(url.hostname)) {
     ctx.addIssue({
       code: 'custom',
@@ -166,13 +171,8 @@ export const targetSchema = z
         message: given === 0 ? 'required — set token: ${SCIM_TOKEN} or tokenFile: /run/secrets/scim' : 'set either token or tokenFile, not both',
       });
     }
-    let url: URL;
-    try {
-      url = new URL(t.url);
-    } catch {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'is not a valid URL — e.g. https://core.amplitude.com/scim/1/' });
-      return;
-    }
+    const url = parseUrl(t.url, 'https://core.amplitude.com/scim/1/', ctx);
+    if (!url) return;
     if (url.username || url.password) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'must not contain credentials — put the token in token or tokenFile' });
     }
