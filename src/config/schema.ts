@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import cron from 'node-cron';
 import { readSecretFile } from './secret-files.js';
-import { isLoopbackHost } from './hosts.js';
+import { isLoopbackHost, unverifiedTlsProblem } from './hosts.js';
 
 /**
  * The config file's schema. Input side (what YAML may say) is what the JSON Schema documents; the output
@@ -48,6 +48,7 @@ export const ldapSourceSchema = z
         ca: nonEmpty.optional().describe('PEM file with the CA certificate(s), relative to the config file.'),
         startTLS: z.boolean().default(false),
         rejectUnauthorized: z.boolean().default(true),
+        insecureHosts: z.array(nonEmpty).default([]).describe('Hosts for which rejectUnauthorized: false is allowed.'),
       })
       .prefault({}),
     dialect: z.enum(['active-directory', 'openldap']),
@@ -72,6 +73,10 @@ export const ldapSourceSchema = z
         familyName: nonEmpty.optional(),
         upnFallback: z.boolean().default(false),
         disabledFilter: nonEmpty.optional(),
+        honorAccountExpiry: z
+          .boolean()
+          .optional()
+          .describe('Active Directory: an account whose accountExpires is past is inactive, like a disabled one. Default: true.'),
       })
       .prefault({}),
     pageSize: z.int().min(1).max(10_000).default(500),
@@ -82,6 +87,15 @@ export const ldapSourceSchema = z
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an ldap:// or ldaps:// URL — e.g. ldaps://dc1.example.com' });
     } else if (s.tls.startTLS && /^ldaps:/i.test(s.url)) {
       ctx.addIssue({ code: 'custom', path: ['tls', 'startTLS'], message: 'startTLS is for ldap:// URLs — remove it or use ldap://' });
+    } else {
+      checkLdapTransport(s, ctx);
+    }
+    if (s.attributes.honorAccountExpiry === true && s.dialect !== 'active-directory') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attributes', 'honorAccountExpiry'],
+        message: 'is for the active-directory dialect (accountExpires) — remove it, or mark such accounts with attributes.disabledFilter',
+      });
     }
     const given = [s.bindPassword, s.bindPasswordFile].filter((v) => v !== undefined).length;
     if (s.bindDN !== undefined && given !== 1) {
@@ -95,6 +109,37 @@ export const ldapSourceSchema = z
       ctx.addIssue({ code: 'custom', path: ['bindDN'], message: 'required when a bind password is set — set bindDN or remove the password for an anonymous bind' });
     }
   });
+
+/** The `url` key as a URL, or undefined after reporting it with an example of a good one. */
+function parseUrl(raw: string, example: string, ctx: z.RefinementCtx): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: `is not a valid URL — e.g. ${example}` });
+    return undefined;
+  }
+}
+
+/**
+ * The bind password and every entry read cross the network: plain ldap:// is for loopback only (as http://
+ * is for the target), and turning certificate checks off names the host, as target.tls.insecureHosts does.
+ */
+function checkLdapTransport(
+  s: { url: string; bindDN?: string | undefined; tls: { startTLS: boolean; rejectUnauthorized: boolean; insecureHosts: string[] } },
+  ctx: z.RefinementCtx,
+): void {
+  const url = parseUrl(s.url, 'ldaps://dc1.example.com', ctx);
+  if (!url) return;
+  if (url.protocol === 'ldap:' && !s.tls.startTLS && s.bindDN !== undefined && !isLoopbackHost(url.hostname)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['url'],
+      message: `ldap:// without StartTLS is refused for ${url.hostname}: the bind password would travel in clear — use ldaps:// or set source.tls.startTLS: true (plain ldap:// is allowed only for localhost, 127.0.0.0/8 and ::1)`,
+    });
+  }
+  const unverified = unverifiedTlsProblem('source', url.hostname, s.tls);
+  if (unverified) ctx.addIssue({ code: 'custom', path: ['tls', 'rejectUnauthorized'], message: unverified });
+}
 
 export const targetSchema = z
   .strictObject({
@@ -126,13 +171,8 @@ export const targetSchema = z
         message: given === 0 ? 'required — set token: ${SCIM_TOKEN} or tokenFile: /run/secrets/scim' : 'set either token or tokenFile, not both',
       });
     }
-    let url: URL;
-    try {
-      url = new URL(t.url);
-    } catch {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'is not a valid URL — e.g. https://core.amplitude.com/scim/1/' });
-      return;
-    }
+    const url = parseUrl(t.url, 'https://core.amplitude.com/scim/1/', ctx);
+    if (!url) return;
     if (url.username || url.password) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'must not contain credentials — put the token in token or tokenFile' });
     }
@@ -145,15 +185,8 @@ export const targetSchema = z
     } else if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       ctx.addIssue({ code: 'custom', path: ['url'], message: `must be an https:// URL, got ${url.protocol}//` });
     }
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    const named = t.tls.insecureHosts.some((h) => h.replace(/^\[|\]$/g, '').toLowerCase() === host);
-    if (!t.tls.rejectUnauthorized && !named) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tls', 'rejectUnauthorized'],
-        message: `false is allowed only for a host named in target.tls.insecureHosts — add insecureHosts: ["${host}"] or fix the certificate`,
-      });
-    }
+    const unverified = unverifiedTlsProblem('target', url.hostname, t.tls);
+    if (unverified) ctx.addIssue({ code: 'custom', path: ['tls', 'rejectUnauthorized'], message: unverified });
   });
 
 const syncSchema = z

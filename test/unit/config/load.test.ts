@@ -93,7 +93,7 @@ describe('parseConfig: defaults and resolution', () => {
       url: 'ldaps://dc1.example.com',
       bindDN: 'CN=svc-scimsync,OU=Service,DC=example,DC=com',
       bindPassword: 'ldap-pw-from-file',
-      tls: { ca: join(FIXTURES, 'ca.pem'), startTLS: false, rejectUnauthorized: true },
+      tls: { ca: join(FIXTURES, 'ca.pem'), startTLS: false, rejectUnauthorized: true, insecureHosts: [] },
       dialect: 'active-directory',
       users: { base: 'OU=People,DC=example,DC=com', scope: 'sub' },
       groups: { base: 'OU=Groups,DC=example,DC=com', nested: true, inChain: true },
