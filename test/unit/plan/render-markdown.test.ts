@@ -86,7 +86,7 @@ describe('renderPlanMarkdown', () => {
     expect(itemsUnder(tokens, 'Updates')).toEqual(['user ann@x.com: update "Ann Lee" → "Anne Lee"']);
     expect(itemsUnder(tokens, 'Skipped')).toEqual(['entry users.csv:12: invalid email "nope|*x*"']);
     expect(itemsUnder(tokens, 'Blocked')[0]).toMatch(/^The plan deletes 1 user, more than safety\.maxDeletes \(0\)/);
-    const memberships = tokens.find((t): t is Tokens.List => t.type === 'list' && t.items.some((i) => i.text.includes('**Eng**')))!;
+    const memberships = tokens.find((t): t is Tokens.List => t.type === 'list' && (t as Tokens.List).items.some((i: Tokens.ListItem) => i.text.includes('**Eng**')))!;
     const sub = memberships.items[0]!.tokens.find((t): t is Tokens.List => t.type === 'list')!;
     expect(sub.items.map((i) => i.text)).toEqual(['add cat@x.com']);
   });
