@@ -11,6 +11,7 @@ import { clearProgress, planIdOf, startProgress } from './progress.js';
 import { countResults, describeError, diffRequests, type ApplyReport, type OpResult } from './report.js';
 import { RefResolver } from './resolve.js';
 import { runOperation } from './run-op.js';
+import { bindStopSignal, isStopError } from './stop-signal.js';
 
 /** Phases run one after another; leavers lose access before anything else spends the budget. */
 export const PHASES: readonly (readonly OperationKind[])[] = [
@@ -67,7 +68,7 @@ class Run {
 
   constructor(plan: Plan, target: ScimTarget, store: StateStore, state: SyncState, opts: ResolvedExecutorOptions) {
     this.#plan = plan;
-    this.#target = target;
+    this.#target = bindStopSignal(target, opts.signal);
     this.#store = store;
     this.#opts = opts;
     this.#log = opts.logger;
@@ -77,6 +78,9 @@ class Run {
     this.#resumable = new Set(done);
     this.#state = { ...state, progress };
     this.#refs = new RefResolver(plan.operations, () => this.#state);
+    // On a stop, what is applied reaches the store at once (and every op finishing after it, see #finish):
+    // a second Ctrl-C that flushes and quits then loses nothing the target did.
+    opts.signal?.addEventListener('abort', () => this.#fold(), { once: true });
   }
 
   async execute(): Promise<ApplyReport> {
@@ -128,6 +132,12 @@ class Run {
         });
       }
     } catch (err) {
+      if (isStopError(err, this.#opts.signal)) {
+        this.#stopReason ??= 'aborted';
+        this.#refs.notApplied(op.key, 'skipped');
+        this.#finish(skippedResult(op, 'stopped while waiting for the rate budget or a retry'));
+        return;
+      }
       const error = describeError(err);
       this.#refs.notApplied(op.key, 'failed');
       this.#failed++;
@@ -177,6 +187,7 @@ class Run {
   }
 
   #finish(result: OpResult): void {
+    if (this.#opts.signal?.aborted) this.#fold();
     this.#results.set(result.key, result);
     this.#opts.onProgress?.({ done: this.#results.size, failed: this.#failed, total: this.#plan.operations.length });
   }

@@ -4,7 +4,10 @@ import { silentLogger, type Logger } from '../log.js';
 export interface ExecutorOptions {
   /** Operations in flight at once within a phase (the request budget itself lives in the ScimTarget). @default 2 */
   readonly concurrency?: number;
-  /** Stop taking new operations; in-flight ones finish and are recorded. */
+  /**
+   * Stop: no new operation starts, those waiting for the rate budget or a retry are abandoned (skipped),
+   * writes already sent finish and are recorded; applied operations reach the store at once from then on.
+   */
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
   /** Called after each operation: `done` counts finished operations of any outcome, `failed` those that failed. */

@@ -37,7 +37,7 @@ const NO_PAINT: Paint = (_code, s) => s;
 const ANSI: Paint = (code, s) => `\u001b[${code}m${s}\u001b[0m`;
 const COLOR = { create: '32', update: '33', delete: '31', adopt: '36', blocked: '1;31', dim: '2', head: '1' } as const;
 
-function plural(n: number, noun: string): string {
+export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
@@ -45,7 +45,8 @@ function pad(s: string, width: number): string {
   return s.length >= width ? s : s + ' '.repeat(width - s.length);
 }
 
-function userLabel(op: PlannedOperation): string {
+/** The user or group an operation is about, as a person names it. */
+export function userLabel(op: PlannedOperation): string {
   switch (op.kind) {
     case 'createUser':
     case 'updateUser':
@@ -66,7 +67,8 @@ function name(given: string | null, family: string | null): string {
   return `"${given ?? '?'} ${family ?? '?'}"`;
 }
 
-function describe(op: PlannedOperation): { sign: string; color: string; text: string; members: string[] } {
+/** One operation for a person: sign, colour, what it does and why, and its member changes (`+ a`, `- b`). */
+export function describe(op: PlannedOperation): { sign: string; color: string; text: string; members: string[] } {
   const members: string[] = [];
   switch (op.kind) {
     case 'createUser':
@@ -112,7 +114,8 @@ function section(title: string, ops: readonly PlannedOperation[], paint: Paint):
   return lines;
 }
 
-function words(key: string): string {
+/** `unmanagedUsers` → `unmanaged users`. */
+export function words(key: string): string {
   return key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 

@@ -31,6 +31,11 @@ export interface RunOptions {
   readonly savedPlan?: Plan;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: { done: number; failed: number; total: number }) => void;
+  /**
+   * Apply mode: called with the plan once the deletion guard has allowed it, before anything is written;
+   * false leaves everything as it is (outcome `planned`). The CLI shows the plan and asks a person here.
+   */
+  readonly confirm?: (plan: Plan) => Promise<boolean>;
 }
 
 export type RunResult =
@@ -77,6 +82,8 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
     await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
     return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
   }
+
+  if (opts.confirm && !(await opts.confirm(plan))) return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
 
   const cleaned = dropStaleRecords(state, actual, plan);
   const report = await execute(plan, deps.target, deps.store, cleaned, {

@@ -109,6 +109,10 @@ class HttpScimTarget implements ScimTarget {
     return this.http.statusCounts();
   }
 
+  writesInFlight(): number {
+    return this.http.writesInFlight();
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }

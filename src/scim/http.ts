@@ -64,6 +64,7 @@ export class ScimHttp {
   readonly #counts: Record<string, number> = {};
   readonly #statusCounts: Record<string, Record<string, number>> = {};
   #rejectedWith: number | undefined;
+  #writesInFlight = 0;
 
   constructor(settings: HttpSettings) {
     this.#s = settings;
@@ -83,6 +84,10 @@ export class ScimHttp {
   /** By method, then by status ("error" when no response arrived). */
   statusCounts(): Record<string, Record<string, number>> {
     return Object.fromEntries(Object.entries(this.#statusCounts).map(([m, byStatus]) => [m, { ...byStatus }]));
+  }
+
+  writesInFlight(): number {
+    return this.#writesInFlight;
   }
 
   async close(): Promise<void> {
@@ -147,7 +152,12 @@ export class ScimHttp {
     const fullPath = `${this.#basePath}${req.path}${req.query ? `?${req.query}` : ''}`;
     // Our own deadline for headers + body: undici's timers are coarse (about 1 s) and restart per phase.
     const deadline = AbortSignal.timeout(this.#s.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // A write, once sent, runs to its answer: cut off, its outcome would be unknown and state could not
+    // record what the target did. The caller's signal stops reads and every wait (budget, backoff) instead.
+    const write = req.method !== 'GET';
+    const stoppable = write ? undefined : signal;
+    const combined = stoppable ? AbortSignal.any([stoppable, deadline]) : deadline;
+    if (write) this.#writesInFlight++;
     try {
       const r = await this.#pool.request({
         method: req.method,
@@ -172,12 +182,14 @@ export class ScimHttp {
       this.#s.logger.debug({ method: req.method, path: req.path, status: r.statusCode }, 'SCIM request');
       return { status: r.statusCode, res };
     } catch (err) {
-      if (signal?.aborted) throw abortedError(req.method, req.path, err);
+      if (stoppable?.aborted) throw abortedError(req.method, req.path, err);
       const code = deadline.aborted ? TIMEOUT_CODE : errorCode(err);
       // A connection that was never made sent nothing: it does not count as a request to the target.
       if (!(RETRY_RULES.notSentCodes as readonly string[]).includes(code ?? '')) this.#count(req.method, 'error');
       const error = deadline.aborted ? new Error(`no complete answer within ${this.#s.timeoutMs} ms`) : err instanceof Error ? err : new Error(String(err));
       return { code, err: error };
+    } finally {
+      if (write) this.#writesInFlight--;
     }
   }
 

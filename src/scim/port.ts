@@ -35,5 +35,11 @@ export interface ScimTarget {
    * arrived). Optional: the daemon's `scimsync_requests_total{method,status}` uses it when present.
    */
   requestStatusCounts?(): Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * Writes sent and not yet answered. A caller's signal abandons waits (rate budget, retry backoff) and
+   * reads, never a write already sent: its outcome must be known to be recorded. Optional (`apply`'s Ctrl-C
+   * message says how many it waits for).
+   */
+  writesInFlight?(): number;
   close(): Promise<void>;
 }

@@ -4,9 +4,10 @@ import { createLogger, type Logger } from '../../log.js';
 import type { TargetSnapshot } from '../../model/types.js';
 import { createSource, createTarget } from '../../run/compose.js';
 import { readStateFile, sameTarget } from '../../state/index.js';
-import { CONFIG_OPTION, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { requireConfigPath } from '../context.js';
 import { scrub } from '../errors.js';
+import { CHECK } from '../specs.js';
 
 /** One checked step: ✔ or ✖, what was found, and for ✖ the fix. */
 export interface CheckStep {
@@ -24,8 +25,9 @@ export interface CheckStep {
  * beside a daemon. Like "Test API credentials", for both ends.
  */
 export async function checkCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('check', argv, CONFIG_OPTION);
-  const steps = await runChecks(requireConfigPath(values.config), (step, secrets) => process.stdout.write(renderStep(step, secrets)));
+  const args = parseCommandArgs(CHECK, argv);
+  if (!args) return 0;
+  const steps = await runChecks(requireConfigPath(args.values.config), (step, secrets) => process.stdout.write(renderStep(step, secrets)));
   return steps.every((s) => s.ok) ? 0 : 1;
 }
 

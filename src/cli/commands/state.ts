@@ -7,14 +7,17 @@ import { policyFromConfig } from '../../run/policy.js';
 import { snapshotHash } from '../../run/run-once.js';
 import { freshState, openStateStore, readStateFile } from '../../state/index.js';
 import type { SyncState } from '../../state/types.js';
-import { CONFIG_OPTION, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { requireConfigPath, loggerFor } from '../context.js';
 import { formatError } from '../errors.js';
+import { STATE } from '../specs.js';
 import { randomUUID } from 'node:crypto';
 
 /** `scimsync state show|rebuild -c FILE [--json]`. */
 export async function stateCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('state', argv, { ...CONFIG_OPTION, json: { type: 'boolean', default: false } }, true);
+  const args = parseCommandArgs(STATE, argv);
+  if (!args) return 0;
+  const { values, positionals } = args;
   const sub = positionals[0];
   if (sub !== 'show' && sub !== 'rebuild') {
     throw new ConfigError(`scimsync state: expected "show" or "rebuild", got "${sub ?? ''}"`, [], 'run `scimsync state show -c FILE` or `scimsync state rebuild -c FILE`');

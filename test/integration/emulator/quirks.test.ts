@@ -48,7 +48,7 @@ describe('quirk names', () => {
   });
 
   it('--quirk is repeatable on the command line; an unknown one is one line naming it and exit 1', async () => {
-    expect((await emulatorOptionsFromArgs(['--quirk', 'patch-204', '--quirk', 'page-size-cap=5'])).quirks).toEqual(['patch-204', 'page-size-cap=5']);
+    expect((await emulatorOptionsFromArgs(['--quirk', 'patch-204', '--quirk', 'page-size-cap=5']))?.quirks).toEqual(['patch-204', 'page-size-cap=5']);
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await emulatorCommand(['--port', '0', '--quirk', 'bogus'])).toBe(1);
     expect(err).toHaveBeenCalledTimes(1);
