@@ -76,7 +76,9 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   if (opts.mode === 'plan') return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
 
   if (plan.blocked.length > 0) {
-    await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
+    // Recording the refusal would move the state serial and make the reviewed plan stale, when the refusal
+    // itself says to apply that same plan again with --allow-deletes.
+    if (!opts.savedPlan) await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
     return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
   }
 
