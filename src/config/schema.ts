@@ -23,11 +23,32 @@ const csvColumnsSchema = z
   })
   .prefault({});
 
+/** One list of `source.statusValues`: compared trimmed and case-insensitively. */
+const statusList = z.array(nonEmpty).default([]);
+
+/**
+ * Extra values of the CSV status column. They extend the built-in lists (sources/csv/status.ts); a value listed
+ * here wins over a built-in one, and a value in both lists here is a mistake, not a tie to break silently.
+ */
+const statusValuesSchema = z
+  .strictObject({ active: statusList, inactive: statusList })
+  .superRefine((s, ctx) => {
+    const active = new Set(s.active.map((v) => v.toLowerCase()));
+    s.inactive.forEach((v, i) => {
+      if (active.has(v.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['inactive', i], message: `"${v}" is also listed under active — a status value is either active or inactive; remove it from one list` });
+      }
+    });
+  })
+  .optional()
+  .describe('Extra status-column values meaning active / inactive (case-insensitive); they extend the built-in lists.');
+
 export const csvSourceSchema = z.strictObject({
   type: z.literal('csv'),
   users: nonEmpty.describe('Path of the users CSV, relative to the config file.'),
   groups: nonEmpty.optional().describe('Optional CSV of group,email rows, relative to the config file.'),
   columns: csvColumnsSchema.describe('Header names of the users CSV.'),
+  statusValues: statusValuesSchema,
   delimiter: z
     .string()
     .min(1)
@@ -206,6 +227,10 @@ const syncSchema = z
       .strictObject({
         maxDeletes: z.int().min(0).default(25),
         maxDeletePercent: z.number().min(0).max(100).default(10),
+        // On Amplitude a deleted permission group revokes everyone's access through it: few at a time.
+        maxGroupDeletes: z.int().min(0).default(5),
+        maxMemberRemovals: z.int().min(0).default(50),
+        maxMemberRemovalPercent: z.number().min(0).max(100).default(20),
       })
       .prefault({}),
   })

@@ -27,6 +27,8 @@ export interface DaemonMetrics {
   recordSkippedTick(): void;
   setProgress(p: { readonly done: number; readonly failed: number; readonly total: number }): void;
   setManaged(users: number, groups: number): void;
+  /** Managed users the last plan held because their source entry cannot be read. */
+  setHeld(users: number): void;
 }
 
 /** Run durations range from a no-op run (a few list pages) to a first load of many thousands of users. */
@@ -71,6 +73,11 @@ export function createDaemonMetrics(): DaemonMetrics {
   });
   const managedUsers = new Gauge({ name: 'scimsync_managed_users', help: 'Users recorded in state as managed.', registers: [registry] });
   const managedGroups = new Gauge({ name: 'scimsync_managed_groups', help: 'Groups recorded in state as managed.', registers: [registry] });
+  const heldUsers = new Gauge({
+    name: 'scimsync_source_held_users',
+    help: 'Managed users neither changed nor deleted because their source entry cannot be read (last plan); alert on > 0.',
+    registers: [registry],
+  });
   const progressRatio = new Gauge({
     name: 'scimsync_apply_progress_ratio',
     help: 'Share of the current plan applied (done + failed) / total; 1 when idle.',
@@ -82,6 +89,7 @@ export function createDaemonMetrics(): DaemonMetrics {
   // Pre-create the label sets dashboards alert on, so `rate()` sees a 0 before the first failure.
   for (const r of ['success', 'failure', 'refused'] as const) runs.labels(r).inc(0);
   progressRatio.set(1);
+  heldUsers.set(0);
 
   const recordWork: DaemonMetrics['recordWork'] = (work) => {
     for (const op of work.operations) operations.labels(op.kind, op.result).inc();
@@ -110,6 +118,9 @@ export function createDaemonMetrics(): DaemonMetrics {
     setManaged(users, groups) {
       managedUsers.set(users);
       managedGroups.set(groups);
+    },
+    setHeld(users) {
+      heldUsers.set(users);
     },
   };
 }

@@ -77,8 +77,14 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
     if (t === undefined) continue;
     managed++;
     if (matching.claimed.has(t.id) || handled.has(t.id)) continue;
+    if (input.isProtected(t.userName)) {
+      handled.add(t.id);
+      bump(untouched, 'protectedUsers');
+      continue;
+    }
     const u = matching.bySourceId.get(sourceId);
-    if (u !== undefined && input.quarantined.has(u.email)) {
+    // Held: its source entry exists but cannot be read (a bad row, an unmapped status): never "left the source".
+    if (u !== undefined ? input.quarantined.has(u.email) : matching.held.has(sourceId)) {
       handled.add(t.id);
       bump(untouched, 'quarantinedUsers');
       continue;
@@ -93,11 +99,7 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
   }
 
   for (const t of input.users) {
-    if (matching.claimed.has(t.id)) {
-      if (input.isProtected(t.userName)) bump(untouched, 'protectedUsers');
-      continue;
-    }
-    if (handled.has(t.id)) continue;
+    if (matching.claimed.has(t.id) || handled.has(t.id)) continue;
     if (!policy.manageAllUsers || matching.heldEmails.has(t.userName)) {
       // Held: the source names this user but its row was left out; "not in source" would be a lie.
       consider(t, null, null);

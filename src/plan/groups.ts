@@ -30,6 +30,8 @@ export interface GroupInputs {
 export interface GroupDiff {
   readonly ops: PlannedOperation[];
   readonly skipped: SkippedEntry[];
+  /** Members the target lists in the existing groups the plan keeps managing: the base of the member-removal guard. */
+  readonly memberships: number;
 }
 
 function byUserName(a: MemberRef, b: MemberRef): number {
@@ -90,6 +92,7 @@ function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntr
       continue;
     }
     if (input.matching.inactiveByEmail.has(email)) continue; // disabled: expected, and deprovisioned anyway
+    if (input.matching.protected.has(email)) continue; // sync.protect: never added to a group
     const reason = input.quarantined.has(email)
       ? 'member is quarantined (bad source row): membership left as is'
       : input.matching.heldEmails.has(email)
@@ -135,8 +138,9 @@ function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, TargetR
 export function diffGroups(input: GroupInputs): GroupDiff {
   const ops: PlannedOperation[] = [];
   const skipped: SkippedEntry[] = [];
+  let memberships = 0;
   const { policy, state } = input;
-  if (!policy.groups.enabled) return { ops, skipped };
+  if (!policy.groups.enabled) return { ops, skipped, memberships };
   const included = compileGroupFilter(policy.groups.include, policy.groups.exclude);
   const targetById = new Map<string, TargetGroup>();
   const targetByName = new Map<string, TargetGroup>();
@@ -178,6 +182,7 @@ export function diffGroups(input: GroupInputs): GroupDiff {
     }
     if (tg !== undefined) {
       claimed.add(tg.id);
+      memberships += tg.members.length;
       ops.push(...diffExisting(g, tg, want, input));
       continue;
     }
@@ -197,9 +202,14 @@ export function diffGroups(input: GroupInputs): GroupDiff {
     const tg = record !== undefined ? targetById.get(record.targetId) : undefined;
     if (record === undefined || tg === undefined || claimed.has(tg.id)) continue;
     claimed.add(tg.id);
+    // Deleting the group would take a protected member out of it: sync.protect forbids that.
+    if (tg.members.some((m) => input.isProtected(resolveTargetUser(input.index, m)?.userName ?? m))) {
+      bump(input.untouched, 'groupsWithProtectedMembers');
+      continue;
+    }
     const reason = excluded.has(lower) ? 'excluded by sync.groups include/exclude' : 'left the source';
     ops.push({ kind: 'deleteGroup', key: `group:delete:${lower}`, reason, name: record.displayName, target: { id: tg.id } });
   }
   for (const tg of input.targetGroups) if (!claimed.has(tg.id)) bump(input.untouched, 'unmanagedGroups');
-  return { ops, skipped };
+  return { ops, skipped, memberships };
 }

@@ -4,7 +4,7 @@ export { computePlan, hasPendingChanges, type PlanContext } from './plan.js';
 export { renderPlanText, planToJson, redactUrl, type PlanJson } from './render.js';
 export { renderPlanMarkdown } from './render-markdown.js';
 export { recordApplied, recordAppliedBatch, staleRecords, staleGroupRecords, type AppliedResult } from './apply-state.js';
-export { checkSafety } from './safety.js';
+export { checkSafety, liftGuard } from './safety.js';
 export { orderOperations, compareOperations, KIND_ORDER } from './order.js';
 export { summarize, emptySummary, countChanges } from './summary.js';
 export { compileGlobs, compileGroupFilter, type GlobSet } from './glob.js';

@@ -77,6 +77,16 @@ export function renderPlanMarkdown(plan: Plan): string {
     for (const v of plan.blocked) out.push(`- ${escapeMarkdown(v.message)}`);
     out.push('');
   }
+  // Held users need a person whatever else the plan does: right after the guard, before any change.
+  const held = plan.held ?? [];
+  if (held.length > 0) {
+    out.push(`## Held (${held.length})`, '', 'Managed users whose source entry cannot be read: neither changed nor deleted until it is fixed.', '');
+    for (const h of held) {
+      out.push(`- ${escapeMarkdown(h.userName)}: fix: ${escapeMarkdown(h.fix)}`);
+      for (const e of h.entries) out.push(`  - entry ${escapeMarkdown(e.entry)}: ${escapeMarkdown(e.reason)}`);
+    }
+    out.push('');
+  }
   for (const [title, belongs] of SECTIONS) {
     const ops = plan.operations.filter(belongs);
     if (ops.length === 0) continue;

@@ -2,7 +2,7 @@
  * Rendering a plan for people (text) and for machines (the JSON contract of `plan --json`).
  * Reads only the Plan. A review document: every operation and every member is listed.
  */
-import type { Plan, PlannedOperation, PlanSummary, SafetyViolation } from './types.js';
+import type { HeldUser, Plan, PlannedOperation, PlanSummary, SafetyViolation } from './types.js';
 
 export interface PlanJson {
   readonly formatVersion: 1;
@@ -11,6 +11,7 @@ export interface PlanJson {
   readonly operations: readonly PlannedOperation[];
   readonly skipped: Plan['skipped'];
   readonly blocked: readonly SafetyViolation[];
+  readonly held: readonly HeldUser[];
   readonly untouched: Plan['untouched'];
 }
 
@@ -23,6 +24,8 @@ export function planToJson(plan: Plan): PlanJson {
     operations: plan.operations,
     skipped: plan.skipped,
     blocked: plan.blocked,
+    // A saved plan from before held users were reported has none to show.
+    held: plan.held ?? [],
     untouched: plan.untouched,
   };
 }
@@ -35,7 +38,7 @@ export function redactUrl(url: string): string {
 type Paint = (code: string, s: string) => string;
 const NO_PAINT: Paint = (_code, s) => s;
 const ANSI: Paint = (code, s) => `\u001b[${code}m${s}\u001b[0m`;
-const COLOR = { create: '32', update: '33', delete: '31', adopt: '36', blocked: '1;31', dim: '2', head: '1' } as const;
+const COLOR = { create: '32', update: '33', delete: '31', adopt: '36', blocked: '1;31', held: '1;33', dim: '2', head: '1' } as const;
 
 export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -114,6 +117,22 @@ function section(title: string, ops: readonly PlannedOperation[], paint: Paint):
   return lines;
 }
 
+/** Held users come first: the one thing in a plan that needs a person, whatever else it does. */
+function heldSection(held: readonly HeldUser[], paint: Paint): string[] {
+  if (held.length === 0) return [];
+  const lines = [
+    '',
+    paint(COLOR.held, `Held (${held.length}): managed users whose source entry cannot be read; neither changed nor deleted until it is fixed`),
+  ];
+  for (const h of held) {
+    lines.push(`  ${paint(COLOR.held, '!')} ${h.userName}`);
+    for (const e of h.entries) lines.push(`      ${e.entry}: ${e.reason}`);
+    lines.push(`      fix: ${h.fix}`);
+  }
+  lines.push('');
+  return lines;
+}
+
 /** `unmanagedUsers` → `unmanaged users`. */
 export function words(key: string): string {
   return key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
@@ -139,6 +158,7 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
       `groups: ${s.createGroups} to create, ${s.updateGroups} to update, ${s.deleteGroups} to delete, ${s.adoptGroups} to adopt; ` +
       `members: ${s.addMembers} to add, ${s.removeMembers} to remove`,
   ];
+  lines.splice(2, 0, ...heldSection(plan.held ?? [], paint));
   const userOps = plan.operations.filter((o) => o.kind.endsWith('User'));
   const groupOps = plan.operations.filter((o) => !o.kind.endsWith('User'));
   lines.push(...section('Users', userOps, paint), ...section('Groups', groupOps, paint));

@@ -93,11 +93,31 @@ export interface PlanSummary {
   adoptGroups: number;
 }
 
+/** The guard's rules, each named after its `sync.safety` key. */
+export type SafetyRule = 'maxDeletes' | 'maxDeletePercent' | 'maxGroupDeletes' | 'maxMemberRemovals' | 'maxMemberRemovalPercent';
+
 export interface SafetyViolation {
-  readonly rule: 'maxDeletes' | 'maxDeletePercent';
+  readonly rule: SafetyRule;
   readonly limit: number;
+  /** The value compared with `limit`: a count, or a percentage for the *Percent rules. */
   readonly actual: number;
+  /** What the rule counts (users deleted, groups deleted, members removed): `--allow-deletes N` lifts it when N ≥ count. */
+  readonly count: number;
   readonly message: string;
+}
+
+/**
+ * A managed user whose source entry cannot be read (an unmapped status value, a bad or conflicting row): the
+ * plan neither changes nor deletes it, and says so first, every run, until the entry is fixed.
+ */
+export interface HeldUser {
+  /** The target user's userName. */
+  readonly userName: string;
+  /** The source id scimsync recorded for it, or null (`manageAllUsers` without a record). */
+  readonly sourceId: string | null;
+  /** The source entries that could not be read (`users.csv:12` and why). */
+  readonly entries: readonly { readonly entry: string; readonly reason: string }[];
+  readonly fix: string;
 }
 
 export interface Plan {
@@ -120,7 +140,9 @@ export interface Plan {
   readonly skipped: readonly { readonly entry: string; readonly reason: string }[];
   /** Non-empty: the plan must not be applied without `--allow-deletes`. */
   readonly blocked: readonly SafetyViolation[];
-  /** Users the target has that scimsync leaves alone (unmanaged, protected): a count by reason, for display. */
+  /** Managed users left exactly as they are because their source entry cannot be read. */
+  readonly held: readonly HeldUser[];
+  /** Users and groups scimsync leaves alone on purpose (unmanaged, protected, quarantined …): a count by reason, for display. */
   readonly untouched: Readonly<Record<string, number>>;
 }
 
@@ -130,8 +152,14 @@ export interface PlanPolicy {
   /** Emails (lower-case) or glob patterns never touched. */
   readonly protect: readonly string[];
   readonly groups: { readonly enabled: boolean; readonly include: readonly string[]; readonly exclude: readonly string[] };
-  readonly safety: { readonly maxDeletes: number; readonly maxDeletePercent: number };
-  /** Deletions explicitly allowed this run (`--allow-deletes N`). */
+  readonly safety: {
+    readonly maxDeletes: number;
+    readonly maxDeletePercent: number;
+    readonly maxGroupDeletes: number;
+    readonly maxMemberRemovals: number;
+    readonly maxMemberRemovalPercent: number;
+  };
+  /** `--allow-deletes N`: lifts each guard rule whose count (users, groups or members) is at most N. */
   readonly allowDeletes: number;
   /** Also deprovision unmanaged target users who are not in the source (dangerous; default false). */
   readonly manageAllUsers: boolean;

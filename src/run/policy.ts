@@ -11,7 +11,7 @@ export function policyFromConfig(config: Config, allowDeletes = 0): PlanPolicy {
       include: config.sync.groups.include,
       exclude: config.sync.groups.exclude,
     },
-    safety: { maxDeletes: config.sync.safety.maxDeletes, maxDeletePercent: config.sync.safety.maxDeletePercent },
+    safety: { ...config.sync.safety },
     allowDeletes,
     manageAllUsers: config.sync.manageAllUsers,
     onEmailChange: config.sync.onEmailChange,

@@ -5,8 +5,8 @@ import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { stableHash } from '../model/hash.js';
 import type { TargetSnapshot } from '../model/types.js';
-import { computePlan, staleRecords } from '../plan/index.js';
-import type { Plan } from '../plan/types.js';
+import { computePlan, liftGuard, staleRecords } from '../plan/index.js';
+import type { HeldUser, Plan } from '../plan/types.js';
 import type { ScimTarget } from '../scim/port.js';
 import type { Source } from '../sources/port.js';
 import type { StateStore } from '../state/index.js';
@@ -71,15 +71,19 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
     actualHash: snapshotHash(actual),
     createdAt: startedAt.toISOString(),
   };
-  const plan = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(deps.loaded.config, opts.allowDeletes ?? 0), ctx);
+  const computed = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(deps.loaded.config, opts.allowDeletes ?? 0), ctx);
   if (opts.savedPlan) checkSavedPlan(opts.savedPlan, state, ctx);
+  // A saved plan carries the guard's verdict from plan time; `apply --allow-deletes N` may lift it here, and
+  // the plan executed must be the one with the verdict lifted (the executor refuses a blocked plan).
+  const plan = opts.savedPlan ? { ...computed, blocked: liftGuard(computed.blocked, opts.allowDeletes ?? 0) } : computed;
+  warnHeld(log, plan.held ?? []);
 
   if (opts.mode === 'plan') return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
 
-  // A saved plan carries the guard's verdict from plan time; `apply --allow-deletes N` may lift it here.
-  const blocked = opts.savedPlan && plan.summary.deleteUsers <= (opts.allowDeletes ?? 0) ? [] : plan.blocked;
-  if (blocked.length > 0) {
-    await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
+  if (plan.blocked.length > 0) {
+    // Recording the refusal would move the state serial and make the reviewed plan stale, when the refusal
+    // itself says to apply that same plan again with --allow-deletes.
+    if (!opts.savedPlan) await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
     return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
   }
 
@@ -96,6 +100,17 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const outcome = report.aborted ? 'aborted' : report.counts.failed > 0 ? 'partial' : 'converged';
   await recordRun(deps, await deps.store.load(), startedAt, now(), outcome === 'converged' ? 'converged' : 'partial', plan, report);
   return { outcome, plan, report, requests: deps.target.requestCounts() };
+}
+
+/** Held users are named at WARN on every run (CLI and daemon alike) until their source entry is fixed. */
+function warnHeld(log: Logger, held: readonly HeldUser[]): void {
+  if (held.length === 0) return;
+  const shown = held.slice(0, 20).map((h) => `${h.userName} (${h.entries.map((e) => `${e.entry}: ${e.reason}`).join('; ')})`);
+  const more = held.length > shown.length ? ` and ${held.length - shown.length} more` : '';
+  log.warn(
+    { held: held.map((h) => ({ userName: h.userName, entries: h.entries, fix: h.fix })) },
+    `${held.length} managed user${held.length === 1 ? ' is' : 's are'} held, neither changed nor deleted, because the source entry cannot be read: ${shown.join(', ')}${more}; fix: ${[...new Set(held.map((h) => h.fix))].join('; ')}`,
+  );
 }
 
 /** Records the run in state (the executor has already committed per-operation changes). */

@@ -106,7 +106,8 @@ export function indexUsers(entries: readonly LdapEntry[], s: LdapSettings, ctx: 
     for (const x of list) {
       const reason = `email ${email} is shared with ${list.length - 1} other entr${list.length > 2 ? 'ies' : 'y'}; left out until only one has it`;
       byDn.set(x.key, { kind: 'skipped', reason });
-      skipped.push({ entry: x.user.origin, reason });
+      // Naming the email and id lets the plan show which managed user this holds.
+      skipped.push({ entry: x.user.origin, reason, email, sourceId: x.user.sourceId });
     }
   }
   users.sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));

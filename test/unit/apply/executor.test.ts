@@ -203,7 +203,7 @@ describe('execute', () => {
   it('refuses a plan blocked by the deletion guard and sends nothing', async () => {
     const a = target.seedUser('a@example.com');
     const store = await openStore();
-    const plan = planOf([deleteUser('a@example.com', a.id)], [{ rule: 'maxDeletes', limit: 0, actual: 1, message: '1 deletion exceeds maxDeletes 0' }]);
+    const plan = planOf([deleteUser('a@example.com', a.id)], [{ rule: 'maxDeletes', limit: 0, actual: 1, count: 1, message: '1 deletion exceeds maxDeletes 0' }]);
     await expect(execute(plan, target, store, await store.load())).rejects.toMatchObject({ code: 'SCIMSYNC_SAFETY_BLOCKED' });
     expect(target.calls).toHaveLength(0);
   });

@@ -55,7 +55,7 @@ describe('parseConfig: defaults and resolution', () => {
         manageAllUsers: false,
         groups: { enabled: true, include: ['*'], exclude: [] },
         protect: [],
-        safety: { maxDeletes: 25, maxDeletePercent: 10 },
+        safety: { maxDeletes: 25, maxDeletePercent: 10, maxGroupDeletes: 5, maxMemberRemovals: 50, maxMemberRemovalPercent: 20 },
       },
       state: { path: '/etc/scimsync/.scimsync/state.json' },
       schedule: '*/15 * * * *',
@@ -258,6 +258,19 @@ extra: 1
       'log.level': 'must be one of "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent", got "loud"',
       extra: 'unknown key — remove it (valid here: source, target, sync, state, schedule, daemon, log)',
     });
+  });
+
+  it('source.statusValues: a value in both lists is a problem at its path; a valid pair is kept as written', () => {
+    const yaml = `source: { type: csv, users: ./u.csv, statusValues: { active: [Employed, "On Leave"], inactive: [Terminated, " on leave "] } }
+target: { url: "https://x.example/", token: t0k3n }
+`;
+    expect(issueMap(problems(yaml))).toEqual({
+      'source.statusValues.inactive[1]': '"on leave" is also listed under active — a status value is either active or inactive; remove it from one list',
+    });
+    const ok = parseConfig(yaml.replace(', " on leave "', ''), { path: '/c/config.yaml', env: {} });
+    expect(ok.config.source).toMatchObject({ statusValues: { active: ['Employed', 'On Leave'], inactive: ['Terminated'] } });
+    const partial = parseConfig(yaml.replace('active: [Employed, "On Leave"], inactive: [Terminated, " on leave "]', 'inactive: [gone]'), { path: '/c/config.yaml', env: {} });
+    expect(partial.config.source).toMatchObject({ statusValues: { active: [], inactive: ['gone'] } });
   });
 
   it('unknown keys inside the LDAP variant are checked against the LDAP keys', () => {

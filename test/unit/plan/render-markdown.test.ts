@@ -130,3 +130,26 @@ describe('renderPlanMarkdown', () => {
     expect(paragraphs[0]!.text).toBe('No changes: the target matches the source.');
   });
 });
+
+describe('renderPlanMarkdown: held users', () => {
+  it('a held user is a section of its own right after the guard, with its entry and the fix, before any change', () => {
+    const ann = su('ann');
+    const bob = su('bob');
+    const fix = 'map it in source.statusValues: add "on leave" under active or inactive';
+    const p = computePlan(
+      desired([ann, su('cat')], {
+        skipped: [{ entry: 'users.csv:3', reason: 'unknown status "On Leave"', email: 'bob@x.com', sourceId: 'id-bob', fix }],
+        quarantined: ['bob@x.com'],
+      }),
+      actual([tu('ann'), tu('bob')]),
+      state(managed(ann, bob)),
+      policy(),
+      CTX,
+    );
+    const heldTokens = marked.lexer(renderPlanMarkdown(p));
+    const headings = heldTokens.filter((t): t is Tokens.Heading => t.type === 'heading').map((h) => h.text);
+    expect(headings.indexOf('Held (1)')).toBe(1);
+    expect(headings.indexOf('Held (1)')).toBeLessThan(headings.indexOf('Creates (1)'));
+    expect(itemsUnder(heldTokens, 'Held')).toEqual([`bob@x.com: fix: ${fix}`]);
+  });
+});

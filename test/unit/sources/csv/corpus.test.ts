@@ -36,7 +36,7 @@ interface Case {
   expect: Outcome | { error: string; fix?: RegExp };
 }
 
-const BAD_ACTIVE = (v: string) => `invalid active value "${v}" (use true/false, yes/no, 1/0 or active/inactive)`;
+const BAD_ACTIVE = (v: string) => `unknown status "${v}" in column active`;
 
 const CASES: Case[] = [
   {
