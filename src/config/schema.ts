@@ -33,7 +33,12 @@ export const csvSourceSchema = z.strictObject({
     .min(1)
     .max(4)
     .refine((d) => !/["\r\n]/.test(d), { message: 'must not contain a quote or a newline — use "," or ";" or "\\t"' })
-    .default(','),
+    .optional()
+    .describe('Field delimiter; when absent it is detected from the header (",", ";", tab or "|").'),
+  encoding: z
+    .enum(['utf-8', 'windows-1252', 'latin1'])
+    .default('utf-8')
+    .describe('Encoding of a file without a byte-order mark; a UTF-8 or UTF-16 BOM is always honoured.'),
 });
 
 export const ldapSourceSchema = z
