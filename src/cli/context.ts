@@ -16,6 +16,8 @@ export interface ContextOptions {
   readonly configPath: string | undefined;
   /** Read the state without taking the lock (plan): works while a daemon holds it. */
   readonly readOnlyState?: boolean;
+  /** Library use (src/index.ts): the caller's logger instead of stderr at the config's level. */
+  readonly logger?: Logger;
 }
 
 export function requireConfigPath(path: string | undefined): string {
@@ -31,7 +33,7 @@ export function loggerFor(loaded: LoadedConfig | undefined): Logger {
 
 export async function buildContext(opts: ContextOptions): Promise<CommandContext> {
   const loaded = await loadConfig(requireConfigPath(opts.configPath));
-  const logger = loggerFor(loaded);
+  const logger = opts.logger ?? loggerFor(loaded);
   const source = createSource(loaded, logger);
   const target = createTarget(loaded, logger);
   let store;
