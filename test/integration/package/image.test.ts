@@ -132,6 +132,8 @@ describe('the container image contents (npm pack + production install)', () => {
     const pkgDir = join(app, 'node_modules', 'scimsync');
     expect(existsSync(join(pkgDir, 'dist', 'index.js'))).toBe(true);
     expect(existsSync(join(pkgDir, 'dist', 'index.d.ts'))).toBe(true);
+    // The path the example configs' modeline comment offers for a copy outside the repository.
+    expect(existsSync(join(pkgDir, 'config', 'scimsync.schema.json'))).toBe(true);
     await writeFile(
       join(app, 'use-api.mjs'),
       `import { writeFile } from 'node:fs/promises';
