@@ -19,6 +19,8 @@ export interface ContextOptions {
   readonly readOnlyState?: boolean;
   /** apply's progress line on a terminal: log lines are printed above it. */
   readonly statusLine?: StatusLine | undefined;
+  /** Library use (src/index.ts): the caller's logger instead of stderr at the config's level. */
+  readonly logger?: Logger;
 }
 
 export function requireConfigPath(path: string | undefined): string {
@@ -38,7 +40,7 @@ export function loggerFor(loaded: LoadedConfig | undefined, statusLine?: StatusL
 
 export async function buildContext(opts: ContextOptions): Promise<CommandContext> {
   const loaded = await loadConfig(requireConfigPath(opts.configPath));
-  const logger = loggerFor(loaded, opts.statusLine);
+  const logger = opts.logger ?? loggerFor(loaded, opts.statusLine);
   const source = createSource(loaded, logger);
   const target = createTarget(loaded, logger);
   let store;

@@ -54,7 +54,12 @@ export const csvSourceSchema = z.strictObject({
     .min(1)
     .max(4)
     .refine((d) => !/["\r\n]/.test(d), { message: 'must not contain a quote or a newline — use "," or ";" or "\\t"' })
-    .default(','),
+    .optional()
+    .describe('Field delimiter; when absent it is detected from the header (",", ";", tab or "|").'),
+  encoding: z
+    .enum(['utf-8', 'windows-1252', 'latin1'])
+    .default('utf-8')
+    .describe('Encoding of a file without a byte-order mark; a UTF-8 or UTF-16 BOM is always honoured.'),
 });
 
 export const ldapSourceSchema = z
@@ -263,6 +268,9 @@ export function parseListen(s: string): { host: string; port: number } | null {
   return port <= 65_535 ? { host: m[1].replace(/^\[|\]$/g, ''), port } : null;
 }
 
+/** pino's level names; `SCIMSYNC_LOG_LEVEL` takes the same. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
 const inputSchema = z.strictObject({
   source: z.discriminatedUnion('type', [csvSourceSchema, ldapSourceSchema]),
   target: targetSchema,
@@ -273,7 +281,7 @@ const inputSchema = z.strictObject({
     .strictObject({ listen: listenSchema, shutdownTimeoutMs: positiveMs.default(30_000) })
     .prefault({}),
   log: z
-    .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+    .strictObject({ level: z.enum(LOG_LEVELS).default('info') })
     .prefault({}),
 });
 
@@ -287,14 +295,14 @@ function foldSecretFiles(c: InputOutput, ctx: z.RefinementCtx) {
   const { tokenFile, token, ...target } = c.target;
   let resolvedToken = token ?? '';
   if (tokenFile !== undefined) {
-    const r = readSecretFile(tokenFile);
+    const r = readSecretFile(tokenFile, 'target.tokenFile', 'token');
     if (r.ok) resolvedToken = r.value;
     else ctx.addIssue({ code: 'custom', path: ['target', 'tokenFile'], message: r.message });
   }
   if (c.source.type === 'csv') return { ...c, source: c.source, target: { ...target, token: resolvedToken } };
   const { bindPasswordFile, ...source } = c.source;
   if (bindPasswordFile !== undefined) {
-    const r = readSecretFile(bindPasswordFile);
+    const r = readSecretFile(bindPasswordFile, 'source.bindPasswordFile', 'password');
     if (r.ok) source.bindPassword = r.value;
     else ctx.addIssue({ code: 'custom', path: ['source', 'bindPasswordFile'], message: r.message });
   }

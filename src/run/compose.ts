@@ -21,6 +21,7 @@ export function createTarget(loaded: LoadedConfig, logger: Logger, overrides: Pa
   return createScimTarget({
     url: t.url,
     token: t.token,
+    tokenSource: loaded.tokenSource,
     profile: t.profile,
     perMinute: t.rateLimit.perMinute,
     concurrency: t.rateLimit.concurrency,

@@ -56,6 +56,8 @@ export type RunResult =
 export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger;
+  // Valid settings that will hurt (a rate above the target's limit): said on every run, not only by check.
+  for (const warning of deps.loaded.warnings) log.warn(warning);
   const startedAt = now();
   const state = await deps.store.load();
 

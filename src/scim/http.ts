@@ -97,7 +97,7 @@ export class ScimHttp {
   async exchange<T>(req: HttpRequest, opts: ExchangeOptions<T>): Promise<ExchangeResult<T>> {
     const { method, path } = req;
     for (let attempt = 1; ; attempt++) {
-      if (this.#rejectedWith !== undefined) throw authRejectedEarlier(method, path, this.#rejectedWith);
+      if (this.#rejectedWith !== undefined) throw authRejectedEarlier(method, path, this.#rejectedWith, this.#s.tokenSource);
       await this.#acquire(req, opts.signal);
       const result = await this.#once(req, opts.signal);
       let outcome: AttemptOutcome;
@@ -107,7 +107,7 @@ export class ScimHttp {
         if (res.status === 401 || res.status === 403) {
           // A rejected key stays rejected for this run: fail every later request without spending budget.
           this.#rejectedWith = res.status;
-          throw authError(method, path, res.status);
+          throw authError(method, path, res.status, this.#s.tokenSource);
         }
         outcome = { kind: 'status', status: res.status };
       } else {
@@ -209,7 +209,8 @@ export class ScimHttp {
 
   #failure(req: HttpRequest, result: Attempt, attempts: number): TargetError {
     if ('status' in result) {
-      return httpError(req.method, req.path, result.status, readErrorBody(result.res.body, result.res.text), this.#s.token, attempts);
+      const body = readErrorBody(result.res.body, result.res.text);
+      return httpError(req.method, req.path, result.status, body, this.#s.token, attempts, this.#s.baseUrl.href);
     }
     return networkError(req.method, req.path, result.code, result.err.message, attempts, result.err);
   }

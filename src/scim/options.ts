@@ -6,6 +6,8 @@ export interface ScimClientOptions {
   readonly url: string;
   /** Bearer token. Never logged and never part of an error message. */
   readonly token: string;
+  /** Where the token came from (`environment variable SCIM_TOKEN`, `file …`), named when the target rejects it. */
+  readonly tokenSource?: string;
   readonly profile: 'amplitude' | 'rfc';
   /** Client-side sliding-window budget, requests per rolling minute; 0 = off. @default 90 */
   readonly perMinute?: number;
@@ -35,6 +37,7 @@ export const DEFAULT_SCIM_CLIENT = {
 export interface ResolvedScimClientOptions {
   readonly url: URL;
   readonly token: string;
+  readonly tokenSource: string | undefined;
   readonly profile: 'amplitude' | 'rfc';
   readonly perMinute: number;
   readonly concurrency: number;
@@ -90,6 +93,7 @@ export function resolveScimClientOptions(o: ScimClientOptions): ResolvedScimClie
   return {
     url,
     token: o.token,
+    tokenSource: o.tokenSource,
     profile: o.profile,
     perMinute: integer('perMinute', o.perMinute ?? DEFAULT_SCIM_CLIENT.perMinute, 0),
     concurrency: integer('concurrency', o.concurrency ?? DEFAULT_SCIM_CLIENT.concurrency, 1),

@@ -50,7 +50,15 @@ export async function runChecks(configPath: string, report: (step: CheckStep, se
     return steps;
   }
   const cfg = loaded.config;
-  emit({ name: 'config', ok: true, text: `${loaded.path} is valid (source ${cfg.source.type}, target ${cfg.target.profile} profile)` }, loaded.secrets);
+  emit(
+    {
+      name: 'config',
+      ok: true,
+      text: `${loaded.path} is valid (source ${cfg.source.type}, target ${cfg.target.profile} profile)`,
+      details: loaded.warnings.map((w) => `warning: ${w}`),
+    },
+    loaded.secrets,
+  );
 
   // Progress logs would interleave with the ✔ lines: only warnings and errors go to stderr.
   const logger = createLogger({ level: 'warn', pretty: process.stderr.isTTY === true });

@@ -2,7 +2,7 @@ import type { CsvSourceConfig } from '../../config/index.js';
 import { SourceError } from '../../errors.js';
 import type { DesiredSnapshot } from '../../model/types.js';
 import type { Source } from '../port.js';
-import { readUtf8File } from './decode.js';
+import { readCsvFile } from './decode.js';
 import { buildGroups } from './groups.js';
 import { statusTable } from './status.js';
 import { parseTable, type CsvTable } from './table.js';
@@ -11,8 +11,8 @@ import { buildUsers } from './users.js';
 export { splitGroups } from './users.js';
 
 /** Reads and parses one CSV file (I/O at the edge; the row logic in users.ts/groups.ts is pure). */
-async function readTable(path: string, delimiter: string, signal?: AbortSignal): Promise<CsvTable> {
-  return parseTable(await readUtf8File(path, signal), path, delimiter);
+async function readTable(cfg: CsvSourceConfig, which: 'users' | 'groups', path: string, signal?: AbortSignal): Promise<CsvTable> {
+  return parseTable(await readCsvFile(path, `source.${which}`, cfg.encoding, signal), path, cfg.delimiter);
 }
 
 /** Parses already-read CSV text into a snapshot; what `read` does after I/O (also handy in tests and benches). */
@@ -45,8 +45,8 @@ export function createCsvSource(cfg: CsvSourceConfig): Source {
     description: `csv ${cfg.users}`,
     async read(signal?: AbortSignal): Promise<DesiredSnapshot> {
       signal?.throwIfAborted();
-      const users = await readTable(cfg.users, cfg.delimiter, signal);
-      const groups = cfg.groups === undefined ? undefined : await readTable(cfg.groups, cfg.delimiter, signal);
+      const users = await readTable(cfg, 'users', cfg.users, signal);
+      const groups = cfg.groups === undefined ? undefined : await readTable(cfg, 'groups', cfg.groups, signal);
       return snapshotFromTables(cfg, users, groups);
     },
     async close(): Promise<void> {

@@ -38,7 +38,7 @@ describe('parseConfig: defaults and resolution', () => {
         type: 'csv',
         users: '/etc/scimsync/users.csv',
         columns: { id: 'id', email: 'email', givenName: 'givenName', familyName: 'familyName', active: 'active', groups: 'groups' },
-        delimiter: ',',
+        encoding: 'utf-8',
       },
       target: {
         url: 'https://core.amplitude.com/scim/1/',
@@ -147,8 +147,13 @@ describe('parseConfig: secret files', () => {
   });
 
   it.each([
-    ['missing', `{ url: "https://x.example/", tokenFile: ${secret('nope')} }`, 'target.tokenFile', `file ${secret('nope')} does not exist — create it or fix the path`],
-    ['empty', `{ url: "https://x.example/", tokenFile: ${secret('empty')} }`, 'target.tokenFile', `file ${secret('empty')} is empty — write the secret into it`],
+    [
+      'missing',
+      `{ url: "https://x.example/", tokenFile: ${secret('nope')} }`,
+      'target.tokenFile',
+      `${secret('nope')}: file not found — create the secret file there, or fix target.tokenFile (a relative path is relative to the config file)`,
+    ],
+    ['empty', `{ url: "https://x.example/", tokenFile: ${secret('empty')} }`, 'target.tokenFile', `${secret('empty')} is empty — write the secret into it`],
     ['both', `{ url: "https://x.example/", token: abcdef, tokenFile: ${secret('scim-token')} }`, 'target.token', 'set either token or tokenFile, not both'],
     ['neither', '{ url: "https://x.example/" }', 'target.token', 'required — set token: ${SCIM_TOKEN} or tokenFile: /run/secrets/scim'],
   ])('%s token file', (_n, target, path, message) => {
@@ -165,7 +170,10 @@ describe('parseConfig: secret files', () => {
       { path: 'source.bindDN', message: 'required when a bind password is set — set bindDN or remove the password for an anonymous bind' },
     ]);
     expect(problems(ldap(`bindDN: "cn=admin,dc=x", bindPasswordFile: ${secret('nope')}`)).issues).toEqual([
-      { path: 'source.bindPasswordFile', message: `file ${secret('nope')} does not exist — create it or fix the path` },
+      {
+        path: 'source.bindPasswordFile',
+        message: `${secret('nope')}: file not found — create the secret file there, or fix source.bindPasswordFile (a relative path is relative to the config file)`,
+      },
     ]);
     const anon = parseConfig(ldap(''), { path: '/c/config.yaml', env: {} });
     expect(anon.secrets).toEqual(['t0k3n']);

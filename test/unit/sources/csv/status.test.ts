@@ -19,7 +19,7 @@ afterAll(async () => {
 async function read(rows: string[], statusValues?: StatusValues) {
   const users = join(dir, `users-${++files}.csv`);
   await writeFile(users, ['id,email,Status', ...rows].join('\n') + '\n');
-  return createCsvSource({ type: 'csv', users, columns: COLUMNS, delimiter: ',', ...(statusValues ? { statusValues } : {}) }).read();
+  return createCsvSource({ type: 'csv', users, columns: COLUMNS, delimiter: ',', encoding: 'utf-8', ...(statusValues ? { statusValues } : {}) }).read();
 }
 
 describe('the CSV status column (source.statusValues)', () => {
