@@ -14,7 +14,15 @@ export interface LockInfo {
    * differs is another process that reused the pid, so the lock is stale.
    */
   readonly processStart?: string;
+  /**
+   * The holder touches the lock file every this many ms. A lock from another host (a replaced pod or
+   * container has a new hostname) is stale once it has been silent for SILENT_BEATS beats.
+   */
+  readonly heartbeatMs?: number;
 }
+
+/** Missed heartbeats after which a holder whose process cannot be checked is taken for dead. */
+export const SILENT_BEATS = 8;
 
 /** What the next process concludes about a lock file it found. */
 export type Verdict =
@@ -31,7 +39,7 @@ export function markHeld(runId: string, held: boolean): void {
   else heldHere.delete(runId);
 }
 
-export async function myIdentity(now: () => Date): Promise<LockInfo> {
+export async function myIdentity(now: () => Date, heartbeatMs: number): Promise<LockInfo> {
   const processStart = await processStartOf(process.pid);
   return {
     pid: process.pid,
@@ -39,6 +47,7 @@ export async function myIdentity(now: () => Date): Promise<LockInfo> {
     startedAt: now().toISOString(),
     runId: randomUUID(),
     ...(processStart === undefined ? {} : { processStart }),
+    heartbeatMs,
   };
 }
 
@@ -46,7 +55,7 @@ export function parseLockInfo(text: string): LockInfo | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const { pid, host, startedAt, runId, processStart } = parsed as Record<string, unknown>;
+    const { pid, host, startedAt, runId, processStart, heartbeatMs } = parsed as Record<string, unknown>;
     if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0 || typeof host !== 'string') return undefined;
     return {
       pid,
@@ -54,6 +63,7 @@ export function parseLockInfo(text: string): LockInfo | undefined {
       startedAt: typeof startedAt === 'string' ? startedAt : 'unknown',
       ...(typeof runId === 'string' ? { runId } : {}),
       ...(typeof processStart === 'string' ? { processStart } : {}),
+      ...(typeof heartbeatMs === 'number' && heartbeatMs > 0 ? { heartbeatMs } : {}),
     };
   } catch {
     return undefined;
@@ -61,19 +71,22 @@ export function parseLockInfo(text: string): LockInfo | undefined {
 }
 
 /**
- * Is the holder of a lock file (its text and mtime) still running? Another host's process cannot be
- * checked: alive. On this host a lock is stale when its pid is gone, when its pid is ours but the lock is not
- * one this process took (a restarted container's node is pid 1 again), or when the pid now belongs to a
- * process that started at another time. An unreadable lock (killed between create and write, full disk)
- * is stale once it is older than `graceMs`.
+ * Is the holder of a lock file (its text and mtime) still running? On this host a lock is stale when its
+ * pid is gone, when its pid is ours but the lock is not one this process took (a restarted container's node
+ * is pid 1 again), or when the pid now belongs to a process that started at another time. A holder whose
+ * process cannot be checked (another host, or no /proc) is stale once its heartbeat has been silent for
+ * SILENT_BEATS beats; a lock without a heartbeat (older scimsync) from another host never is. An
+ * unreadable lock (killed between create and write, full disk) is stale once it is older than `graceMs`.
  */
 export async function judge(text: string, mtimeMs: number, graceMs: number): Promise<Verdict> {
   const holder = parseLockInfo(text);
+  const age = Date.now() - mtimeMs;
   if (!holder) {
-    const age = Date.now() - mtimeMs;
     return age >= graceMs ? { kind: 'stale', reason: `unreadable for ${Math.round(age / 1000)} s`, holder } : { kind: 'wait' };
   }
-  if (holder.host !== hostname()) return { kind: 'alive', holder };
+  const silent = holder.heartbeatMs !== undefined && age > holder.heartbeatMs * SILENT_BEATS;
+  const silence = { kind: 'stale', reason: `no heartbeat from ${holder.host} for ${Math.round(age / 1000)} s`, holder } as const;
+  if (holder.host !== hostname()) return silent ? silence : { kind: 'alive', holder };
   if (holder.pid === process.pid) {
     return holder.runId !== undefined && heldHere.has(holder.runId)
       ? { kind: 'alive', holder }
@@ -85,13 +98,12 @@ export async function judge(text: string, mtimeMs: number, graceMs: number): Pro
     // EPERM: the process exists but belongs to someone else; only ESRCH says it is gone.
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return { kind: 'stale', reason: 'its process is gone', holder };
   }
-  if (holder.processStart !== undefined) {
-    const current = await processStartOf(holder.pid);
-    if (current !== undefined && current !== holder.processStart) {
-      return { kind: 'stale', reason: `process ${holder.pid} is another process now (the id was reused)`, holder };
-    }
+  const current = holder.processStart === undefined ? undefined : await processStartOf(holder.pid);
+  if (current !== undefined && current !== holder.processStart) {
+    return { kind: 'stale', reason: `process ${holder.pid} is another process now (the id was reused)`, holder };
   }
-  return { kind: 'alive', holder };
+  // Same start time: that very process is alive (perhaps paused); keep off. Unknown: the heartbeat decides.
+  return current === undefined && silent ? silence : { kind: 'alive', holder };
 }
 
 let bootId: Promise<string | undefined> | undefined;

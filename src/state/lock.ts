@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StateError } from '../errors.js';
@@ -13,6 +13,8 @@ export type { LockInfo } from './lock-holder.js';
 
 export interface StateLock {
   readonly path: string;
+  /** Throws SCIMSYNC_STATE_LOCKED if the lock file is no longer ours (taken over while this process was paused). */
+  assertHeld(): Promise<void>;
   /** Removes the lock file if it is still ours. Idempotent. */
   release(): Promise<void>;
 }
@@ -22,9 +24,12 @@ export interface LockOptions {
   readonly graceMs?: number;
   /** How long to wait on a lock that is unreadable but young, or being taken over by another process. @default graceMs + 2000 */
   readonly waitMs?: number;
+  /** The holder touches the lock file this often; silent for 8 beats, it may be taken over. @default 15000 */
+  readonly heartbeatMs?: number;
 }
 
 export const DEFAULT_LOCK_GRACE_MS = 5000;
+export const DEFAULT_HEARTBEAT_MS = 15_000;
 const POLL_MS = 50;
 
 /**
@@ -36,13 +41,14 @@ export async function acquireLock(statePath: string, logger: Logger, now: () => 
   const graceMs = options.graceMs ?? DEFAULT_LOCK_GRACE_MS;
   const deadline = Date.now() + (options.waitMs ?? graceMs + 2000);
   const lockPath = `${statePath}.lock`;
-  const mine = await myIdentity(now);
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const mine = await myIdentity(now, heartbeatMs);
   const text = `${JSON.stringify(mine)}\n`;
   // The lock counts as ours from before it exists, so no step below can judge our own lock stale.
   markHeld(mine.runId ?? '', true);
   try {
     for (;;) {
-      if (await createExclusive(lockPath, text, true)) return await ownLock(lockPath, text, mine);
+      if (await createExclusive(lockPath, text, true)) return await ownLock(lockPath, text, mine, heartbeatMs);
       const seen = await readLockFile(lockPath);
       if (!seen) continue; // released between our create and our read
       const verdict = await judge(seen.text, seen.mtimeMs, graceMs);
@@ -51,7 +57,7 @@ export async function acquireLock(statePath: string, logger: Logger, now: () => 
         const outcome = await takeOver(lockPath, seen.text, text, graceMs, 0);
         if (outcome === 'won') {
           logger.warn({ lock: lockPath, pid: verdict.holder?.pid, since: verdict.holder?.startedAt, reason: verdict.reason }, 'took over a stale state lock');
-          return await ownLock(lockPath, text, mine);
+          return await ownLock(lockPath, text, mine, heartbeatMs);
         }
         if (outcome === 'lost') continue; // someone else replaced it: judge the new holder
       }
@@ -136,9 +142,18 @@ async function removeIfStill(path: string, text: string): Promise<void> {
   if (current?.text === text) await unlink(path).catch(() => undefined);
 }
 
-async function ownLock(lockPath: string, text: string, mine: LockInfo): Promise<StateLock> {
+async function ownLock(lockPath: string, text: string, mine: LockInfo, heartbeatMs: number): Promise<StateLock> {
   await removeTakeoverLeftovers(lockPath);
   let released = false;
+  // The heartbeat lets a process on another host (a replaced pod) tell a dead holder from a live one.
+  const beat = setInterval(() => {
+    void (async () => {
+      if ((await readLockFile(lockPath).catch(() => undefined))?.text !== text) return;
+      const t = new Date();
+      await utimes(lockPath, t, t).catch(() => undefined);
+    })();
+  }, heartbeatMs);
+  beat.unref();
   // Best effort on a plain exit (process.exit, end of main): a crash or SIGKILL leaves a stale lock,
   // which the next process takes over (see `judge`).
   const onExit = (): void => {
@@ -152,9 +167,18 @@ async function ownLock(lockPath: string, text: string, mine: LockInfo): Promise<
   process.once('exit', onExit);
   return {
     path: lockPath,
+    async assertHeld() {
+      if ((await readLockFile(lockPath).catch(() => undefined))?.text === text) return;
+      throw new StateError(
+        'SCIMSYNC_STATE_LOCKED',
+        `the state lock ${lockPath} is no longer this process's: another process took it over (was this one paused for minutes?); the state was not written`,
+        'run again; if it repeats, make sure no two scimsync processes share one state file',
+      );
+    },
     async release() {
       if (released) return;
       released = true;
+      clearInterval(beat);
       process.removeListener('exit', onExit);
       // Only remove the file if it is still ours (a takeover by another process must not be undone).
       await removeIfStill(lockPath, text);

@@ -222,6 +222,8 @@ class FileStateStore implements FileStateStoreHandle {
     this.#chain = this.#chain.then(async () => {
       this.#db.data = text;
       try {
+        // A process paused past the lock's heartbeat may have lost the lock: never write over the new holder.
+        await this.#lock.assertHeld();
         await this.#db.write();
       } catch (err) {
         this.#failure ??= err;

@@ -1,14 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
+import { openStateStore } from '../../../src/state/index.js';
 import { acquireLock, type StateLock } from '../../../src/state/lock.js';
 import { processStartOf } from '../../../src/state/lock-holder.js';
 
-/** Issue 8: who holds the lock is a process (pid + start + run id), not a pid; an unreadable lock ages out. */
+/** Issue 8: who holds the lock is a process (pid + start + run id, or a heartbeat), not a pid; an unreadable lock ages out. */
 let dir: string;
 let statePath: string;
 const held: StateLock[] = [];
@@ -25,7 +26,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function acquire(options: { graceMs?: number; waitMs?: number } = {}): Promise<StateLock> {
+async function acquire(options: { graceMs?: number; waitMs?: number; heartbeatMs?: number } = {}): Promise<StateLock> {
   const lock = await acquireLock(statePath, silentLogger(), now, options);
   held.push(lock);
   return lock;
@@ -105,6 +106,64 @@ describe('lock identity', () => {
     await writeFile(`${statePath}.lock`, JSON.stringify({ pid: gone, host: hostname(), startedAt: 'x' }));
     await acquire();
     expect((await lockedBy())['pid']).toBe(process.pid);
+  });
+});
+
+describe('heartbeat: a holder that cannot be checked (another host: a replaced pod has a new hostname)', () => {
+  const otherHost = (extra: Record<string, unknown>) => JSON.stringify({ pid: 1, host: 'scimsync-28934-old', startedAt: 'x', runId: 'r', ...extra });
+  const age = async (ms: number) => {
+    const t = new Date(Date.now() - ms);
+    await utimes(`${statePath}.lock`, t, t);
+  };
+
+  it('silent for 8 beats (10 min at 15 s): stale, taken over', async () => {
+    await writeFile(`${statePath}.lock`, otherHost({ heartbeatMs: 15_000 }));
+    await age(600_000);
+    await acquire();
+    expect((await lockedBy())['pid']).toBe(process.pid);
+  });
+
+  it('a recent heartbeat: alive, refused', async () => {
+    await writeFile(`${statePath}.lock`, otherHost({ heartbeatMs: 15_000 }));
+    await age(30_000);
+    expect((await refused({ waitMs: 0 })).message).toContain('scimsync-28934-old');
+  });
+
+  it('no heartbeat in the lock (an older scimsync): never taken over, however old', async () => {
+    await writeFile(`${statePath}.lock`, otherHost({}));
+    await age(86_400_000);
+    await refused({ waitMs: 0 });
+  });
+
+  it('the holder touches its lock every heartbeat', async () => {
+    await acquire({ heartbeatMs: 20 });
+    await age(3_600_000);
+    const stale = Date.now() - 3_000_000;
+    let mtime = 0;
+    for (let i = 0; i < 250 && mtime < stale; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      mtime = (await stat(`${statePath}.lock`)).mtimeMs;
+    }
+    expect(mtime).toBeGreaterThan(stale);
+  });
+
+  it('a store whose lock was taken over (it was paused) does not write the state', async () => {
+    const store = await openStateStore(statePath, { target: 'https://t.example.com/scim/1/' });
+    const state = await store.load();
+    const before = await readFile(statePath, 'utf8');
+    await writeFile(`${statePath}.lock`, otherHost({ heartbeatMs: 15_000 }));
+    store.update({ ...state, users: { a: { targetId: 'a', userName: 'a@example.com', pushedHash: 'h', ownership: 'created' } } });
+    const err: unknown = await store.flush().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StateError);
+    expect((err as StateError).code).toBe('SCIMSYNC_STATE_LOCKED');
+    expect((err as StateError).message).toContain('another process took it over');
+    expect(await readFile(statePath, 'utf8')).toBe(before);
+    await store.close().catch(() => undefined);
+    // Its release leaves the new holder's lock alone.
+    expect(await readFile(`${statePath}.lock`, 'utf8')).toBe(otherHost({ heartbeatMs: 15_000 }));
   });
 });
 
