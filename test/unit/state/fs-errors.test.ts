@@ -1,36 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StateError } from '../../../src/errors.js';
-import { openStateStore, readStateFile, stateIoError, type FileStateStoreHandle } from '../../../src/state/index.js';
+import { describe, expect, it } from 'vitest';
+import { readStateFile, stateIoError } from '../../../src/state/index.js';
+import { stateErrorOf as stateError, stateFixture } from './fixture.js';
 
 /**
  * Issue 8: a state path the file system refuses ends at once with a StateError naming the path and the fix,
  * never a raw errno ("this is unexpected") and never a hang. Errnos come from real syscalls where the box
  * can make them (tests run as root, so chmod cannot make EACCES: /sys does).
  */
-const TARGET = 'https://core.amplitude.com/scim/1/';
-let dir: string;
-const stores: FileStateStoreHandle[] = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'scimsync-fs-'));
-});
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function stateError(p: Promise<unknown>): Promise<StateError> {
-  const err: unknown = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StateError);
-  return err as StateError;
-}
+const fx = stateFixture();
 
 /** The error a real syscall gives. */
 async function errnoOf(action: () => Promise<unknown>): Promise<NodeJS.ErrnoException> {
@@ -43,14 +23,12 @@ async function errnoOf(action: () => Promise<unknown>): Promise<NodeJS.ErrnoExce
 }
 
 async function openAndLoad(path: string): Promise<void> {
-  const store = await openStateStore(path, { target: TARGET });
-  stores.push(store);
-  await store.load();
+  await (await fx.open(path)).load();
 }
 
 describe('state path refused by the file system: SCIMSYNC_STATE_IO with the path and the fix', () => {
   it('EISDIR: the state path is a directory (open+load, and the read-only reader)', async () => {
-    const path = join(dir, 'state.json');
+    const path = join(fx.dir(), 'state.json');
     await mkdir(path);
     const err = await stateError(openAndLoad(path));
     expect(err.code).toBe('SCIMSYNC_STATE_IO');
@@ -60,14 +38,14 @@ describe('state path refused by the file system: SCIMSYNC_STATE_IO with the path
   });
 
   it('ENOTDIR: a parent of the state path is a file', async () => {
-    await writeFile(join(dir, 'afile'), 'x');
-    const path = join(dir, 'afile', 'sub', 'state.json');
+    await writeFile(join(fx.dir(), 'afile'), 'x');
+    const path = join(fx.dir(), 'afile', 'sub', 'state.json');
     const err = await stateError(openAndLoad(path));
     expect(err.code).toBe('SCIMSYNC_STATE_IO');
     expect(err.message).toContain(path);
     expect(err.message).toContain('ENOTDIR');
     expect(err.fix).toMatch(/under a directory/);
-    expect((await stateError(readStateFile(join(dir, 'afile', 'state.json')))).message).toContain('ENOTDIR');
+    expect((await stateError(readStateFile(join(fx.dir(), 'afile', 'state.json')))).message).toContain('ENOTDIR');
   });
 
   it.each([
@@ -83,10 +61,10 @@ describe('state path refused by the file system: SCIMSYNC_STATE_IO with the path
   }, 15_000);
 
   it('a FIFO at the state path or at its lock path does not hang (a read would block forever)', async () => {
-    const path = join(dir, 'state.json');
+    const path = join(fx.dir(), 'state.json');
     expect(spawnSync('mkfifo', [path]).status).toBe(0);
     expect((await stateError(readStateFile(path))).message).toContain('not an ordinary file');
-    const other = join(dir, 'other.json');
+    const other = join(fx.dir(), 'other.json');
     expect(spawnSync('mkfifo', [`${other}.lock`]).status).toBe(0);
     const err = await stateError(openAndLoad(other));
     expect(err.code).toBe('SCIMSYNC_STATE_IO');
@@ -123,12 +101,12 @@ describe('errno → message, from real syscalls', () => {
   });
 
   it('EISDIR and ENOTDIR from real reads', async () => {
-    const isDir = await errnoOf(() => readFile(dir));
-    expect(stateIoError(isDir, dir, 'read state file').message).toContain(`${dir} is a directory, not a file (EISDIR)`);
-    await writeFile(join(dir, 'f'), '');
-    const notDir = await errnoOf(() => readFile(join(dir, 'f', 'state.json')));
+    const isDir = await errnoOf(() => readFile(fx.dir()));
+    expect(stateIoError(isDir, fx.dir(), 'read state file').message).toContain(`${fx.dir()} is a directory, not a file (EISDIR)`);
+    await writeFile(join(fx.dir(), 'f'), '');
+    const notDir = await errnoOf(() => readFile(join(fx.dir(), 'f', 'state.json')));
     expect(notDir.code).toBe('ENOTDIR');
-    expect(stateIoError(notDir, join(dir, 'f', 'state.json'), 'read state file').fix).toMatch(/under a directory/);
+    expect(stateIoError(notDir, join(fx.dir(), 'f', 'state.json'), 'read state file').fix).toMatch(/under a directory/);
   });
 
   it('EROFS (no read-only mount to make it real here): read-only file system, a writable volume', () => {
