@@ -7,7 +7,7 @@ import { StateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { crashPoint } from './crash-points.js';
 import { readRegularFile, stateIoError } from './fs-guard.js';
-import { judge, markHeld, myIdentity, type LockInfo } from './lock-holder.js';
+import { SILENT_BEATS, judge, markHeld, myIdentity, type LockInfo } from './lock-holder.js';
 
 export type { LockInfo } from './lock-holder.js';
 
@@ -24,13 +24,14 @@ export interface LockOptions {
   readonly graceMs?: number;
   /** How long to wait on a lock that is unreadable but young, or being taken over by another process. @default graceMs + 2000 */
   readonly waitMs?: number;
-  /** The holder touches the lock file this often; silent for 8 beats, it may be taken over. @default 15000 */
+  /** The holder touches the lock file this often; silent for 6 beats, it may be taken over. @default 10000 */
   readonly heartbeatMs?: number;
 }
 
 export const DEFAULT_LOCK_GRACE_MS = 5000;
-export const DEFAULT_HEARTBEAT_MS = 15_000;
+export const DEFAULT_HEARTBEAT_MS = 10_000;
 const POLL_MS = 50;
+const HEARTBEAT_POLL_MS = 500;
 
 /**
  * Takes `<statePath>.lock` with an exclusive create. A live holder (or one on another host, which cannot
@@ -46,6 +47,8 @@ export async function acquireLock(statePath: string, logger: Logger, now: () => 
   const text = `${JSON.stringify(mine)}\n`;
   // The lock counts as ours from before it exists, so no step below can judge our own lock stale.
   markHeld(mine.runId ?? '', true);
+  let waitLogged = false;
+  let watched: { text: string; mtimeMs: number } | undefined;
   try {
     for (;;) {
       if (await createExclusive(lockPath, text, true)) return await ownLock(lockPath, text, mine, heartbeatMs);
@@ -53,6 +56,9 @@ export async function acquireLock(statePath: string, logger: Logger, now: () => 
       if (!seen) continue; // released between our create and our read
       const verdict = await judge(seen.text, seen.mtimeMs, graceMs);
       if (verdict.kind === 'alive') throw lockedError(lockPath, verdict.holder);
+      // A holder known by its heartbeat that beat while we watched is alive.
+      if (watched?.text === seen.text && seen.mtimeMs > watched.mtimeMs) throw lockedError(lockPath, verdict.holder);
+      if (watched?.text !== seen.text) watched = seen;
       if (verdict.kind === 'stale') {
         const outcome = await takeOver(lockPath, seen.text, text, graceMs, 0);
         if (outcome === 'won') {
@@ -61,9 +67,17 @@ export async function acquireLock(statePath: string, logger: Logger, now: () => 
         }
         if (outcome === 'lost') continue; // someone else replaced it: judge the new holder
       }
-      // 'wait' or 'busy': the lock is being written or taken over right now.
-      if (Date.now() >= deadline) throw lockedError(lockPath, verdict.kind === 'stale' ? verdict.holder : undefined);
-      await sleep(POLL_MS);
+      // 'wait': the lock is being written (at most `waitMs`), or its holder is known only by its heartbeat
+      // (watched until it beats, or stays silent long enough to be stale). 'busy': another process is
+      // taking it over right now (at most `waitMs`).
+      const beating = verdict.kind === 'wait' ? verdict.holder : undefined;
+      const until = beating && verdict.kind === 'wait' ? Math.max(deadline, verdict.untilMs) : deadline;
+      if (Date.now() >= until) throw lockedError(lockPath, beating);
+      if (beating && !waitLogged) {
+        waitLogged = true;
+        logger.info({ lock: lockPath, pid: beating.pid, host: beating.host }, 'the state lock holder cannot be checked by pid: watching its heartbeat');
+      }
+      await sleep(beating?.heartbeatMs ? Math.min(HEARTBEAT_POLL_MS, beating.heartbeatMs / 4) : POLL_MS);
     }
   } catch (err) {
     markHeld(mine.runId ?? '', false);
@@ -206,9 +220,10 @@ function lockedError(lockPath: string, holder: LockInfo | undefined): StateError
       `run again in a few seconds; if no scimsync process is running, delete ${lockPath}`,
     );
   }
+  const auto = holder.heartbeatMs ? ` (a holder whose heartbeat stops is taken over after ${Math.round((holder.heartbeatMs * SILENT_BEATS) / 1000)} s)` : '';
   return new StateError(
     'SCIMSYNC_STATE_LOCKED',
     `state is locked by scimsync pid ${holder.pid} on ${holder.host} (since ${holder.startedAt})`,
-    `wait for that run to finish, or stop it; if it is gone, delete ${lockPath}`,
+    `wait for that run to finish, or stop it; if it is gone, delete ${lockPath}${auto}`,
   );
 }

@@ -7,7 +7,7 @@ import { StateError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import { openStateStore } from '../../../src/state/index.js';
 import { acquireLock, type StateLock } from '../../../src/state/lock.js';
-import { processStartOf } from '../../../src/state/lock-holder.js';
+import { myIdentity, processStartOf } from '../../../src/state/lock-holder.js';
 
 /** Issue 8: who holds the lock is a process (pid + start + run id, or a heartbeat), not a pid; an unreadable lock ages out. */
 let dir: string;
@@ -66,11 +66,9 @@ describe('lock identity', () => {
     if (process.platform === 'linux') expect(info['processStart']).toBe(await processStartOf(process.pid));
   });
 
-  it('a lock naming our own pid that this process never took is stale (a restarted container: node is pid 1 again)', async () => {
-    await writeFile(
-      `${statePath}.lock`,
-      JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00Z', runId: 'earlier-run', processStart: 'boot:1' }),
-    );
+  it('a lock naming our own pid in our PID namespace that this process never took is stale (restarted with the same pid)', async () => {
+    const earlier = { ...(await myIdentity(now, 10_000)), runId: 'earlier-run', startedAt: '2026-01-01T00:00:00Z' };
+    await writeFile(`${statePath}.lock`, JSON.stringify(earlier));
     await acquire();
     const info = await lockedBy();
     expect(info['pid']).toBe(process.pid);
@@ -116,17 +114,55 @@ describe('heartbeat: a holder that cannot be checked (another host: a replaced p
     await utimes(`${statePath}.lock`, t, t);
   };
 
-  it('silent for 8 beats (10 min at 15 s): stale, taken over', async () => {
+  it('silent for 6 beats (10 min at 15 s): stale, taken over', async () => {
     await writeFile(`${statePath}.lock`, otherHost({ heartbeatMs: 15_000 }));
     await age(600_000);
     await acquire();
     expect((await lockedBy())['pid']).toBe(process.pid);
   });
 
-  it('a recent heartbeat: alive, refused', async () => {
-    await writeFile(`${statePath}.lock`, otherHost({ heartbeatMs: 15_000 }));
-    await age(30_000);
-    expect((await refused({ waitMs: 0 })).message).toContain('scimsync-28934-old');
+  /** Plays the live holder: touches its lock like the real heartbeat does. */
+  const beat = (everyMs: number) => {
+    const timer = setInterval(() => {
+      const t = new Date();
+      void utimes(`${statePath}.lock`, t, t).catch(() => undefined);
+    }, everyMs);
+    return () => clearInterval(timer);
+  };
+
+  it('a beating holder: watched until it beats, then refused, naming it', async () => {
+    await writeFile(`${statePath}.lock`, otherHost({ heartbeatMs: 1000 }));
+    const stop = beat(100);
+    try {
+      const err = await refused({ waitMs: 0 });
+      expect(err.message).toContain('scimsync-28934-old');
+      expect(err.fix).toContain('taken over after 6 s');
+    } finally {
+      stop();
+    }
+    expect(JSON.parse(await readFile(`${statePath}.lock`, 'utf8'))).toMatchObject({ runId: 'r' });
+  });
+
+  it('a heartbeat that stopped a little while ago: waits for the silence to complete, then takes over', async () => {
+    await writeFile(`${statePath}.lock`, otherHost({ heartbeatMs: 100 }));
+    await age(300); // 3 beats missed: probably gone, but not yet 6
+    await acquire({ waitMs: 0 });
+    expect((await lockedBy())['pid']).toBe(process.pid);
+  });
+
+  it('same host, another PID namespace (a second container with the host\'s hostname) holding our very pid: alive while it beats', async () => {
+    const sibling = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: 'x', runId: 'r', pidNamespace: 'boot:pid:[1]', heartbeatMs: 1000 });
+    await writeFile(`${statePath}.lock`, sibling);
+    const stop = beat(100);
+    try {
+      await refused({ waitMs: 0 });
+    } finally {
+      stop();
+    }
+    // The same lock silent for 2 minutes: the container was restarted (new namespace) and its lock is stale.
+    await age(120_000);
+    await acquire();
+    expect((await lockedBy())['runId']).not.toBe('r');
   });
 
   it('no heartbeat in the lock (an older scimsync): never taken over, however old', async () => {
