@@ -34,9 +34,10 @@ const POLL_MS = 50;
 const HEARTBEAT_POLL_MS = 500;
 
 /**
- * Takes `<statePath>.lock` with an exclusive create. A live holder (or one on another host, which cannot
- * be checked) is SCIMSYNC_STATE_LOCKED. A stale lock (see `judge`) is taken over atomically: of any number
- * of processes that find the same stale lock at once, exactly one replaces it (see `takeOver`).
+ * Takes `<statePath>.lock` with an exclusive create. A live holder is SCIMSYNC_STATE_LOCKED; one that
+ * cannot be checked by pid (another host or PID namespace) is watched until it beats (locked) or stays
+ * silent long enough to be stale. A stale lock (see `judge`) is taken over atomically: of any number of
+ * processes that find the same stale lock at once, exactly one replaces it (see `takeOver`).
  */
 export async function acquireLock(statePath: string, logger: Logger, now: () => Date, options: LockOptions = {}): Promise<StateLock> {
   const graceMs = options.graceMs ?? DEFAULT_LOCK_GRACE_MS;
@@ -56,9 +57,11 @@ export async function acquireLock(statePath: string, logger: Logger, now: () => 
       if (!seen) continue; // released between our create and our read
       const verdict = await judge(seen.text, seen.mtimeMs, graceMs);
       if (verdict.kind === 'alive') throw lockedError(lockPath, verdict.holder);
-      // A holder known by its heartbeat that beat while we watched is alive.
-      if (watched?.text === seen.text && seen.mtimeMs > watched.mtimeMs) throw lockedError(lockPath, verdict.holder);
-      if (watched?.text !== seen.text) watched = seen;
+      if (verdict.kind === 'wait' && verdict.holder) {
+        // A holder known by its heartbeat that beat while we watched is alive.
+        if (watched?.text === seen.text && seen.mtimeMs > watched.mtimeMs) throw lockedError(lockPath, verdict.holder);
+        if (watched?.text !== seen.text) watched = seen;
+      }
       if (verdict.kind === 'stale') {
         const outcome = await takeOver(lockPath, seen.text, text, graceMs, 0);
         if (outcome === 'won') {
