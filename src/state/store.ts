@@ -43,7 +43,7 @@ export interface StateStoreOptions {
   readonly flushIntervalMs?: number;
   readonly logger?: Logger;
   readonly now?: () => Date;
-  /** Grace and wait periods of the lock (tests shorten them). */
+  /** Grace, wait and heartbeat periods of the lock (tests shorten them). */
   readonly lock?: LockOptions;
 }
 
