@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'SCIMSYNC_SAFETY_BLOCKED'
   | 'SCIMSYNC_STATE_CORRUPT'
   | 'SCIMSYNC_STATE_LOCKED'
+  | 'SCIMSYNC_STATE_OTHER_TARGET'
+  | 'SCIMSYNC_STATE_IO'
   | 'SCIMSYNC_ABORTED';
 
 export class ScimsyncError extends Error {
@@ -66,7 +68,7 @@ export class TargetError extends ScimsyncError {
 }
 
 export class StateError extends ScimsyncError {
-  constructor(code: 'SCIMSYNC_STATE_CORRUPT' | 'SCIMSYNC_STATE_LOCKED', message: string, fix?: string, cause?: unknown) {
+  constructor(code: 'SCIMSYNC_STATE_CORRUPT' | 'SCIMSYNC_STATE_LOCKED' | 'SCIMSYNC_STATE_OTHER_TARGET' | 'SCIMSYNC_STATE_IO', message: string, fix?: string, cause?: unknown) {
     super(code, message, { fix, cause });
   }
 }

@@ -76,7 +76,7 @@ function readOnlyStore(path: string, target: string): StateStore {
   return {
     path,
     async load() {
-      return (await readStateFile(path)) ?? freshState(target, 'none');
+      return (await readStateFile(path, { target })) ?? freshState(target, 'none');
     },
     update: refuse,
     flush: async () => refuse(),
