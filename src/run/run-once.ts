@@ -5,7 +5,7 @@ import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { stableHash } from '../model/hash.js';
 import type { TargetSnapshot } from '../model/types.js';
-import { computePlan, staleRecords } from '../plan/index.js';
+import { computePlan } from '../plan/index.js';
 import type { Plan } from '../plan/types.js';
 import type { ScimTarget } from '../scim/port.js';
 import type { Source } from '../sources/port.js';
@@ -78,8 +78,10 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
     return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
   }
 
-  const cleaned = dropStaleRecords(state, actual, plan);
-  const report = await execute(plan, deps.target, deps.store, cleaned, {
+  // Ownership records are kept even for users missing from the target read: a record goes only when its
+  // delete is confirmed (the executor records it), so a read that was short for any reason cannot turn a
+  // managed user into an unmanaged one that is never deprovisioned.
+  const report = await execute(plan, deps.target, deps.store, state, {
     concurrency: deps.loaded.config.target.rateLimit.concurrency,
     signal: opts.signal,
     logger: log.child({ component: 'apply' }),
@@ -143,14 +145,4 @@ export function snapshotHash(actual: TargetSnapshot): string {
   const users = actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`).sort();
   const groups = actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${[...g.members].sort().join(',')}`).sort();
   return stableHash({ users, groups });
-}
-
-/** Records of managed users that are gone from the target and that the plan does not touch. */
-function dropStaleRecords(state: SyncState, actual: TargetSnapshot, plan: Plan): SyncState {
-  const stale = staleRecords(state, actual);
-  if (stale.length === 0) return state;
-  const users = { ...state.users };
-  const touched = new Set(plan.operations.map((op) => ('sourceId' in op ? op.sourceId : null)));
-  for (const id of stale) if (!touched.has(id)) delete users[id];
-  return { ...state, users };
 }
