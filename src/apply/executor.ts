@@ -90,7 +90,13 @@ class Run {
       if (ops.length === 0) continue;
       const queue = new PQueue({ concurrency: this.#opts.concurrency });
       // A phase starts only when the previous one has finished: creates must exist before memberships.
-      await Promise.all(ops.map((op) => queue.add(() => this.#runOne(op))));
+      await Promise.all(
+        lanes(ops).map((lane) =>
+          queue.add(async () => {
+            for (const op of lane) await this.#runOne(op);
+          }),
+        ),
+      );
       this.#fold();
     }
 
@@ -180,6 +186,31 @@ class Run {
     this.#results.set(result.key, result);
     this.#opts.onProgress?.({ done: this.#results.size, failed: this.#failed, total: this.#plan.operations.length });
   }
+}
+
+/**
+ * Operations that may run in parallel, as lanes run one op after another: the membership chunks of one group
+ * share a lane (in plan order), so a server never sees two PATCHes of the same group at once; every other
+ * operation has a lane of its own.
+ */
+export function lanes(ops: readonly PlannedOperation[]): PlannedOperation[][] {
+  const out: PlannedOperation[][] = [];
+  const byGroup = new Map<string, PlannedOperation[]>();
+  for (const op of ops) {
+    if (op.kind !== 'updateMembers') {
+      out.push([op]);
+      continue;
+    }
+    const group = 'id' in op.group ? `id:${op.group.id}` : `createdBy:${op.group.createdBy}`;
+    const lane = byGroup.get(group);
+    if (lane) lane.push(op);
+    else {
+      const fresh = [op];
+      byGroup.set(group, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
 }
 
 function skippedResult(op: PlannedOperation, reason: string): OpResult {

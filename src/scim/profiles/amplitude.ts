@@ -41,9 +41,10 @@ export const amplitudeProfile: ScimProfile = {
   createGroupBody,
   patchMembersBody: (add, remove) => {
     const ops: JsonObject[] = [];
-    if (add.length > 0) ops.push(addMembersOp(add));
+    // Removes first: a server applying operations in order (RFC 7644 §3.5.2) must not drop a value just added.
     // Amplitude's documented (Entra-legacy) form: path "members" plus a value array of the members to drop.
     if (remove.length > 0) ops.push({ op: 'remove', path: 'members', value: remove.map((value) => ({ value })) });
+    if (add.length > 0) ops.push(addMembersOp(add));
     return patchOp(ops);
   },
 };

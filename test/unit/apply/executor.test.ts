@@ -84,6 +84,25 @@ describe('execute', () => {
     expect(target.maxInFlight).toBe(3);
   });
 
+  it("one group's membership chunks go one after another, in order; other groups' in parallel", async () => {
+    target.delayMs = 5;
+    const users = Array.from({ length: 5 }, (_, i) => target.seedUser(`m${i}@example.com`));
+    const big = target.seedGroup('Big');
+    const other = target.seedGroup('Other');
+    const chunk = (name: string, id: string, n: number, members: number[]) => ({
+      ...updateMembers(name, { id }, members.map((i) => existing(`m${i}@example.com`, users[i]!.id))),
+      key: `group:members:${name.toLowerCase()}:${n}`,
+    });
+    const plan = planOf([chunk('Big', big.id, 1, [0]), chunk('Big', big.id, 2, [1]), chunk('Big', big.id, 3, [2]), chunk('Other', other.id, 1, [3]), chunk('Other', other.id, 2, [4])]);
+    const store = await openStore();
+    const report = await execute(plan, target, store, await store.load(), { concurrency: 4 });
+    expect(report.counts.applied).toBe(5);
+    expect(target.maxPatchesInFlightPerGroup).toBe(1);
+    expect(target.maxInFlight).toBe(2);
+    const bigPatches = target.calls.filter((c) => c.what.startsWith(`group ${big.id} `)).map((c) => c.what);
+    expect(bigPatches).toEqual([0, 1, 2].map((i) => `group ${big.id} +${users[i]!.id} -`));
+  });
+
   it('a failed op never stops the others; dependents skip only what they cannot resolve', async () => {
     const stay = target.seedUser('stay@example.com');
     target.failWith = (c) => (c.what === 'user bad@example.com' || c.what === 'group Broken' ? serverError() : undefined);

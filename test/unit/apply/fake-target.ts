@@ -25,6 +25,9 @@ export class FakeTarget implements ScimTarget {
   delayMs = 0;
   inFlight = 0;
   maxInFlight = 0;
+  /** The most PATCHes of one group ever in flight at once. */
+  maxPatchesInFlightPerGroup = 0;
+  readonly #patchesInFlight = new Map<string, number>();
   #counts: Record<string, number> = {};
   #nextId = 1;
 
@@ -88,7 +91,14 @@ export class FakeTarget implements ScimTarget {
   }
 
   async patchMembers(groupId: string, add: readonly string[], remove: readonly string[]): Promise<void> {
-    await this.#call('PATCH', `group ${groupId} +${add.join(',')} -${remove.join(',')}`);
+    const inFlight = (this.#patchesInFlight.get(groupId) ?? 0) + 1;
+    this.#patchesInFlight.set(groupId, inFlight);
+    this.maxPatchesInFlightPerGroup = Math.max(this.maxPatchesInFlightPerGroup, inFlight);
+    try {
+      await this.#call('PATCH', `group ${groupId} +${add.join(',')} -${remove.join(',')}`);
+    } finally {
+      this.#patchesInFlight.set(groupId, inFlight - 1);
+    }
     const g = this.groups.get(groupId);
     if (!g) throw new TargetError(`group ${groupId} not found`, { status: 404 });
     for (const m of add) this.#user(m);
