@@ -24,7 +24,7 @@ commands:
   daemon   -c FILE [--run-now]                         apply on the config's schedule, with /healthz /readyz /metrics
   check    -c FILE                                     validate config, bind to the source, authenticate to the target
   state    show|rebuild -c FILE                        inspect or rebuild the state file
-  emulator [--port N] [--token T] [--profile amplitude|rfc] [--rate-limit N] [--seed FILE]
+  emulator [--port N] [--token T] [--profile amplitude|rfc] [--rate-limit N] [--seed FILE] [--quirk NAME[=N]]…
                                                        run the local Amplitude-compatible SCIM emulator
   demo                                                 sync the bundled sample data into an in-process emulator
   schema   [--out FILE]                                print the config JSON Schema

@@ -15,6 +15,7 @@ const OPTIONS = {
   'pending-names': { type: 'string' },
   persist: { type: 'string' },
   'max-members-per-patch': { type: 'string' },
+  quirk: { type: 'string', multiple: true },
 } as const;
 
 function wholeNumber(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -71,6 +72,8 @@ export async function emulatorOptionsFromArgs(argv: string[]): Promise<EmulatorO
   const maxMembers = wholeNumber('--max-members-per-patch', values['max-members-per-patch']);
   if (maxMembers !== undefined) o.maxMembersPerPatch = maxMembers;
   if (values.persist !== undefined) o.persistPath = values.persist;
+  // Checked (unknown names listed with the known ones) when the emulator starts: one rule, in quirks.ts.
+  if (values.quirk !== undefined) o.quirks = values.quirk;
   if (values.seed !== undefined) o.seed = await readSeed(values.seed);
   return o;
 }
