@@ -10,7 +10,17 @@ import { resolveExecutorOptions, type ExecutorOptions, type ResolvedExecutorOpti
 import { clearProgress, planIdOf, startProgress } from './progress.js';
 import { countResults, describeError, diffRequests, type ApplyReport, type OpResult } from './report.js';
 import { RefResolver } from './resolve.js';
+import { removeKeptMembers } from './kept-members.js';
 import { runOperation } from './run-op.js';
+
+/**
+ * Errors after which no further operation is started: the key is rejected, or the target throttles longer
+ * than the run may wait (the next run, or the daemon's next tick, tries again).
+ */
+const STOP_REASONS: Readonly<Record<string, string>> = {
+  SCIMSYNC_SCIM_AUTH: 'the target rejected the API key',
+  SCIMSYNC_TARGET_THROTTLED: 'the target throttles longer than this run may wait',
+};
 
 /** Phases run one after another; leavers lose access before anything else spends the budget. */
 export const PHASES: readonly (readonly OperationKind[])[] = [
@@ -98,6 +108,7 @@ class Run {
         ),
       );
       this.#fold();
+      if (kinds.includes('deleteUser')) await this.#removeKeptMembers(ops);
     }
 
     const results = this.#plan.operations.map((op) => this.#results.get(op.key) ?? skippedResult(op, 'not run'));
@@ -137,9 +148,10 @@ class Run {
       const error = describeError(err);
       this.#refs.notApplied(op.key, 'failed');
       this.#failed++;
-      if (error.code === 'SCIMSYNC_SCIM_AUTH' && this.#stopReason === undefined) {
-        this.#stopReason = 'the target rejected the API key';
-        this.#log.error({ key: op.key, code: error.code, httpStatus: error.httpStatus }, 'target rejected the key: stopping');
+      const stop = STOP_REASONS[error.code];
+      if (stop !== undefined && this.#stopReason === undefined) {
+        this.#stopReason = stop;
+        this.#log.error({ key: op.key, code: error.code, httpStatus: error.httpStatus, error: error.message }, `${stop}: stopping`);
       } else {
         this.#log.warn({ key: op.key, kind: op.kind, code: error.code, httpStatus: error.httpStatus }, 'operation failed');
       }
@@ -162,6 +174,22 @@ class Run {
       ...(outcome.adopted ? { adopted: true } : {}),
       ...(outcome.skippedMembers ? { skippedMembers: outcome.skippedMembers } : {}),
     });
+  }
+
+  /** Deleted users the target kept in their groups leave them now (kept-members.ts); a failure fails the delete's result. */
+  async #removeKeptMembers(ops: readonly PlannedOperation[]): Promise<void> {
+    if (this.#stopReason !== undefined) return;
+    const deleted = ops.filter(
+      (op): op is Extract<PlannedOperation, { kind: 'deleteUser' }> => op.kind === 'deleteUser' && this.#results.get(op.key)?.status === 'applied',
+    );
+    const failures = await removeKeptMembers(deleted, this.#target, { ...this.#opts, logger: this.#log });
+    for (const [key, err] of failures) {
+      const error = describeError(err);
+      this.#failed++;
+      this.#log.warn({ key, code: error.code, httpStatus: error.httpStatus }, 'deleted, but the target kept the user in a group and removing it failed');
+      const prior = this.#results.get(key);
+      this.#results.set(key, { ...prior, key, kind: 'deleteUser', status: 'failed', error: { ...error, message: `deleted, but still a member of a group: ${error.message}` } });
+    }
   }
 
   /** Queues an applied op for the state; folds the queue when it is big or old enough. */

@@ -83,12 +83,14 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // managed user into an unmanaged one that is never deprovisioned.
   const report = await execute(plan, deps.target, deps.store, state, {
     concurrency: deps.loaded.config.target.rateLimit.concurrency,
+    maxMembersPerPatch: deps.loaded.config.target.maxMembersPerPatch,
     signal: opts.signal,
     logger: log.child({ component: 'apply' }),
     onProgress: opts.onProgress,
     now,
   });
-  const outcome = report.aborted ? 'aborted' : report.counts.failed > 0 ? 'partial' : 'converged';
+  // 'aborted' is a shutdown (the signal); a run the target stopped (key rejected, throttled too long) is partial.
+  const outcome = report.aborted && opts.signal?.aborted === true ? 'aborted' : report.aborted || report.counts.failed > 0 ? 'partial' : 'converged';
   await recordRun(deps, await deps.store.load(), startedAt, now(), outcome === 'converged' ? 'converged' : 'partial', plan, report);
   return { outcome, plan, report, requests: deps.target.requestCounts() };
 }

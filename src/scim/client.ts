@@ -91,6 +91,13 @@ class HttpScimTarget implements ScimTarget {
     return { group: { id, displayName, members: memberIds.map((m) => this.profile.normalizeId(m)) }, adopted: false };
   }
 
+  async getGroup(id: string, signal?: AbortSignal): Promise<TargetGroup | undefined> {
+    const path = `/Groups/${idSegment(id)}`;
+    const { res } = await this.#get(path, undefined, [200, 404], signal);
+    if (res.status === 404) return undefined;
+    return this.#parse('GET', path, res, parseGroup(res.body, this.profile.normalizeId));
+  }
+
   async patchMembers(groupId: string, add: readonly string[], remove: readonly string[], signal?: AbortSignal): Promise<void> {
     const body = this.profile.patchMembersBody(add, remove);
     if (body === undefined) return;

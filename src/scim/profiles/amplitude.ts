@@ -25,6 +25,7 @@ export const amplitudeProfile: ScimProfile = {
   name: 'amplitude',
   contentType: 'application/json',
   pageSize: 100,
+  deprovisionDropsMembers: true,
   createdStatuses: [200, 201],
   listQuery: (startIndex) => `startIndex=${startIndex}&itemsPerPage=100&count=100`,
   normalizeId: (id) => id.toLowerCase(),

@@ -22,6 +22,7 @@ export const rfcProfile: ScimProfile = {
   name: 'rfc',
   contentType: 'application/scim+json',
   pageSize: 100,
+  deprovisionDropsMembers: false,
   createdStatuses: [200, 201],
   listQuery: (startIndex) => `startIndex=${startIndex}&count=100`,
   normalizeId: (id) => id,

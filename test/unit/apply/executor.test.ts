@@ -152,6 +152,64 @@ describe('execute', () => {
     expect(target.calls).toHaveLength(3);
   });
 
+  it('a Retry-After longer than the run may wait stops taking new operations, like a rejected key', async () => {
+    const throttled = new TargetError('POST /Users was refused with 429 and Retry-After: 100000', { status: 429, code: 'SCIMSYNC_TARGET_THROTTLED' });
+    target.failWith = (c) => (c.what === 'user u1@example.com' ? throttled : undefined);
+    const plan = planOf(Array.from({ length: 5 }, (_, i) => createUser(`u${i}@example.com`)));
+    const store = await openStore();
+    const report = await execute(plan, target, store, await store.load(), { concurrency: 1 });
+    expect(report.aborted).toBe(true);
+    expect(report.counts).toEqual({ planned: 5, applied: 1, failed: 1, skipped: 3, resumed: 0 });
+    expect(report.results.at(-1)).toMatchObject({ status: 'skipped', reason: 'not started: the target throttles longer than this run may wait' });
+    expect(target.calls).toHaveLength(2);
+  });
+
+  describe('deleted users a target keeps as group members', () => {
+    const withGroups = (email: string, id: string, groups: { id: string; displayName: string }[]) => ({
+      ...deleteUser(email, id),
+      memberOf: groups.map((g) => ({ groupName: g.displayName, groupId: g.id })),
+    });
+
+    it('a target that keeps them: one GET finds out, then each leaves each of its managed groups in the same run', async () => {
+      target.keepsDeletedMembers = true;
+      const [a, b, stay] = ['a@example.com', 'b@example.com', 'stay@example.com'].map((e) => target.seedUser(e));
+      const eng = target.seedGroup('Eng', [a!.id, b!.id, stay!.id]);
+      const ops = target.seedGroup('Ops', [a!.id]);
+      const store = await openStore();
+      const plan = planOf([withGroups('a@example.com', a!.id, [eng, ops]), withGroups('b@example.com', b!.id, [eng])]);
+      const report = await execute(plan, target, store, await store.load(), { concurrency: 1 });
+      expect(report.counts).toMatchObject({ applied: 2, failed: 0 });
+      expect(report.requests).toEqual({ DELETE: 2, GET: 1, PATCH: 2 });
+      expect(target.calls.slice(2).map((c) => `${c.method} ${c.what}`)).toEqual([
+        `GET group ${eng.id}`,
+        `PATCH group ${eng.id} + -${a!.id},${b!.id}`,
+        `PATCH group ${ops.id} + -${a!.id}`,
+      ]);
+      expect([...target.groups.get(eng.id)!.members]).toEqual([stay!.id]);
+      expect([...target.groups.get(ops.id)!.members]).toEqual([]);
+    });
+
+    it('a target that drops them: one GET, no PATCH', async () => {
+      const a = target.seedUser('a@example.com');
+      const eng = target.seedGroup('Eng', [a.id]);
+      const store = await openStore();
+      const report = await execute(planOf([withGroups('a@example.com', a.id, [eng])]), target, store, await store.load());
+      expect(report.requests).toEqual({ DELETE: 1, GET: 1 });
+      expect(report.counts).toMatchObject({ applied: 1, failed: 0 });
+    });
+
+    it('removing a kept member fails: that delete is reported failed, so the run is not taken as converged', async () => {
+      target.keepsDeletedMembers = true;
+      const a = target.seedUser('a@example.com');
+      const eng = target.seedGroup('Eng', [a.id]);
+      target.failWith = (c) => (c.method === 'PATCH' ? serverError() : undefined);
+      const store = await openStore();
+      const report = await execute(planOf([withGroups('a@example.com', a.id, [eng])]), target, store, await store.load());
+      expect(report.results[0]).toMatchObject({ status: 'failed', error: { httpStatus: 500, message: expect.stringMatching(/^deleted, but still a member of a group: /) as unknown } });
+      expect(report.counts).toMatchObject({ applied: 0, failed: 1 });
+    });
+  });
+
   it('an abort signal stops taking operations; those in flight finish and are recorded', async () => {
     target.delayMs = 5;
     const controller = new AbortController();

@@ -21,6 +21,8 @@ export class FakeTarget implements ScimTarget {
   readonly calls: FakeCall[] = [];
   /** Returns an error to throw for a call (checked before the call takes effect), or undefined. */
   failWith: (call: FakeCall) => Error | undefined = () => undefined;
+  /** Like servers the RFC allows: a deleted user's id stays in the groups' members. */
+  keepsDeletedMembers = false;
   /** Delay each write (ms, real time), to let concurrent ops overlap. */
   delayMs = 0;
   inFlight = 0;
@@ -72,7 +74,14 @@ export class FakeTarget implements ScimTarget {
   async deleteUser(id: string): Promise<void> {
     await this.#call('DELETE', `user ${id}`);
     this.#user(id);
-    this.#removeUser(id);
+    if (this.keepsDeletedMembers) this.users.delete(id);
+    else this.#removeUser(id);
+  }
+
+  async getGroup(id: string): Promise<TargetGroup | undefined> {
+    await this.#call('GET', `group ${id}`);
+    const g = this.groups.get(id);
+    return g && { id: g.id, displayName: g.displayName, members: [...g.members] };
   }
 
   async findUserByUserName(userName: string): Promise<TargetUser | undefined> {

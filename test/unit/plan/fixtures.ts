@@ -14,7 +14,7 @@ export const POLICY: PlanPolicy = {
   manageAllUsers: false,
   onEmailChange: 'delete-old',
   maxMembersPerPatch: 100,
-  profile: { name: 'amplitude', sendsExternalId: false },
+  profile: { name: 'amplitude', sendsExternalId: false, deprovisionDropsMembers: true },
 };
 
 export function policy(over: Partial<PlanPolicy> = {}): PlanPolicy {
