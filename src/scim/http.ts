@@ -99,6 +99,7 @@ export class ScimHttp {
   }
 
   async close(): Promise<void> {
+    if (this.#pool.closed) return;
     if (this.#retries > 0) {
       this.#s.logger.info({ retries: this.#retries, retryWaitSeconds: Math.round(this.#retryWaitMs / 1000) }, 'SCIM retries in this run');
     }
@@ -263,6 +264,8 @@ export class ScimHttp {
  * a server that never stops sending cannot take the process's memory).
  */
 async function readCapped(body: Dispatcher.ResponseData['body'], contentLength: string | string[] | undefined, limit: number): Promise<string | undefined> {
+  // Destroying the body makes undici emit an abort error on it: expected here, not worth a crash.
+  body.on('error', () => undefined);
   const declared = Number(Array.isArray(contentLength) ? contentLength[0] : contentLength);
   if (Number.isFinite(declared) && declared > limit) {
     body.destroy();
