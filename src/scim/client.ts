@@ -70,7 +70,13 @@ class HttpScimTarget implements ScimTarget {
       const user = this.#parse('GET', lookup.path, res, parseUser(res.body, this.profile.normalizeId));
       return user.userName === wanted ? user : undefined;
     }
-    const { res } = await this.#get(lookup.path, lookup.query, [200], signal);
+    const { res } = await this.#get(lookup.path, lookup.query, [200, 400, 501], signal);
+    if (res.status !== 200) {
+      // No filter support (400 invalidFilter, 501): find the user in the full list, as the groups lookup does.
+      if (res.status === 400 && readErrorBody(res.body, res.text).scimType !== 'invalidFilter') throw this.#error('GET', lookup.path, res);
+      const users = await this.#list('/Users', (raw) => parseUser(raw, this.profile.normalizeId), signal);
+      return users.find((u) => u.userName === wanted);
+    }
     const page = this.#parse('GET', lookup.path, res, parseListPage(res.body));
     for (const raw of page.resources) {
       const user = this.#parse('GET', lookup.path, res, parseUser(raw, this.profile.normalizeId));

@@ -89,6 +89,16 @@ describe('group PATCH order', () => {
   });
 });
 
+describe('a server without filters (no-filter)', () => {
+  it('rfc: a create that finds the user already there adopts it, looking it up in the list instead', async () => {
+    const { emulator, client } = await rig({ profile: 'rfc', quirks: ['no-filter'], seed: { users: seedUsers(3) } });
+    const r = await client.createUser({ userName: 'user0001@example.com', givenName: 'Given1', familyName: 'Family1' });
+    expect(r).toMatchObject({ adopted: true, user: { userName: 'user0001@example.com' } });
+    expect(emulator.stats().byRoute).toEqual({ 'POST /Users': 1, 'GET /Users': 2 });
+    expect(emulator.stats().byStatus).toMatchObject({ '409': 1, '400': 1 });
+  });
+});
+
 describe('throttling is bounded', () => {
   it('a 429 with Retry-After: 100000 stops at once with a message naming the value; nothing is waited for', { timeout: 10_000 }, async () => {
     const server = await startLoopback((_req, res) => {
