@@ -167,7 +167,7 @@ export class ScimHttp {
     // Our own deadline for headers + body: undici's timers are coarse (about 1 s) and restart per phase.
     const deadline = AbortSignal.timeout(this.#s.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
-    let oversized: number | undefined;
+    let tooLarge: TargetError | undefined;
     try {
       const r = await this.#pool.request({
         method: req.method,
@@ -181,8 +181,8 @@ export class ScimHttp {
       const text = await readCapped(r.body, r.headers['content-length'], this.#s.maxResponseBytes);
       this.#count(req.method, String(r.statusCode));
       if (text === undefined) {
-        oversized = r.statusCode;
-        throw new Error('oversized');
+        tooLarge = this.#oversized(req, r.statusCode);
+        throw tooLarge;
       }
       const location = r.headers['location'];
       const retryAfter = r.headers['retry-after'];
@@ -196,7 +196,7 @@ export class ScimHttp {
       this.#s.logger.debug({ method: req.method, path: req.path, status: r.statusCode }, 'SCIM request');
       return { status: r.statusCode, res };
     } catch (err) {
-      if (oversized !== undefined) throw this.#oversized(req, oversized);
+      if (tooLarge !== undefined) throw tooLarge;
       if (signal?.aborted) throw abortedError(req.method, req.path, err);
       const code = deadline.aborted ? TIMEOUT_CODE : errorCode(err);
       // A connection that was never made sent nothing: it does not count as a request to the target.
