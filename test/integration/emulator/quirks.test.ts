@@ -185,6 +185,7 @@ describe.each<EmulatorProfile>(['amplitude', 'rfc'])('write quirks (%s)', (profi
       expect(r.body).toMatchObject({ schemas: [ERROR], status: '400', scimType: 'invalidFilter' });
     }
     expect((await call(e!, 'GET', 'Users')).body.totalResults).toBe(2);
+    if (profile === 'rfc') expect((await call(e!, 'GET', 'ServiceProviderConfig')).body.filter.supported).toBe(false);
   });
 
   it('slow-list=MS: list answers wait MS (through the injected sleep); other requests do not', async () => {
