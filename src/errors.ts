@@ -9,6 +9,10 @@ export type ErrorCode =
   | 'SCIMSYNC_SCIM_HTTP'
   | 'SCIMSYNC_SCIM_AUTH'
   | 'SCIMSYNC_SCIM_NETWORK'
+  /** A target list could not be proven complete (paging broken, an oversized body): nothing was written. */
+  | 'SCIMSYNC_TARGET_READ_INCOMPLETE'
+  /** The target asked to wait longer than allowed, or retries used up the run's retry time: the run stopped. */
+  | 'SCIMSYNC_TARGET_THROTTLED'
   | 'SCIMSYNC_PLAN_STALE'
   | 'SCIMSYNC_PLAN_MISMATCH'
   | 'SCIMSYNC_SAFETY_BLOCKED'

@@ -20,6 +20,7 @@ export function bindStopSignal(target: ScimTarget, signal: AbortSignal | undefin
     createGroup: (name, ids, s) => target.createGroup(name, ids, s ?? signal),
     patchMembers: (id, add, remove, s) => target.patchMembers(id, add, remove, s ?? signal),
     deleteGroup: (id, s) => target.deleteGroup(id, s ?? signal),
+    getGroup: (id, s) => target.getGroup(id, s ?? signal),
     requestCounts: () => target.requestCounts(),
     close: () => target.close(),
   };

@@ -187,6 +187,9 @@ export const targetSchema = z
       })
       .prefault({}),
     timeoutMs: positiveMs.default(30_000),
+    maxResponseBytes: z.int().min(1024).default(32 * 1024 * 1024).describe('A larger response body stops the run before any write.'),
+    maxRetryAfterSeconds: z.int().min(0).max(86_400).default(120).describe('A 429 asking for a longer wait stops the run (the next run tries again).'),
+    maxRetryTimeSeconds: z.int().min(0).max(86_400).default(600).describe('Retry waits of one run, summed; one that would pass it stops the run.'),
   })
   .superRefine((t, ctx) => {
     const given = [t.token, t.tokenFile].filter((v) => v !== undefined).length;

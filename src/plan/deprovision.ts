@@ -16,7 +16,11 @@ export function bump(counts: UntouchedCounts, reason: string, by = 1): void {
 
 export interface Deprovision {
   readonly ops: PlannedOperation[];
-  /** Target ids of users deleted or deactivated by this plan: group removals leave them to the delete. */
+  /**
+   * Target ids of users this plan deletes, or deactivates where the profile says that removes the user
+   * (Amplitude): the server is expected to drop their memberships, so the group diff leaves them to it.
+   * A user deactivated on a server that keeps it (rfc) is not here: the group diff removes it itself.
+   */
   readonly deleting: ReadonlySet<string>;
   /** state.users records whose target still exists: the base of the percentage guard. */
   readonly managed: number;
@@ -57,7 +61,7 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
     if (policy.deprovision === 'none') return bump(untouched, 'keptUsers');
     // Already deactivated (rfc): nothing left to do in deactivate mode.
     if (policy.deprovision === 'deactivate' && !t.active) return bump(untouched, 'inactiveUsers');
-    deleting.add(t.id);
+    if (policy.deprovision === 'delete' || policy.profile.deprovisionDropsMembers) deleting.add(t.id);
     ops.push({
       kind: 'deleteUser',
       key: `user:delete:${t.userName}`,

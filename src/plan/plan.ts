@@ -8,7 +8,7 @@ import type { SyncState } from '../state/types.js';
 import { bump, planDeprovision, type UntouchedCounts } from './deprovision.js';
 import { diffUsers } from './diff.js';
 import { compileGlobs } from './glob.js';
-import { diffGroups } from './groups.js';
+import { diffGroups, type GroupDiff } from './groups.js';
 import { findHeld } from './held.js';
 import { indexTargetUsers, matchUsers } from './match.js';
 import { orderOperations } from './order.js';
@@ -66,7 +66,7 @@ export function computePlan(
     untouched,
   });
 
-  const all: PlannedOperation[] = [...leavers.ops, ...users.ops, ...groups.ops];
+  const all: PlannedOperation[] = [...withMemberships(leavers.ops, groups.leftToServer, policy), ...users.ops, ...groups.ops];
   const operations = orderOperations(all);
   const summary = summarize(operations);
   const skipped = [...desired.skipped, ...matching.skipped, ...groups.skipped];
@@ -94,6 +94,18 @@ export function computePlan(
     held: findHeld({ state, index, matching, quarantined, skipped, policy, isProtected }),
     untouched: sortedCounts(untouched),
   };
+}
+
+/**
+ * Deletes on a target that does not promise to drop a deleted user's memberships (rfc) carry the managed
+ * groups listing the user, so the executor can check after the deletes and clean up in the same run.
+ */
+function withMemberships(ops: readonly PlannedOperation[], left: GroupDiff['leftToServer'], policy: PlanPolicy): PlannedOperation[] {
+  if (policy.profile.deprovisionDropsMembers || left.size === 0) return [...ops];
+  return ops.map((op) => {
+    const memberOf = op.kind === 'deleteUser' && op.mode === 'delete' ? left.get(op.target.id) : undefined;
+    return memberOf === undefined ? op : { ...op, memberOf };
+  });
 }
 
 /** Adoption only records state; everything else writes to the target (exit code 2 for `plan`). */

@@ -88,8 +88,11 @@ export function describe(op: PlannedOperation): { sign: string; color: string; t
           (op.reason.startsWith('name changed:') ? '' : ` (${op.reason})`),
         members,
       };
-    case 'deleteUser':
-      return { sign: '-', color: COLOR.delete, text: `${op.mode} (${op.reason})`, members };
+    case 'deleteUser': {
+      const groups = op.memberOf?.length ?? 0;
+      const check = groups > 0 ? `; then removed from its ${plural(groups, 'group')} if the target keeps deleted members` : '';
+      return { sign: '-', color: COLOR.delete, text: `${op.mode} (${op.reason})${check}`, members };
+    }
     case 'adoptUser':
     case 'adoptGroup':
       return { sign: '=', color: COLOR.adopt, text: `adopt, state only (${op.reason})`, members };
@@ -97,7 +100,7 @@ export function describe(op: PlannedOperation): { sign: string; color: string; t
       for (const m of op.members) members.push(`+ ${m.userName}`);
       return { sign: '+', color: COLOR.create, text: `create with ${plural(op.members.length, 'member')} (${op.reason})`, members };
     case 'updateMembers':
-      for (const m of op.remove) members.push(`- ${m.userName}`);
+      for (const m of op.remove) members.push(m.orphan ? `- ${m.userName} (no such user: a deleted user the target kept)` : `- ${m.userName}`);
       for (const m of op.add) members.push(`+ ${m.userName}`);
       return { sign: '~', color: COLOR.update, text: `members +${op.add.length} -${op.remove.length} (${op.reason})`, members };
     case 'deleteGroup':

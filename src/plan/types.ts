@@ -21,6 +21,11 @@ export interface UserAttributes {
 export interface MemberRef {
   readonly userName: string;
   readonly target: TargetRef;
+  /**
+   * The group lists this id but no target user has it (a deleted user the server kept as a member): it is
+   * removed, and `userName` is the raw value the group holds.
+   */
+  readonly orphan?: true | undefined;
 }
 
 interface OpBase {
@@ -39,6 +44,12 @@ export type PlannedOperation =
       readonly mode: 'delete' | 'deactivate';
       /** The names the target last showed (empty when unknown): a full-body deactivation (PUT) resends them. */
       readonly names?: { readonly givenName: string; readonly familyName: string } | undefined;
+      /**
+       * Managed groups listing this user, when the profile does not promise that a delete drops memberships
+       * (rfc: the RFC does not require it). After the deletes the executor reads one of these groups; if the
+       * server kept the deleted user, it removes it from each of them in the same run.
+       */
+      readonly memberOf?: readonly { readonly groupName: string; readonly groupId: string }[] | undefined;
     })
   | (OpBase & {
       readonly kind: 'createUser';
@@ -172,5 +183,11 @@ export interface PlanPolicy {
     readonly name: 'amplitude' | 'rfc';
     /** Member values in groups are user ids (rfc) — for amplitude ids are emails anyway. */
     readonly sendsExternalId: boolean;
+    /**
+     * The target documents that a deprovisioned user (deleted or deactivated) leaves every group (Amplitude:
+     * both remove the user from the org). When false (rfc), a deactivated user stays a member, so the plan
+     * removes it; a deleted user's memberships are checked after the delete (see `memberOf`).
+     */
+    readonly deprovisionDropsMembers: boolean;
   };
 }

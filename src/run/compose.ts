@@ -27,6 +27,9 @@ export function createTarget(loaded: LoadedConfig, logger: Logger, overrides: Pa
     concurrency: t.rateLimit.concurrency,
     timeoutMs: t.timeoutMs,
     rejectUnauthorized: t.tls.rejectUnauthorized,
+    maxResponseBytes: t.maxResponseBytes,
+    maxRetryAfterSeconds: t.maxRetryAfterSeconds,
+    maxRetryTimeSeconds: t.maxRetryTimeSeconds,
     logger: logger.child({ component: 'scim' }),
     ...overrides,
   });

@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import type { PlanPolicy } from '../plan/types.js';
+import { profileByName } from '../scim/profiles/index.js';
 
 /** Everything from config (and the command line) that shapes a plan, as the pure core wants it. */
 export function policyFromConfig(config: Config, allowDeletes = 0): PlanPolicy {
@@ -16,6 +17,10 @@ export function policyFromConfig(config: Config, allowDeletes = 0): PlanPolicy {
     manageAllUsers: config.sync.manageAllUsers,
     onEmailChange: config.sync.onEmailChange,
     maxMembersPerPatch: config.target.maxMembersPerPatch,
-    profile: { name: config.target.profile, sendsExternalId: config.target.profile === 'rfc' },
+    profile: {
+      name: config.target.profile,
+      sendsExternalId: config.target.profile === 'rfc',
+      deprovisionDropsMembers: profileByName(config.target.profile).deprovisionDropsMembers,
+    },
   };
 }

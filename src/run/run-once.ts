@@ -5,7 +5,7 @@ import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { stableHash } from '../model/hash.js';
 import type { TargetSnapshot } from '../model/types.js';
-import { computePlan, liftGuard, staleRecords } from '../plan/index.js';
+import { computePlan, liftGuard } from '../plan/index.js';
 import type { HeldUser, Plan } from '../plan/types.js';
 import type { ScimTarget } from '../scim/port.js';
 import type { Source } from '../sources/port.js';
@@ -91,15 +91,19 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
 
   if (opts.confirm && !(await opts.confirm(plan))) return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
 
-  const cleaned = dropStaleRecords(state, actual, plan);
-  const report = await execute(plan, deps.target, deps.store, cleaned, {
+  // Ownership records are kept even for users missing from the target read: a record goes only when its
+  // delete is confirmed (the executor records it), so a read that was short for any reason cannot turn a
+  // managed user into an unmanaged one that is never deprovisioned.
+  const report = await execute(plan, deps.target, deps.store, state, {
     concurrency: deps.loaded.config.target.rateLimit.concurrency,
+    maxMembersPerPatch: deps.loaded.config.target.maxMembersPerPatch,
     signal: opts.signal,
     logger: log.child({ component: 'apply' }),
     onProgress: opts.onProgress,
     now,
   });
-  const outcome = report.aborted ? 'aborted' : report.counts.failed > 0 ? 'partial' : 'converged';
+  // 'aborted' is a shutdown (the signal); a run the target stopped (key rejected, throttled too long) is partial.
+  const outcome = report.aborted && opts.signal?.aborted === true ? 'aborted' : report.aborted || report.counts.failed > 0 ? 'partial' : 'converged';
   await recordRun(deps, await deps.store.load(), startedAt, now(), outcome === 'converged' ? 'converged' : 'partial', plan, report);
   return { outcome, plan, report, requests: deps.target.requestCounts() };
 }
@@ -167,14 +171,4 @@ export function snapshotHash(actual: TargetSnapshot): string {
   const users = actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`).sort();
   const groups = actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${[...g.members].sort().join(',')}`).sort();
   return stableHash({ users, groups });
-}
-
-/** Records of managed users that are gone from the target and that the plan does not touch. */
-function dropStaleRecords(state: SyncState, actual: TargetSnapshot, plan: Plan): SyncState {
-  const stale = staleRecords(state, actual);
-  if (stale.length === 0) return state;
-  const users = { ...state.users };
-  const touched = new Set(plan.operations.map((op) => ('sourceId' in op ? op.sourceId : null)));
-  for (const id of stale) if (!touched.has(id)) delete users[id];
-  return { ...state, users };
 }

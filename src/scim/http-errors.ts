@@ -123,3 +123,38 @@ export function invalidResponse(method: string, path: string, status: number, pr
     fix: 'check that target.url points at the SCIM base path (e.g. https://core.amplitude.com/scim/1/) and target.profile matches the server',
   });
 }
+
+/** A list that cannot be proven complete, or a body past the size cap: the run stops before any write. */
+export function readIncomplete(method: string, path: string, problem: string, fix: string): TargetError {
+  return new TargetError(`${method} ${path}: the read is incomplete: ${problem}`, {
+    code: 'SCIMSYNC_TARGET_READ_INCOMPLETE',
+    retryable: false,
+    fix,
+  });
+}
+
+/** A Retry-After longer than the run may wait: stop now; the next run (the daemon's next tick) tries again. */
+export function retryAfterTooLong(method: string, path: string, header: string, waitMs: number, maxSeconds: number): TargetError {
+  const seconds = Math.ceil(waitMs / 1000);
+  return new TargetError(
+    `${method} ${path} was refused with 429 and Retry-After: ${header.trim()} (${seconds} s), longer than target.maxRetryAfterSeconds (${maxSeconds} s): stopping the run`,
+    {
+      status: 429,
+      code: 'SCIMSYNC_TARGET_THROTTLED',
+      retryable: true,
+      fix: 'run again later (the daemon tries again on its next tick); check what else uses the same SCIM key, or raise target.maxRetryAfterSeconds',
+    },
+  );
+}
+
+/** The run's retry waits are used up: stop rather than keep a run (and the daemon) stalled. */
+export function retryTimeSpent(method: string, path: string, outcome: string, waitedMs: number, maxSeconds: number): TargetError {
+  return new TargetError(
+    `${method} ${path} failed with ${outcome} after this run already waited ${Math.round(waitedMs / 1000)} s in retries; another wait would pass target.maxRetryTimeSeconds (${maxSeconds} s): stopping the run`,
+    {
+      code: 'SCIMSYNC_TARGET_THROTTLED',
+      retryable: true,
+      fix: 'run again later (the daemon tries again on its next tick); if the target is overloaded, lower target.rateLimit.perMinute',
+    },
+  );
+}

@@ -21,6 +21,12 @@ export interface ScimClientOptions {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** TLS certificate verification. @default true */
   readonly rejectUnauthorized?: boolean;
+  /** A response body larger than this stops the read (a list page: the run writes nothing). @default 32 MiB */
+  readonly maxResponseBytes?: number;
+  /** A 429 whose Retry-After asks for a longer wait stops the run instead of stalling it. @default 120 */
+  readonly maxRetryAfterSeconds?: number;
+  /** All retry waits of one client (one run) together; a wait that would pass it stops the run. @default 600 */
+  readonly maxRetryTimeSeconds?: number;
   /** @default a silent logger */
   readonly logger?: Logger;
 }
@@ -32,6 +38,9 @@ export const DEFAULT_SCIM_CLIENT = {
   timeoutMs: 30_000,
   backoff: { baseMs: 1000, maxMs: 60_000 },
   rejectUnauthorized: true,
+  maxResponseBytes: 32 * 1024 * 1024,
+  maxRetryAfterSeconds: 120,
+  maxRetryTimeSeconds: 600,
 } as const;
 
 export interface ResolvedScimClientOptions {
@@ -45,6 +54,9 @@ export interface ResolvedScimClientOptions {
   readonly timeoutMs: number;
   readonly backoff: { readonly baseMs: number; readonly maxMs: number };
   readonly rejectUnauthorized: boolean;
+  readonly maxResponseBytes: number;
+  readonly maxRetryAfterSeconds: number;
+  readonly maxRetryTimeSeconds: number;
   readonly logger: Logger;
 }
 
@@ -101,6 +113,9 @@ export function resolveScimClientOptions(o: ScimClientOptions): ResolvedScimClie
     timeoutMs: integer('timeoutMs', o.timeoutMs ?? DEFAULT_SCIM_CLIENT.timeoutMs, 1),
     backoff: { baseMs, maxMs },
     rejectUnauthorized: o.rejectUnauthorized ?? DEFAULT_SCIM_CLIENT.rejectUnauthorized,
+    maxResponseBytes: integer('maxResponseBytes', o.maxResponseBytes ?? DEFAULT_SCIM_CLIENT.maxResponseBytes, 1024),
+    maxRetryAfterSeconds: integer('maxRetryAfterSeconds', o.maxRetryAfterSeconds ?? DEFAULT_SCIM_CLIENT.maxRetryAfterSeconds, 0),
+    maxRetryTimeSeconds: integer('maxRetryTimeSeconds', o.maxRetryTimeSeconds ?? DEFAULT_SCIM_CLIENT.maxRetryTimeSeconds, 0),
     logger: o.logger ?? silentLogger(),
   };
 }

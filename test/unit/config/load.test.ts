@@ -48,6 +48,9 @@ describe('parseConfig: defaults and resolution', () => {
         maxMembersPerPatch: 100,
         tls: { rejectUnauthorized: true, insecureHosts: [] },
         timeoutMs: 30000,
+        maxResponseBytes: 33554432,
+        maxRetryAfterSeconds: 120,
+        maxRetryTimeSeconds: 600,
       },
       sync: {
         deprovision: 'delete',

@@ -101,7 +101,7 @@ describe('users: create, adopt, update', () => {
   });
 
   it('sends externalId (the source id) only when the profile does, and compares it', () => {
-    const rfc = policy({ profile: { name: 'rfc', sendsExternalId: true } });
+    const rfc = policy({ profile: { name: 'rfc', sendsExternalId: true, deprovisionDropsMembers: false } });
     const c = op(plan(desired([ann]), actual([]), state(), rfc).operations, 'createUser');
     expect(c.attributes.externalId).toBe('id-ann');
     const records = { [ann.sourceId]: rec(ann, { pushedHash: hashOf(ann, 'id-ann') }) };

@@ -14,7 +14,7 @@ export const POLICY: PlanPolicy = {
   manageAllUsers: false,
   onEmailChange: 'delete-old',
   maxMembersPerPatch: 100,
-  profile: { name: 'amplitude', sendsExternalId: false },
+  profile: { name: 'amplitude', sendsExternalId: false, deprovisionDropsMembers: true },
 };
 
 /** Overrides; `safety` is merged key by key (a test names only the limits it is about). */
