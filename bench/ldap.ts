@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       url: f.url,
       bindDN: f.bindDN,
       bindPassword: pw,
-      tls: { startTLS: false, rejectUnauthorized: true },
+      tls: { startTLS: false, rejectUnauthorized: true, insecureHosts: [] },
       dialect: 'openldap',
       users: { base: f.usersBase, scope: 'sub' },
       attributes: { upnFallback: false, disabledFilter: '(employeeType=disabled)' },

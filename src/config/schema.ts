@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import cron from 'node-cron';
 import { readSecretFile } from './secret-files.js';
-import { isLoopbackHost } from './hosts.js';
+import { isLoopbackHost, unverifiedTlsProblem } from './hosts.js';
 import { parseDuration } from './duration.js';
 
 /**
@@ -24,17 +24,43 @@ const csvColumnsSchema = z
   })
   .prefault({});
 
+/** One list of `source.statusValues`: compared trimmed and case-insensitively. */
+const statusList = z.array(nonEmpty).default([]);
+
+/**
+ * Extra values of the CSV status column. They extend the built-in lists (sources/csv/status.ts); a value listed
+ * here wins over a built-in one, and a value in both lists here is a mistake, not a tie to break silently.
+ */
+const statusValuesSchema = z
+  .strictObject({ active: statusList, inactive: statusList })
+  .superRefine((s, ctx) => {
+    const active = new Set(s.active.map((v) => v.toLowerCase()));
+    s.inactive.forEach((v, i) => {
+      if (active.has(v.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['inactive', i], message: `"${v}" is also listed under active — a status value is either active or inactive; remove it from one list` });
+      }
+    });
+  })
+  .optional()
+  .describe('Extra status-column values meaning active / inactive (case-insensitive); they extend the built-in lists.');
+
 export const csvSourceSchema = z.strictObject({
   type: z.literal('csv'),
   users: nonEmpty.describe('Path of the users CSV, relative to the config file.'),
   groups: nonEmpty.optional().describe('Optional CSV of group,email rows, relative to the config file.'),
   columns: csvColumnsSchema.describe('Header names of the users CSV.'),
+  statusValues: statusValuesSchema,
   delimiter: z
     .string()
     .min(1)
     .max(4)
     .refine((d) => !/["\r\n]/.test(d), { message: 'must not contain a quote or a newline — use "," or ";" or "\\t"' })
-    .default(','),
+    .optional()
+    .describe('Field delimiter; when absent it is detected from the header (",", ";", tab or "|").'),
+  encoding: z
+    .enum(['utf-8', 'windows-1252', 'latin1'])
+    .default('utf-8')
+    .describe('Encoding of a file without a byte-order mark; a UTF-8 or UTF-16 BOM is always honoured.'),
 });
 
 export const ldapSourceSchema = z
@@ -49,6 +75,7 @@ export const ldapSourceSchema = z
         ca: nonEmpty.optional().describe('PEM file with the CA certificate(s), relative to the config file.'),
         startTLS: z.boolean().default(false),
         rejectUnauthorized: z.boolean().default(true),
+        insecureHosts: z.array(nonEmpty).default([]).describe('Hosts for which rejectUnauthorized: false is allowed.'),
       })
       .prefault({}),
     dialect: z.enum(['active-directory', 'openldap']),
@@ -73,6 +100,10 @@ export const ldapSourceSchema = z
         familyName: nonEmpty.optional(),
         upnFallback: z.boolean().default(false),
         disabledFilter: nonEmpty.optional(),
+        honorAccountExpiry: z
+          .boolean()
+          .optional()
+          .describe('Active Directory: an account whose accountExpires is past is inactive, like a disabled one. Default: true.'),
       })
       .prefault({}),
     pageSize: z.int().min(1).max(10_000).default(500),
@@ -83,6 +114,15 @@ export const ldapSourceSchema = z
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an ldap:// or ldaps:// URL — e.g. ldaps://dc1.example.com' });
     } else if (s.tls.startTLS && /^ldaps:/i.test(s.url)) {
       ctx.addIssue({ code: 'custom', path: ['tls', 'startTLS'], message: 'startTLS is for ldap:// URLs — remove it or use ldap://' });
+    } else {
+      checkLdapTransport(s, ctx);
+    }
+    if (s.attributes.honorAccountExpiry === true && s.dialect !== 'active-directory') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attributes', 'honorAccountExpiry'],
+        message: 'is for the active-directory dialect (accountExpires) — remove it, or mark such accounts with attributes.disabledFilter',
+      });
     }
     const given = [s.bindPassword, s.bindPasswordFile].filter((v) => v !== undefined).length;
     if (s.bindDN !== undefined && given !== 1) {
@@ -96,6 +136,37 @@ export const ldapSourceSchema = z
       ctx.addIssue({ code: 'custom', path: ['bindDN'], message: 'required when a bind password is set — set bindDN or remove the password for an anonymous bind' });
     }
   });
+
+/** The `url` key as a URL, or undefined after reporting it with an example of a good one. */
+function parseUrl(raw: string, example: string, ctx: z.RefinementCtx): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: `is not a valid URL — e.g. ${example}` });
+    return undefined;
+  }
+}
+
+/**
+ * The bind password and every entry read cross the network: plain ldap:// is for loopback only (as http://
+ * is for the target), and turning certificate checks off names the host, as target.tls.insecureHosts does.
+ */
+function checkLdapTransport(
+  s: { url: string; bindDN?: string | undefined; tls: { startTLS: boolean; rejectUnauthorized: boolean; insecureHosts: string[] } },
+  ctx: z.RefinementCtx,
+): void {
+  const url = parseUrl(s.url, 'ldaps://dc1.example.com', ctx);
+  if (!url) return;
+  if (url.protocol === 'ldap:' && !s.tls.startTLS && s.bindDN !== undefined && !isLoopbackHost(url.hostname)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['url'],
+      message: `ldap:// without StartTLS is refused for ${url.hostname}: the bind password would travel in clear — use ldaps:// or set source.tls.startTLS: true (plain ldap:// is allowed only for localhost, 127.0.0.0/8 and ::1)`,
+    });
+  }
+  const unverified = unverifiedTlsProblem('source', url.hostname, s.tls);
+  if (unverified) ctx.addIssue({ code: 'custom', path: ['tls', 'rejectUnauthorized'], message: unverified });
+}
 
 export const targetSchema = z
   .strictObject({
@@ -121,6 +192,9 @@ export const targetSchema = z
       })
       .prefault({}),
     timeoutMs: positiveMs.default(30_000),
+    maxResponseBytes: z.int().min(1024).default(32 * 1024 * 1024).describe('A larger response body stops the run before any write.'),
+    maxRetryAfterSeconds: z.int().min(0).max(86_400).default(120).describe('A 429 asking for a longer wait stops the run (the next run tries again).'),
+    maxRetryTimeSeconds: z.int().min(0).max(86_400).default(600).describe('Retry waits of one run, summed; one that would pass it stops the run.'),
   })
   .superRefine((t, ctx) => {
     const given = [t.token, t.tokenFile].filter((v) => v !== undefined).length;
@@ -131,13 +205,8 @@ export const targetSchema = z
         message: given === 0 ? 'required — set token: ${SCIM_TOKEN} or tokenFile: /run/secrets/scim' : 'set either token or tokenFile, not both',
       });
     }
-    let url: URL;
-    try {
-      url = new URL(t.url);
-    } catch {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'is not a valid URL — e.g. https://core.amplitude.com/scim/1/' });
-      return;
-    }
+    const url = parseUrl(t.url, 'https://core.amplitude.com/scim/1/', ctx);
+    if (!url) return;
     if (url.username || url.password) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'must not contain credentials — put the token in token or tokenFile' });
     }
@@ -150,15 +219,8 @@ export const targetSchema = z
     } else if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       ctx.addIssue({ code: 'custom', path: ['url'], message: `must be an https:// URL, got ${url.protocol}//` });
     }
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    const named = t.tls.insecureHosts.some((h) => h.replace(/^\[|\]$/g, '').toLowerCase() === host);
-    if (!t.tls.rejectUnauthorized && !named) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tls', 'rejectUnauthorized'],
-        message: `false is allowed only for a host named in target.tls.insecureHosts — add insecureHosts: ["${host}"] or fix the certificate`,
-      });
-    }
+    const unverified = unverifiedTlsProblem('target', url.hostname, t.tls);
+    if (unverified) ctx.addIssue({ code: 'custom', path: ['tls', 'rejectUnauthorized'], message: unverified });
     if (t.inviteThroughGroups === true && t.profile === 'rfc') {
       ctx.addIssue({
         code: 'custom',
@@ -185,6 +247,10 @@ const syncSchema = z
       .strictObject({
         maxDeletes: z.int().min(0).default(25),
         maxDeletePercent: z.number().min(0).max(100).default(10),
+        // On Amplitude a deleted permission group revokes everyone's access through it: few at a time.
+        maxGroupDeletes: z.int().min(0).default(5),
+        maxMemberRemovals: z.int().min(0).default(50),
+        maxMemberRemovalPercent: z.number().min(0).max(100).default(20),
       })
       .prefault({}),
     fullReadEvery: z
@@ -223,6 +289,9 @@ export function parseListen(s: string): { host: string; port: number } | null {
   return port <= 65_535 ? { host: m[1].replace(/^\[|\]$/g, ''), port } : null;
 }
 
+/** pino's level names; `SCIMSYNC_LOG_LEVEL` takes the same. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
 const inputSchema = z.strictObject({
   source: z.discriminatedUnion('type', [csvSourceSchema, ldapSourceSchema]),
   target: targetSchema,
@@ -233,7 +302,7 @@ const inputSchema = z.strictObject({
     .strictObject({ listen: listenSchema, shutdownTimeoutMs: positiveMs.default(30_000) })
     .prefault({}),
   log: z
-    .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+    .strictObject({ level: z.enum(LOG_LEVELS).default('info') })
     .prefault({}),
 });
 
@@ -247,14 +316,14 @@ function foldSecretFiles(c: InputOutput, ctx: z.RefinementCtx) {
   const { tokenFile, token, ...target } = c.target;
   let resolvedToken = token ?? '';
   if (tokenFile !== undefined) {
-    const r = readSecretFile(tokenFile);
+    const r = readSecretFile(tokenFile, 'target.tokenFile', 'token');
     if (r.ok) resolvedToken = r.value;
     else ctx.addIssue({ code: 'custom', path: ['target', 'tokenFile'], message: r.message });
   }
   if (c.source.type === 'csv') return { ...c, source: c.source, target: { ...target, token: resolvedToken } };
   const { bindPasswordFile, ...source } = c.source;
   if (bindPasswordFile !== undefined) {
-    const r = readSecretFile(bindPasswordFile);
+    const r = readSecretFile(bindPasswordFile, 'source.bindPasswordFile', 'password');
     if (r.ok) source.bindPassword = r.value;
     else ctx.addIssue({ code: 'custom', path: ['source', 'bindPasswordFile'], message: r.message });
   }

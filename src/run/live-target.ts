@@ -248,6 +248,15 @@ export class RecordingTarget implements ScimTarget {
     this.#live.groupDeleted(id);
   }
 
+  /** A read of one group (the kept-members check after deletes): what it finds is acted on by a recorded PATCH. */
+  getGroup(id: string, signal?: AbortSignal): Promise<TargetGroup | undefined> {
+    return this.#inner.getGroup(id, signal);
+  }
+
+  writesInFlight(): number {
+    return this.#inner.writesInFlight?.() ?? 0;
+  }
+
   requestCounts(): RequestCounts {
     return this.#inner.requestCounts();
   }

@@ -38,6 +38,27 @@ export const BULK_USERS = 1_600;
 /** The user the mail-change test renames (and restores); other tests must not depend on its mail. */
 export const RENAME_LOGIN = 'renamer';
 
+/**
+ * Active Directory only: accounts with `accountExpires` set (a Windows FILETIME: 100-ns intervals since
+ * 1601-01-01 UTC), in their own OU and group (`expiry-team`) so no other test counts them. The values are
+ * written out here, not computed by the code under test.
+ */
+export interface ExpiryUser {
+  readonly login: string;
+  readonly mail: string;
+  /** Absent: left to the DC's default (never). */
+  readonly accountExpires?: string;
+  /** Expired by the real clock of any test run between 2001 and 2999. */
+  readonly expired: boolean;
+}
+export const EXPIRY_USERS: readonly ExpiryUser[] = [
+  { login: 'exp-past', mail: 'exp.past@example.com', accountExpires: '126227808000000000', expired: true }, // 2001-01-01T00:00:00Z
+  { login: 'exp-future', mail: 'exp.future@example.com', accountExpires: '441166176000000000', expired: false }, // 2999-01-01T00:00:00Z
+  { login: 'exp-never', mail: 'exp.never@example.com', accountExpires: '0', expired: false },
+  { login: 'exp-default', mail: 'exp.default@example.com', expired: false },
+];
+export const EXPIRY_GROUP = 'expiry-team';
+
 const pad = (n: number): string => String(n).padStart(4, '0');
 
 export function buildDataset(nUsers = BULK_USERS): Dataset {

@@ -12,7 +12,7 @@ import { inject } from 'vitest';
 import type { DirectoryFacts } from './start-directories.js';
 
 export type { DirectoryFacts } from './start-directories.js';
-export { buildDataset, expectedMembers, RENAME_LOGIN, BULK_USERS } from './dataset.js';
+export { buildDataset, expectedMembers, RENAME_LOGIN, BULK_USERS, EXPIRY_GROUP, EXPIRY_USERS } from './dataset.js';
 
 export type DirectoryAvailability = { available: true; facts: DirectoryFacts } | { available: false; reason: string };
 export interface DirectoriesContext {

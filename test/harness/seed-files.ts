@@ -1,4 +1,4 @@
-import type { Dataset, SeedUser } from './dataset.js';
+import { EXPIRY_GROUP, EXPIRY_USERS, type Dataset, type SeedUser } from './dataset.js';
 
 /** Facts the tests need about where things live in each seeded server. */
 export const OPENLDAP_BASE = 'dc=example,dc=com';
@@ -17,6 +17,8 @@ export const adDn = {
   people: `OU=People,OU=Sync,${AD_BASE}`,
   external: `OU=External,OU=Sync,${AD_BASE}`,
   groups: `OU=Groups,OU=Sync,${AD_BASE}`,
+  /** EXPIRY_USERS and EXPIRY_GROUP: outside People and Groups, read only by the expiry test. */
+  expiry: `OU=Expiry,OU=Sync,${AD_BASE}`,
   user: (u: Pick<SeedUser, 'cn' | 'ou'>): string => `CN=${u.cn},OU=${u.ou === 'people' ? 'People' : 'External'},OU=Sync,${AD_BASE}`,
   group: (cn: string): string => `CN=${cn},OU=Groups,OU=Sync,${AD_BASE}`,
 };
@@ -84,24 +86,43 @@ export function renderOpenLdapLdif(ds: Dataset, hashes: { svc: string; limited: 
 /** Input for samba-seed.py: DNs resolved here so the Python side stays dumb. */
 export function renderSambaSeed(ds: Dataset, realm: string): string {
   const byLogin = new Map(ds.users.map((u) => [u.login, u]));
+  // 544: normal account, password not required; enabled, so only accountExpires can make them inactive.
+  const expiryDn = (login: string): string => `CN=${login},${adDn.expiry}`;
+  const expiryUsers = EXPIRY_USERS.map((u) => ({
+    dn: expiryDn(u.login),
+    sAMAccountName: u.login,
+    userPrincipalName: `${u.login}@${realm}`,
+    givenName: 'Exp',
+    sn: u.login,
+    mail: u.mail,
+    userAccountControl: '544',
+    ...(u.accountExpires === undefined ? {} : { accountExpires: u.accountExpires }),
+  }));
+  const expiryGroup = { dn: `CN=${EXPIRY_GROUP},${adDn.expiry}`, sAMAccountName: EXPIRY_GROUP, member: EXPIRY_USERS.map((u) => expiryDn(u.login)) };
   return JSON.stringify({
-    ous: [adDn.sync, adDn.people, adDn.external, adDn.groups],
-    users: ds.users.map((u) => ({
-      dn: adDn.user(u),
-      sAMAccountName: u.login,
-      userPrincipalName: `${u.login}@${realm}`,
-      givenName: u.givenName,
-      sn: u.sn,
-      ...(u.mail ? { mail: u.mail } : {}),
-      // 512 normal account, +2 disabled, +32 password not required (no password is set offline)
-      userAccountControl: String(u.disabled ? 546 : 544),
-    })),
-    groups: ds.groups
-      .filter((g) => !g.openldapOnly)
-      .map((g) => ({
-        dn: adDn.group(g.cn),
-        sAMAccountName: g.cn,
-        member: [...g.users.map((l) => adDn.user(byLogin.get(l)!)), ...g.groups.map((c) => adDn.group(c))],
+    ous: [adDn.sync, adDn.people, adDn.external, adDn.groups, adDn.expiry],
+    users: [
+      ...ds.users.map((u) => ({
+        dn: adDn.user(u),
+        sAMAccountName: u.login,
+        userPrincipalName: `${u.login}@${realm}`,
+        givenName: u.givenName,
+        sn: u.sn,
+        ...(u.mail ? { mail: u.mail } : {}),
+        // 512 normal account, +2 disabled, +32 password not required (no password is set offline)
+        userAccountControl: String(u.disabled ? 546 : 544),
       })),
+      ...expiryUsers,
+    ],
+    groups: [
+      ...ds.groups
+        .filter((g) => !g.openldapOnly)
+        .map((g) => ({
+          dn: adDn.group(g.cn),
+          sAMAccountName: g.cn,
+          member: [...g.users.map((l) => adDn.user(byLogin.get(l)!)), ...g.groups.map((c) => adDn.group(c))],
+        })),
+      expiryGroup,
+    ],
   });
 }

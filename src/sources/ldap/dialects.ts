@@ -21,6 +21,8 @@ export interface LdapSettings {
   readonly upnFallback: boolean;
   /** Set: disabled = matches this filter (one extra search). Unset on AD: `userAccountControl` bit 2. */
   readonly disabledFilter: string | undefined;
+  /** AD: read `accountExpires`; a past expiry makes the account inactive, like a disabled one. */
+  readonly honorAccountExpiry: boolean;
   /** openldap: `uid`, to resolve posixGroup `memberUid` values. */
   readonly loginAttr: string | undefined;
   /** Attributes returned as Buffers (binary GUIDs/SIDs). */
@@ -61,6 +63,7 @@ export function resolveSettings(cfg: LdapSourceConfig): LdapSettings {
     familyNameAttr: a.familyName ?? 'sn',
     upnFallback: a.upnFallback,
     disabledFilter: a.disabledFilter,
+    honorAccountExpiry: ad && (a.honorAccountExpiry ?? true),
     loginAttr: ad ? undefined : 'uid',
     binaryAttrs: BINARY_ID_ATTRS.has(idAttr.toLowerCase()) ? [idAttr] : [],
     groups: g

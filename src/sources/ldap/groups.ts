@@ -24,7 +24,7 @@ export interface FlattenResult {
 
 /**
  * Members as emails of in-scope, active users, nested groups expanded. A member that is not one
- * (another OU, no mail, disabled, a duplicate) is left out and reported once per entry in `skipped`.
+ * (another OU, no mail, disabled or expired, a duplicate) is left out and reported once per entry in `skipped`.
  */
 export function flattenGroups(all: readonly RawGroup[], synced: readonly RawGroup[], users: UserIndex, opts: FlattenOptions): FlattenResult {
   const byDn = new Map(all.map((g) => [dnKey(g.dn), g]));
@@ -58,7 +58,7 @@ export function flattenGroups(all: readonly RawGroup[], synced: readonly RawGrou
         const user = users.byDn.get(mkey);
         if (user) {
           if (user.kind === 'skipped') leaveOut(dn, user.reason, top.name);
-          else if (!user.user.active) leaveOut(dn, 'account is disabled', top.name);
+          else if (!user.user.active) leaveOut(dn, user.inactive ?? 'account is inactive', top.name);
           else members.add(user.user.email);
           continue;
         }
@@ -75,7 +75,7 @@ export function flattenGroups(all: readonly RawGroup[], synced: readonly RawGrou
         const user = key2 === undefined ? undefined : users.byDn.get(key2);
         if (!user) leaveOut(`memberUid=${uid}`, 'matches no user in scope', top.name);
         else if (user.kind === 'skipped') leaveOut(`memberUid=${uid}`, user.reason, top.name);
-        else if (!user.user.active) leaveOut(`memberUid=${uid}`, 'account is disabled', top.name);
+        else if (!user.user.active) leaveOut(`memberUid=${uid}`, user.inactive ?? 'account is inactive', top.name);
         else members.add(user.user.email);
       }
     };

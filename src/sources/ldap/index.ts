@@ -14,8 +14,9 @@ export { guidToString } from './values.js';
  * An LDAP / Active Directory source. Each `read` opens a fresh connection, binds, reads everything
  * with paged searches and closes: a long-lived daemon never reuses a half-dead session.
  */
-export function createLdapSource(cfg: LdapSourceConfig, opts: { logger?: Logger } = {}): Source {
+export function createLdapSource(cfg: LdapSourceConfig, opts: { logger?: Logger; now?: () => Date } = {}): Source {
   const settings = resolveSettings(cfg);
+  const now = opts.now ?? ((): Date => new Date());
   const logger = (opts.logger ?? silentLogger()).child({ component: 'ldap' });
   let url: string;
   try {
@@ -32,7 +33,7 @@ export function createLdapSource(cfg: LdapSourceConfig, opts: { logger?: Logger 
       let side: Awaited<ReturnType<typeof openDirectory>> | undefined;
       try {
         if (settings.disabledFilter) side = await openDirectory(cfg);
-        const snap = await readSnapshot(dir, settings, { url: cfg.url, timeoutMs: cfg.timeoutMs, signal, logger }, side);
+        const snap = await readSnapshot(dir, settings, { url: cfg.url, timeoutMs: cfg.timeoutMs, signal, logger, now: now() }, side);
         if (snap.users.length === 0) {
           throw new SourceError(`no users found under "${cfg.users.base}" on ${url}`, {
             fix: 'check users.base and users.filter; a directory with no users is treated as an error, never as "everyone left"',

@@ -22,6 +22,8 @@ export interface ReadContext {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal | undefined;
   readonly logger: Logger;
+  /** The clock `accountExpires` is compared with: one instant for the whole read. */
+  readonly now: Date;
 }
 
 /**
@@ -33,6 +35,7 @@ async function readUsers(dir: Directory, s: LdapSettings, ctx: ReadContext, side
   const attributes = [s.idAttr, s.emailAttr, s.givenNameAttr, s.familyNameAttr];
   if (s.upnFallback) attributes.push('userPrincipalName');
   if (s.dialect === 'active-directory' && !s.disabledFilter) attributes.push('userAccountControl');
+  if (s.honorAccountExpiry) attributes.push('accountExpires');
   if (s.loginAttr) attributes.push(s.loginAttr);
   const spec = { base: s.usersBase, scope: s.usersScope, filter: s.userFilter, attributes, binary: s.binaryAttrs };
   const readDisabled = async () =>
@@ -50,7 +53,7 @@ async function readUsers(dir: Directory, s: LdapSettings, ctx: ReadContext, side
       : await Promise.all([readAll(dir, spec, s.pageSize, { ...ctx, what: 'users' }), readDisabled()]);
   const disabled = d ? new Set(d.entries.map((e) => dnKey(e.dn))) : undefined;
   ctx.logger.debug({ entries: users.entries.length, pages: users.pages, references: users.references, disabled: disabled?.size }, 'ldap users read');
-  return indexUsers(users.entries, s, disabled);
+  return indexUsers(users.entries, s, { disabledDns: disabled, now: ctx.now });
 }
 
 async function toRawGroup(dir: Directory, e: LdapEntry, g: NonNullable<LdapSettings['groups']>): Promise<RawGroup> {

@@ -2,10 +2,21 @@ import type { SkippedEntry, SourceUser } from '../../model/types.js';
 import type { LdapSettings } from './dialects.js';
 import { UAC_ACCOUNTDISABLE } from './dialects.js';
 import { isValidEmail, normalizeEmail } from '../../model/normalize.js';
-import { dnKey, firstString, idToString, values, type LdapEntry } from './values.js';
+import { dnKey, firstString, idToString, parseAccountExpires, values, type LdapEntry } from './values.js';
 
-/** Why a user entry is not a sync candidate: also the reason shown when it is a group member. */
-export type UserStatus = { kind: 'ok'; user: SourceUser } | { kind: 'skipped'; reason: string };
+/**
+ * Why a user entry is not a sync candidate: also the reason shown when it is a group member. An inactive
+ * user is a candidate (to deprovision) and carries why it is inactive.
+ */
+export type UserStatus = { kind: 'ok'; user: SourceUser; inactive?: string } | { kind: 'skipped'; reason: string };
+
+/** What decides "active" besides the entry itself. */
+export interface ActivityContext {
+  /** DN keys of disabled users, when a filter said which (one extra search); else userAccountControl (AD). */
+  readonly disabledDns?: ReadonlySet<string> | undefined;
+  /** The run's clock, for accountExpires. */
+  readonly now: Date;
+}
 
 export interface UserIndex {
   /** Every user entry read, by DN key: in scope (ok) or skipped with a reason. */
@@ -24,7 +35,15 @@ function isDisabled(entry: LdapEntry, key: string, s: LdapSettings, disabledDns:
   return Number.isFinite(uac) && (uac & UAC_ACCOUNTDISABLE) !== 0;
 }
 
-function toUser(entry: LdapEntry, key: string, s: LdapSettings, disabledDns: ReadonlySet<string> | undefined): UserStatus {
+/** Why the account is inactive (disabled, or expired by `now`), or undefined when it is active. */
+function inactiveReason(entry: LdapEntry, key: string, s: LdapSettings, ctx: ActivityContext): string | undefined {
+  if (isDisabled(entry, key, s, ctx.disabledDns)) return 'account is disabled';
+  if (!s.honorAccountExpiry) return undefined;
+  const expires = parseAccountExpires(firstString(entry, 'accountExpires'));
+  return expires && expires.getTime() <= ctx.now.getTime() ? `account expired on ${expires.toISOString()}` : undefined;
+}
+
+function toUser(entry: LdapEntry, key: string, s: LdapSettings, ctx: ActivityContext): UserStatus {
   let raw = firstString(entry, s.emailAttr);
   if (!raw && s.upnFallback) raw = firstString(entry, 'userPrincipalName');
   if (!raw) {
@@ -35,6 +54,7 @@ function toUser(entry: LdapEntry, key: string, s: LdapSettings, disabledDns: Rea
   const idValue = values(entry, s.idAttr)[0];
   // No stable id (an unreadable attribute, a misconfigured attributes.id): the email is the id, as for CSV.
   const sourceId = idValue === undefined ? email : idToString(s.idAttr, idValue);
+  const inactive = inactiveReason(entry, key, s, ctx);
   return {
     kind: 'ok',
     user: {
@@ -42,9 +62,10 @@ function toUser(entry: LdapEntry, key: string, s: LdapSettings, disabledDns: Rea
       email,
       givenName: firstString(entry, s.givenNameAttr) ?? '',
       familyName: firstString(entry, s.familyNameAttr) ?? '',
-      active: !isDisabled(entry, key, s, disabledDns),
+      active: inactive === undefined,
       origin: entry.dn,
     },
+    ...(inactive === undefined ? {} : { inactive }),
   };
 }
 
@@ -52,14 +73,14 @@ function toUser(entry: LdapEntry, key: string, s: LdapSettings, disabledDns: Rea
  * Users from the user search. Two entries with the same email and different ids are a conflict: both
  * are left out and the email is quarantined (the plan neither creates nor deletes it).
  */
-export function indexUsers(entries: readonly LdapEntry[], s: LdapSettings, disabledDns?: ReadonlySet<string>): UserIndex {
+export function indexUsers(entries: readonly LdapEntry[], s: LdapSettings, ctx: ActivityContext): UserIndex {
   const byDn = new Map<string, UserStatus>();
   const byLogin = new Map<string, string>();
   const byEmail = new Map<string, { key: string; user: SourceUser }[]>();
   const skipped: SkippedEntry[] = [];
   for (const entry of entries) {
     const key = dnKey(entry.dn);
-    const status = toUser(entry, key, s, disabledDns);
+    const status = toUser(entry, key, s, ctx);
     byDn.set(key, status);
     if (s.loginAttr) {
       const login = firstString(entry, s.loginAttr);
@@ -85,7 +106,8 @@ export function indexUsers(entries: readonly LdapEntry[], s: LdapSettings, disab
     for (const x of list) {
       const reason = `email ${email} is shared with ${list.length - 1} other entr${list.length > 2 ? 'ies' : 'y'}; left out until only one has it`;
       byDn.set(x.key, { kind: 'skipped', reason });
-      skipped.push({ entry: x.user.origin, reason });
+      // Naming the email and id lets the plan show which managed user this holds.
+      skipped.push({ entry: x.user.origin, reason, email, sourceId: x.user.sourceId });
     }
   }
   users.sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));

@@ -66,6 +66,23 @@ export function idToString(attr: string, v: string | Buffer): string {
   return v.toString('hex');
 }
 
+/** 100-ns intervals from 1601-01-01 (FILETIME's epoch) to 1970-01-01 (Date's). */
+const FILETIME_AT_UNIX_EPOCH = 116_444_736_000_000_000n;
+/** The largest int64: with 0, what AD writes for "never expires". */
+const FILETIME_NEVER = 0x7fff_ffff_ffff_ffffn;
+
+/**
+ * AD `accountExpires` (a Windows FILETIME: 100-ns intervals since 1601-01-01 UTC) → the instant the account
+ * expires, or undefined for never (0, the largest int64, absent). A value that is not a FILETIME also reads
+ * as never: an unreadable date must not turn a user into a leaver.
+ */
+export function parseAccountExpires(v: string | undefined): Date | undefined {
+  if (v === undefined || !/^\d{1,19}$/.test(v)) return undefined;
+  const ft = BigInt(v);
+  if (ft === 0n || ft >= FILETIME_NEVER) return undefined;
+  return new Date(Number((ft - FILETIME_AT_UNIX_EPOCH) / 10_000n));
+}
+
 /**
  * A key to compare DNs written by different parts of a server (entry DN vs `member` value):
  * case-insensitive, spaces around separators dropped. Escaped separators (`\,`) are kept as written.

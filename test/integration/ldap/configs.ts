@@ -9,7 +9,7 @@ export function configFor(f: DirectoryFacts, over: Partial<LdapSourceConfig> = {
     url: f.url,
     bindDN: ad ? f.bindUPN! : f.bindDN,
     bindPassword: f.bindPassword,
-    tls: { startTLS: false, rejectUnauthorized: true },
+    tls: { startTLS: false, rejectUnauthorized: true, insecureHosts: [] },
     dialect: f.kind,
     users: { base: f.usersBase, scope: 'sub' },
     groups: { base: f.groupsBase, nested: true, inChain: false },

@@ -116,13 +116,13 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
 
   it('connects over LDAPS with the right CA', async () => {
     const f = getFacts();
-    const snap = await readWith(f, { url: f.ldapsUrl, tls: { ca: f.ca, startTLS: false, rejectUnauthorized: true }, groups: undefined });
+    const snap = await readWith(f, { url: f.ldapsUrl, tls: { ca: f.ca, startTLS: false, rejectUnauthorized: true, insecureHosts: [] }, groups: undefined });
     expect(snap.users).toHaveLength(inScope.length);
   });
 
   it('connects with StartTLS', async () => {
     const f = getFacts();
-    const snap = await readWith(f, { tls: { ca: f.ca, startTLS: true, rejectUnauthorized: true }, groups: undefined });
+    const snap = await readWith(f, { tls: { ca: f.ca, startTLS: true, rejectUnauthorized: true, insecureHosts: [] }, groups: undefined });
     expect(snap.users).toHaveLength(inScope.length);
   });
 
@@ -132,10 +132,10 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
   it('refuses a server certificate from another CA, naming the certificate', async () => {
     execFileSync(join(__dirname, '../../harness/mkcert.sh'), [wrongCaDir, '127.0.0.1']);
     const f = getFacts();
-    const err = await readError(f, { url: f.ldapsUrl, tls: { ca: join(wrongCaDir, 'ca.pem'), startTLS: false, rejectUnauthorized: true } });
+    const err = await readError(f, { url: f.ldapsUrl, tls: { ca: join(wrongCaDir, 'ca.pem'), startTLS: false, rejectUnauthorized: true, insecureHosts: [] } });
     expect(err.message).toMatch(/^TLS to 127\.0\.0\.1:\d+ failed: the server certificate \(subject CN=localhost, issuer CN=local test CA, names .*IP Address:127\.0\.0\.1.*\) is not signed by the CA in .*wrongca.*\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)$/);
     expect(err.fix).toMatch(/source\.tls\.ca/);
-    const viaStartTls = await readError(f, { tls: { ca: join(wrongCaDir, 'ca.pem'), startTLS: true, rejectUnauthorized: true } });
+    const viaStartTls = await readError(f, { tls: { ca: join(wrongCaDir, 'ca.pem'), startTLS: true, rejectUnauthorized: true, insecureHosts: [] } });
     expect(viaStartTls.message).toMatch(/^StartTLS to .* is not signed by the CA in/);
   });
 

@@ -46,7 +46,7 @@ describe('invites through groups (amplitude)', () => {
     const d = desired([ann], { groups: [sg('Sales', ['ann'])] });
     expect(creates(plan(d, actual([]), state(), policy({ inviteThroughGroups: false })).operations)).toEqual({ 'ann@x.com': undefined });
     expect(creates(plan(d, actual([]), state(), policy()).operations)).toEqual({ 'ann@x.com': undefined });
-    const rfc = policy({ inviteThroughGroups: true, profile: { name: 'rfc', sendsExternalId: true } });
+    const rfc = policy({ inviteThroughGroups: true, profile: { name: 'rfc', sendsExternalId: true, deprovisionDropsMembers: false } });
     expect(creates(plan(d, actual([]), state(), rfc).operations)).toEqual({ 'ann@x.com': undefined });
   });
 

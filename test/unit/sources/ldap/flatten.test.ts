@@ -9,7 +9,7 @@ import { user } from './recorded.js';
 const cfg: LdapSourceConfig = {
   type: 'ldap',
   url: 'ldap://dc1',
-  tls: { startTLS: false, rejectUnauthorized: true },
+  tls: { startTLS: false, rejectUnauthorized: true, insecureHosts: [] },
   dialect: 'active-directory',
   users: { base: 'OU=People,DC=example,DC=com', scope: 'sub' },
   groups: { nested: true, inChain: false },
@@ -18,36 +18,73 @@ const cfg: LdapSourceConfig = {
   timeoutMs: 1000,
 };
 const s = resolveSettings(cfg);
+/** The run's clock: accountExpires is compared with it, never with the wall clock. */
+const ctx = { now: new Date('2025-06-01T12:00:00Z') };
+/** FILETIME (100-ns since 1601-01-01 UTC) of 2021-01-01T00:00:00Z, 2025-06-01T12:00:00Z, 2030-01-01T00:00:00Z. */
+const FT_2021 = '132539328000000000';
+const FT_NOW = '133932528000000000';
+const FT_2030 = '135379296000000000';
 const g = (name: string, members: string[]): RawGroup => ({ dn: `CN=${name},OU=Groups,DC=example,DC=com`, name, memberDns: members, memberUids: [] });
 
 describe('indexUsers', () => {
   it('turns objectGUID bytes into the AD string form', () => {
     const bytes = Buffer.from('ae2f8c6b1a3b4c4d8e9f0a1b2c3d4e5f', 'hex');
     expect(guidToString(bytes)).toBe('6b8c2fae-3b1a-4d4c-8e9f-0a1b2c3d4e5f');
-    const idx = indexUsers([{ ...user(1), objectGUID: bytes }], s);
+    const idx = indexUsers([{ ...user(1), objectGUID: bytes }], s, ctx);
     expect(idx.users[0]!.sourceId).toBe('6b8c2fae-3b1a-4d4c-8e9f-0a1b2c3d4e5f');
   });
 
   it('reads userAccountControl bit 2 as disabled', () => {
-    const idx = indexUsers([user(1, { userAccountControl: '514' }), user(2, { userAccountControl: '66048' })], s);
+    const idx = indexUsers([user(1, { userAccountControl: '514' }), user(2, { userAccountControl: '66048' })], s, ctx);
     expect(idx.users.map((u) => u.active)).toEqual([false, true]);
   });
 
+  it('treats an accountExpires at or before the run clock as inactive, a later one and never as active', () => {
+    const entries = [
+      user(1, { accountExpires: FT_2021 }),
+      user(2, { accountExpires: FT_NOW }),
+      user(3, { accountExpires: FT_2030 }),
+      user(4, { accountExpires: '0' }),
+      user(5, { accountExpires: '9223372036854775807' }),
+      user(6),
+    ];
+    const idx = indexUsers(entries, s, ctx);
+    expect(idx.users.map((u) => [u.email, u.active])).toEqual([
+      ['u0001@example.com', false],
+      ['u0002@example.com', false],
+      ['u0003@example.com', true],
+      ['u0004@example.com', true],
+      ['u0005@example.com', true],
+      ['u0006@example.com', true],
+    ]);
+    // The same entries a day before 2021 began: nothing had expired yet.
+    expect(indexUsers(entries, s, { now: new Date('2020-12-31T00:00:00Z') }).users.every((u) => u.active)).toBe(true);
+  });
+
+  it('ignores accountExpires when honorAccountExpiry is false, and for OpenLDAP', () => {
+    const expired = [user(1, { accountExpires: FT_2021 })];
+    const off = resolveSettings({ ...cfg, attributes: { upnFallback: false, honorAccountExpiry: false } });
+    expect(indexUsers(expired, off, ctx).users[0]!.active).toBe(true);
+    const openldap = resolveSettings({ ...cfg, dialect: 'openldap' });
+    expect(indexUsers(expired, openldap, ctx).users[0]!.active).toBe(true);
+    expect(s.honorAccountExpiry).toBe(true);
+  });
+
   it('quarantines an email two entries share and skips both', () => {
-    const idx = indexUsers([user(1), user(2, { mail: 'U0001@example.com' }), user(3)], s);
+    const idx = indexUsers([user(1), user(2, { mail: 'U0001@example.com' }), user(3)], s, ctx);
     expect(idx.quarantined).toEqual(['u0001@example.com']);
     expect(idx.users.map((u) => u.email)).toEqual(['u0003@example.com']);
     expect(idx.skipped.map((x) => x.entry)).toEqual([user(1).dn, user(2).dn]);
   });
 
   it('skips invalid mail values with the value in the reason', () => {
-    const idx = indexUsers([user(1, { mail: 'not an email' })], s);
+    const idx = indexUsers([user(1, { mail: 'not an email' })], s, ctx);
     expect(idx.skipped).toEqual([{ entry: user(1).dn, reason: '"not an email" is not a valid email address' }]);
   });
 });
 
 describe('flattenGroups', () => {
-  const idx = indexUsers([user(1), user(2), user(3, { userAccountControl: '514' })], s);
+  const idx = indexUsers([user(1), user(2), user(3, { userAccountControl: '514' })], s, ctx);
   const a = g('a', [user(1).dn, 'CN=b,OU=Groups,DC=example,DC=com']);
   const b = g('b', [user(2).dn, 'CN=c,OU=Groups,DC=example,DC=com']);
   const c = g('c', [user(3).dn, 'CN=a,OU=Groups,DC=example,DC=com', 'CN=stranger,OU=Other,DC=example,DC=com']);
@@ -63,6 +100,13 @@ describe('flattenGroups', () => {
       { entry: user(3).dn, reason: 'left out of group "a", "b", "c": account is disabled' },
       { entry: 'CN=stranger,OU=Other,DC=example,DC=com', reason: 'left out of group "a", "b", "c": outside the user scope (users.base / users.filter)' },
     ]);
+  });
+
+  it('leaves an expired member out, saying when it expired', () => {
+    const withExpired = indexUsers([user(1), user(4, { accountExpires: FT_2021 })], s, ctx);
+    const r = flattenGroups([g('x', [user(1).dn, user(4).dn])], [g('x', [user(1).dn, user(4).dn])], withExpired, { nested: true });
+    expect(r.groups[0]!.members).toEqual(['u0001@example.com']);
+    expect(r.skipped).toEqual([{ entry: user(4).dn, reason: 'left out of group "x": account expired on 2021-01-01T00:00:00.000Z' }]);
   });
 
   it('compares DNs case- and space-insensitively', () => {
