@@ -1,4 +1,5 @@
 import { loadConfig, type LoadedConfig } from '../../config/index.js';
+import { scrub, UNEXPECTED_FIX } from '../../error-text.js';
 import { ConfigError, isScimsyncError } from '../../errors.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { DesiredSnapshot, TargetSnapshot } from '../../model/types.js';
@@ -9,7 +10,6 @@ import { readStateFile, sameTarget } from '../../state/index.js';
 import type { SyncState } from '../../state/types.js';
 import { parseCommandArgs } from '../args.js';
 import { requireConfigPath } from '../context.js';
-import { scrub } from '../errors.js';
 import { CHECK } from '../specs.js';
 
 /** One checked step: ✔ or ✖, what was found, and for ✖ the fix. */
@@ -213,7 +213,7 @@ function failure(name: CheckStep['name'], subject: string, err: unknown): CheckS
   }
   if (isScimsyncError(err)) return { name, ok: false, text: `${subject}: ${err.message} [${err.code}]`, fix: err.fix };
   const message = err instanceof Error ? err.message : String(err);
-  return { name, ok: false, text: `${subject}: ${message}`, fix: 'this is unexpected; re-run with SCIMSYNC_DEBUG=1 and report it' };
+  return { name, ok: false, text: `${subject}: ${message}`, fix: UNEXPECTED_FIX };
 }
 
 export function renderStep(step: CheckStep, secrets: readonly string[]): string {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter, etaSeconds, formatDuration, formatProgressLine } from '../../../src/cli/progress.js';
+import { createProgressReporter, etaSeconds, formatDuration, formatProgressLine } from '../../../src/progress/index.js';
 
 /** A real pino logger writing JSON lines into an array. */
 function captureLogger() {
