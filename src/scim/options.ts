@@ -1,3 +1,4 @@
+import { checkTargetUrl } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 
@@ -59,18 +60,12 @@ function integer(option: string, value: unknown, min: number): number {
   return value;
 }
 
+/** The rules are target.url's (config/target-url.ts), so the client and the config cannot disagree. */
 function parseUrl(raw: unknown): URL {
   if (typeof raw !== 'string') throw invalid('url', 'an http(s) URL', raw);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw invalid('url', 'an http(s) URL', raw);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('url', 'an http(s) URL', raw);
-  // Credentials or a query in the URL would end up in state files and plan JSON: refuse them.
-  if (url.username || url.password) throw invalid('url', 'a URL without user:password (use target.token)', `${url.protocol}//…@${url.host}`);
-  if (url.search || url.hash) throw invalid('url', 'a URL without query or fragment', `${url.origin}${url.pathname}?…`);
+  const checked = checkTargetUrl(raw);
+  if (!checked.ok) throw new ConfigError(`invalid SCIM client option url: ${checked.message}`, [{ path: 'target.url', message: checked.message }], 'set target.url to the SCIM base URL');
+  const url = checked.url;
   if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
   return url;
 }
