@@ -196,9 +196,18 @@ async function checkState(loaded: LoadedConfig, baseUrl: string, snapshot: Targe
     step: {
       name: 'state',
       ok: true,
-      text: `${path}: scimsync manages ${presentUsers} of the target's users and ${presentGroups} of its groups${gone > 0 ? ` (${gone} recorded but gone from the target; the next run forgets them)` : ''}`,
+      text: `${path}: scimsync manages ${presentUsers} of the target's users and ${presentGroups} of its groups${gone > 0 ? ` (${goneNote(gone)})` : ''}`,
     },
   };
+}
+
+/**
+ * What happens to records whose target object was removed outside scimsync: a user or group still in the
+ * source is created again and its record replaced; `state rebuild` drops the others. Nothing else can be
+ * promised: a run keeps the record of a managed group it cannot see (plan/groups.ts).
+ */
+function goneNote(gone: number): string {
+  return `${gone} recorded but gone from the target, removed outside scimsync: the next apply creates again those still in the source; \`scimsync state rebuild\` drops the records of the others`;
 }
 
 function plural(n: number, noun: string): string {
