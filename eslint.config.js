@@ -29,7 +29,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[property.name='_zod']", message: "zod's _zod internals are not API: use instanceof, .shape, .unwrap(), .in, .options or .def" },
+        {
+          selector: "MemberExpression[property.name='_zod']",
+          message: "zod's _zod internals are not API: use instanceof, .shape, .unwrap(), .in, .options or .def",
+        },
       ],
     },
   },

@@ -20,4 +20,3 @@ export function formatError(err: unknown, secrets: readonly string[] = []): stri
   if (process.env.SCIMSYNC_DEBUG === '1' && err instanceof Error && err.stack) lines.push(err.stack);
   return scrub(lines.join('\n'), secrets) + '\n';
 }
-

@@ -22,7 +22,10 @@ export function parseListen(listen: string): { host: string; port: number } | nu
 export function listenProblem(listen: string): string | undefined {
   if (parseListen(listen) !== null) return undefined;
   if (/^:\d+$/.test(listen.trim())) {
-    return 'has no host — write "127.0.0.1:9464" for this machine only, or "0.0.0.0:9464" for every interface (the listener has no authentication: exposing it is spelled out, never implied)';
+    return (
+      'has no host — write "127.0.0.1:9464" for this machine only, or "0.0.0.0:9464" for every interface ' +
+      '(the listener has no authentication: exposing it is spelled out, never implied)'
+    );
   }
   return 'must be host:port, e.g. "127.0.0.1:9464" or "[::1]:9464"';
 }

@@ -98,9 +98,8 @@ function configWarnings(c: Config): string[] {
   const warnings: string[] = [];
   const perMinute = c.target.rateLimit.perMinute;
   if (c.target.profile === 'amplitude' && perMinute > AMPLITUDE_PER_MINUTE) {
-    warnings.push(
-      `target.rateLimit.perMinute is ${perMinute}, but Amplitude allows ${AMPLITUDE_PER_MINUTE} requests per minute per org: expect 429 responses and stalls while the client backs off — set it to 90 or less`,
-    );
+    const why = `Amplitude allows ${AMPLITUDE_PER_MINUTE} requests per minute per org: expect 429 responses and stalls while the client backs off`;
+    warnings.push(`target.rateLimit.perMinute is ${perMinute}, but ${why} — set it to 90 or less`);
   }
   return warnings;
 }
@@ -154,7 +153,11 @@ function parseYaml(text: string, display: string): unknown {
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new ConfigError(`${display}: YAML error: ${(err as Error).message}`, [{ path: display, message: (err as Error).message }], 'fix the YAML anchors and aliases');
+    throw new ConfigError(
+      `${display}: YAML error: ${(err as Error).message}`,
+      [{ path: display, message: (err as Error).message }],
+      'fix the YAML anchors and aliases',
+    );
   }
   if (value === null || value === undefined) {
     throw new ConfigError(`${display}: the config file is empty`, [{ path: '(root)', message: 'the config file is empty' }], 'start from config/csv.yaml');
@@ -191,5 +194,7 @@ function collectSecrets(c: Config): string[] {
 export function hashConfig(c: Config): string {
   const { token: _token, ...target } = c.target;
   const source = c.source.type === 'ldap' ? (({ bindPassword: _pw, ...rest }) => rest)(c.source) : c.source;
-  return createHash('sha256').update(canonicalJson({ ...c, source, target })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ ...c, source, target }))
+    .digest('hex');
 }

@@ -36,7 +36,9 @@ export function scheduleProblem(expression: string): string | undefined {
   for (let i = 0; i < parts.length; i++) {
     const f = fields[i]!;
     const step = badStep(parts[i]!, f);
-    if (step !== undefined) return `step ${step} in "${parts[i]}" (${f.name}) is out of range: ${f.name} steps run 1–${f.max - f.min} (a larger step only ever matches the first value) — ${RANGES}`;
+    if (step === undefined) continue;
+    const why = `${f.name} steps run 1–${f.max - f.min} (a larger step only ever matches the first value)`;
+    return `step ${step} in "${parts[i]}" (${f.name}) is out of range: ${why} — ${RANGES}`;
   }
   const detail = validateDetailed(expression.trim());
   if (detail.valid) return undefined;

@@ -279,8 +279,8 @@ type InputOutput = z.output<typeof inputSchema>;
  * itself reads no file; one still here means the schema was used without the loader.
  */
 function withoutSecretFileKeys(c: InputOutput, ctx: z.RefinementCtx) {
-  const unread = (path: string[]): void =>
-    ctx.addIssue({ code: 'custom', path, message: 'was not read: secret files are read by loadConfig/parseConfig, relative to the config file — load the config with them' });
+  const message = 'was not read: secret files are read by loadConfig/parseConfig, relative to the config file — load the config with them';
+  const unread = (path: string[]): void => ctx.addIssue({ code: 'custom', path, message });
   const { tokenFile, token, ...target } = c.target;
   if (tokenFile !== undefined) unread(['target', 'tokenFile']);
   if (c.source.type === 'csv') return { ...c, source: c.source, target: { ...target, token: token ?? '' } };

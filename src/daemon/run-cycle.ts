@@ -103,7 +103,11 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
       result.outcome === 'converged' ? 'success' : result.outcome === 'refused' ? 'refused' : result.outcome === 'aborted' ? 'aborted' : 'failure';
     const error =
       result.outcome === 'refused'
-        ? { code: 'SCIMSYNC_SAFETY_BLOCKED', message: result.plan.blocked.map((b) => b.message).join('; '), fix: 'review the plan (`scimsync plan`), then run `scimsync apply --allow-deletes N` once' }
+        ? {
+            code: 'SCIMSYNC_SAFETY_BLOCKED',
+            message: result.plan.blocked.map((b) => b.message).join('; '),
+            fix: 'review the plan (`scimsync plan`), then run `scimsync apply --allow-deletes N` once',
+          }
         : result.outcome === 'partial'
           ? { code: 'SCIMSYNC_SCIM_HTTP', message: 'some operations failed', fix: 'see the failed operations in the log; the next run retries them' }
           : undefined;
@@ -159,7 +163,6 @@ export function requestStatusCounts(target: ScimTarget): RequestStatusCounts {
   return out;
 }
 
-
 /**
  * The run's closing log line, written by the daemon once metrics and readiness reflect the run (so whoever
  * reads the line and then scrapes sees the same thing). A failure is one line with the fix.
@@ -171,13 +174,20 @@ export function logRunEnd(log: Logger, r: CycleReport): void {
       log.info({ outcome: r.outcome, summary: r.summary, failed: 0, durationSeconds }, 'run finished');
       return;
     case 'refused':
-      log.warn({ outcome: r.outcome, summary: r.summary, blocked: r.blocked, fix: r.error?.fix, durationSeconds }, 'run refused by the deletion guard: nothing was deleted');
+      log.warn(
+        { outcome: r.outcome, summary: r.summary, blocked: r.blocked, fix: r.error?.fix, durationSeconds },
+        'run refused by the deletion guard: nothing was deleted',
+      );
       return;
     case 'aborted':
       log.info({ outcome: r.outcome ?? 'aborted', summary: r.summary, durationSeconds }, 'run stopped by shutdown');
       return;
     case 'failure':
-      if (r.outcome === 'partial') log.error({ outcome: r.outcome, summary: r.summary, failed: r.failed, code: r.error?.code, fix: r.error?.fix, durationSeconds }, 'run finished with failed operations');
+      if (r.outcome === 'partial')
+        log.error(
+          { outcome: r.outcome, summary: r.summary, failed: r.failed, code: r.error?.code, fix: r.error?.fix, durationSeconds },
+          'run finished with failed operations',
+        );
       else log.error({ code: r.error?.code, fix: r.error?.fix, durationSeconds }, `run failed: ${r.error?.message ?? 'unknown error'}`);
   }
 }

@@ -15,7 +15,11 @@ export interface Schedule {
 export function validateSchedule(expression: string): void {
   const problem = scheduleProblem(expression);
   if (problem === undefined) return;
-  throw new ConfigError(`schedule ${problem}`, [{ path: 'schedule', message: problem }], 'fix `schedule` in the config, e.g. "*/15 * * * *" for every 15 minutes');
+  throw new ConfigError(
+    `schedule ${problem}`,
+    [{ path: 'schedule', message: problem }],
+    'fix `schedule` in the config, e.g. "*/15 * * * *" for every 15 minutes',
+  );
 }
 
 /**

@@ -64,7 +64,10 @@ function integer(option: string, value: unknown, min: number): number {
 function parseUrl(raw: unknown): URL {
   if (typeof raw !== 'string') throw invalid('url', 'an http(s) URL', raw);
   const checked = checkTargetUrl(raw);
-  if (!checked.ok) throw new ConfigError(`invalid SCIM client option url: ${checked.message}`, [{ path: 'target.url', message: checked.message }], 'set target.url to the SCIM base URL');
+  if (!checked.ok) {
+    const issues = [{ path: 'target.url', message: checked.message }];
+    throw new ConfigError(`invalid SCIM client option url: ${checked.message}`, issues, 'set target.url to the SCIM base URL');
+  }
   const url = checked.url;
   if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
   return url;

@@ -3,7 +3,7 @@ import { describeError, scrub, UNEXPECTED_FIX } from '../../src/error-text.js';
 import { TargetError } from '../../src/errors.js';
 
 describe('error text (shared by the CLI and the daemon)', () => {
-  it('keeps a ScimsyncError\'s code and fix and scrubs every secret from message and fix', () => {
+  it("keeps a ScimsyncError's code and fix and scrubs every secret from message and fix", () => {
     const err = new TargetError('the server echoed s3cr3t-key in its body', { status: 400, fix: 'rotate s3cr3t-key' });
     expect(describeError(err, ['s3cr3t-key'])).toEqual({
       code: 'SCIMSYNC_SCIM_HTTP',

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../src/config/index.js';
-import { createDaemonMetrics, startDaemon, startHealthServer, validateSchedule, type Daemon, type HealthServer, type Readiness } from '../../../src/daemon/index.js';
+import {
+  createDaemonMetrics,
+  startDaemon,
+  startHealthServer,
+  validateSchedule,
+  type Daemon,
+  type HealthServer,
+  type Readiness,
+} from '../../../src/daemon/index.js';
 import { silentLogger } from '../../../src/log.js';
 import { createDaemonFixture, people, type DaemonFixture } from './fixture.js';
 import { parsePrometheus } from './prom.js';
@@ -114,7 +122,12 @@ describe('health and metrics listener', () => {
 
   it('refuses a port in use with a ConfigError that names the address', async () => {
     const metrics = createDaemonMetrics();
-    server = await startHealthServer({ listen: '127.0.0.1:0', registry: metrics.registry, readiness: () => ({ ready: true, reason: 'x' }), logger: silentLogger() });
+    server = await startHealthServer({
+      listen: '127.0.0.1:0',
+      registry: metrics.registry,
+      readiness: () => ({ ready: true, reason: 'x' }),
+      logger: silentLogger(),
+    });
     const port = new URL(server.url).port;
     await expect(
       startHealthServer({ listen: `127.0.0.1:${port}`, registry: metrics.registry, readiness: () => ({ ready: true, reason: 'x' }), logger: silentLogger() }),
@@ -123,11 +136,18 @@ describe('health and metrics listener', () => {
 
   it('binds only what the config accepts: ":port" (no host) is a ConfigError naming daemon.listen, not every interface', async () => {
     const metrics = createDaemonMetrics();
-    await expect(startHealthServer({ listen: ':0', registry: metrics.registry, readiness: () => ({ ready: true, reason: 'x' }), logger: silentLogger() })).rejects.toMatchObject({
+    await expect(
+      startHealthServer({ listen: ':0', registry: metrics.registry, readiness: () => ({ ready: true, reason: 'x' }), logger: silentLogger() }),
+    ).rejects.toMatchObject({
       code: 'SCIMSYNC_CONFIG_INVALID',
       issues: [{ path: 'daemon.listen', message: expect.stringContaining('has no host') }],
     });
-    server = await startHealthServer({ listen: '[::1]:0', registry: metrics.registry, readiness: () => ({ ready: true, reason: 'x' }), logger: silentLogger() }).catch(
+    server = await startHealthServer({
+      listen: '[::1]:0',
+      registry: metrics.registry,
+      readiness: () => ({ ready: true, reason: 'x' }),
+      logger: silentLogger(),
+    }).catch(
       // A machine without IPv6 loopback cannot bind ::1; the parse is what this test is about.
       (err: NodeJS.ErrnoException) => (String(err.message).includes('EADDRNOTAVAIL') ? undefined : Promise.reject(err)),
     );

@@ -44,7 +44,11 @@ describe('progress reporter', () => {
     r.stop();
     r.update({ done: 4, failed: 0, total: 4 }); // after stop: ignored
     const frames = out.split('\r\x1b[2K').filter(Boolean);
-    expect(frames).toEqual(['applying 1/4 (25%), ETA 3s at 60/min', 'applying 3/4 (75%), 1 failed, ETA 1s at 60/min', 'applying 3/4 (75%), 1 failed, ETA 1s at 60/min\n']);
+    expect(frames).toEqual([
+      'applying 1/4 (25%), ETA 3s at 60/min',
+      'applying 3/4 (75%), 1 failed, ETA 1s at 60/min',
+      'applying 3/4 (75%), 1 failed, ETA 1s at 60/min\n',
+    ]);
     expect(lines).toHaveLength(0);
   });
 

@@ -64,7 +64,12 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
     const base = await readBase();
     const disabled = inScope.filter((u) => u.disabled).map((u) => u.mail!.toLowerCase());
     expect(disabled.length).toBeGreaterThan(10);
-    expect(base.users.filter((u) => !u.active).map((u) => u.email).sort()).toEqual(disabled.sort());
+    expect(
+      base.users
+        .filter((u) => !u.active)
+        .map((u) => u.email)
+        .sort(),
+    ).toEqual(disabled.sort());
     const sre = base.groups.find((g) => g.name === 'sre')!;
     expect(sre.members).not.toContain('u0107@example.com');
     expect(base.skipped.find((s) => /u0107/i.test(s.entry))?.reason).toMatch(/disabled/);
@@ -81,7 +86,10 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
 
   it('flattens nested groups three levels deep and survives a cycle', async () => {
     const base = await readBase();
-    const want = ds.groups.filter((g) => openldap() || !g.openldapOnly).map((g) => g.cn).sort();
+    const want = ds.groups
+      .filter((g) => openldap() || !g.openldapOnly)
+      .map((g) => g.cn)
+      .sort();
     expect(base.groups.map((g) => g.name)).toEqual(want);
     for (const g of base.groups) expect(g.members, g.name).toEqual(expectedMembers(ds, g.name, { openldap: openldap() }));
     expect(base.groups.find((g) => g.name === 'engineering')!.members).toContain('zoe.angstrom@example.com'); // via platform > sre
@@ -142,7 +150,9 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
     execFileSync(join(__dirname, '../../harness/mkcert.sh'), [wrongCaDir, '127.0.0.1']);
     const f = getFacts();
     const err = await readError(f, { url: f.ldapsUrl, tls: { ca: join(wrongCaDir, 'ca.pem'), startTLS: false, rejectUnauthorized: true, insecureHosts: [] } });
-    expect(err.message).toMatch(/^TLS to 127\.0\.0\.1:\d+ failed: the server certificate \(subject CN=localhost, issuer CN=local test CA, names .*IP Address:127\.0\.0\.1.*\) is not signed by the CA in .*wrongca.*\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)$/);
+    expect(err.message).toMatch(
+      /^TLS to 127\.0\.0\.1:\d+ failed: the server certificate \(subject CN=localhost, issuer CN=local test CA, names .*IP Address:127\.0\.0\.1.*\) is not signed by the CA in .*wrongca.*\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)$/,
+    );
     expect(err.fix).toMatch(/source\.tls\.ca/);
     const viaStartTls = await readError(f, { tls: { ca: join(wrongCaDir, 'ca.pem'), startTLS: true, rejectUnauthorized: true, insecureHosts: [] } });
     expect(viaStartTls.message).toMatch(/^StartTLS to .* is not signed by the CA in/);

@@ -26,7 +26,11 @@ describe.skipIf(!ad)(`Active Directory → SCIM end to end ${ad ? '' : `(skipped
   let configPath: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, rateLimit: 0, seed: { users: [{ userName: 'admin@example.com', givenName: 'Org', familyName: 'Admin' }], groups: [] } });
+    emulator = await startEmulator({
+      port: 0,
+      rateLimit: 0,
+      seed: { users: [{ userName: 'admin@example.com', givenName: 'Org', familyName: 'Admin' }], groups: [] },
+    });
     dir = await mkdtemp(join(tmpdir(), 'scimsync-ad-e2e-'));
     await writeFile(join(dir, 'bind-password'), `${ad!.bindPassword}\n`, { mode: 0o600 });
     configPath = join(dir, 'config.yaml');

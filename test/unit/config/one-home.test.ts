@@ -10,10 +10,12 @@ sync: { protect: [admin@example.com] }
 `;
 
 describe('config: one implementation each', () => {
-  it('the config hash is the sha256 of the model\'s canonical JSON of the config without its secrets', () => {
+  it("the config hash is the sha256 of the model's canonical JSON of the config without its secrets", () => {
     const loaded = parseConfig(YAML, { path: '/c/config.yaml', env: {} });
     const { token: _token, ...target } = loaded.config.target;
-    const expected = createHash('sha256').update(canonicalJson({ ...loaded.config, target })).digest('hex');
+    const expected = createHash('sha256')
+      .update(canonicalJson({ ...loaded.config, target }))
+      .digest('hex');
     expect(loaded.hash).toBe(expected);
   });
 

@@ -31,7 +31,9 @@ describe('schedule: one validator, with the valid ranges in its message', () => 
   });
 
   it.each(['61 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', '* * * * 8', 'x * * * *'])('refuses %j naming the field and the ranges', (s) => {
-    expect(scheduleProblem(s)).toMatch(/^".*" \((minute|hour|dayOfMonth|month|dayOfWeek)\) is out of range or malformed — valid values: second 0–59, minute 0–59, hour 0–23/);
+    expect(scheduleProblem(s)).toMatch(
+      /^".*" \((minute|hour|dayOfMonth|month|dayOfWeek)\) is out of range or malformed — valid values: second 0–59, minute 0–59, hour 0–23/,
+    );
   });
 
   it('counts the fields', () => {

@@ -35,7 +35,10 @@ describe('target URL: the config and the SCIM client apply one rule set', () => 
     ['ftp://x.example/', 'must be an https:// URL, got ftp://'],
     ['https://user:pa55word@x.example/', 'must not contain credentials — put the token in token or tokenFile'],
     // The config used to accept these two; the client refused them only when a run built it.
-    ['https://x.example/scim/1/?token=pa55word', 'must not contain a query or fragment — give the SCIM base URL alone, e.g. https://core.amplitude.com/scim/1/'],
+    [
+      'https://x.example/scim/1/?token=pa55word',
+      'must not contain a query or fragment — give the SCIM base URL alone, e.g. https://core.amplitude.com/scim/1/',
+    ],
     ['https://x.example/scim/1/#frag', 'must not contain a query or fragment — give the SCIM base URL alone, e.g. https://core.amplitude.com/scim/1/'],
     // The client used to accept this one: a library caller could send the token in clear.
     [
