@@ -3,7 +3,7 @@
  * Not cryptographic: it detects change, it does not authenticate. Two 32-bit lanes (cyrb53's mixing, kept
  * at the full 64 bits) over UTF-16 code units: fast on multi-megabyte strings and identical on every platform.
  */
-import type { UserAttributes } from '../plan/types.js';
+import type { UserAttributes } from './types.js';
 
 /** The two 32-bit lanes of the hash of `s` (high, low). */
 function hashLanes(s: string): [number, number] {
