@@ -207,7 +207,7 @@ async function checkState(loaded: LoadedConfig, baseUrl: string, snapshot: Targe
  * promised: a run keeps the record of a managed group it cannot see (plan/groups.ts).
  */
 function goneNote(gone: number): string {
-  const then = 'the next apply creates again those still in the source; `scimsync state rebuild` drops the records of the others';
+  const then = 'the next apply that reads the target in full (`apply --refresh`, or once sync.fullReadEvery has passed) creates again those still in the source; `scimsync state rebuild` drops the records of the others';
   return `${gone} recorded but gone from the target, removed outside scimsync: ${then}`;
 }
 
