@@ -3,3 +3,4 @@ export { DEFAULT_EXECUTOR, resolveExecutorOptions } from './options.js';
 export type { ExecutorOptions } from './options.js';
 export { planIdOf } from './progress.js';
 export type { ApplyReport, OpResult } from './report.js';
+export { recordApplied, recordAppliedBatch, type AppliedResult } from './apply-state.js';

@@ -10,10 +10,6 @@ export type OpKey = string;
 /** An existing target object, or the object an earlier operation of the same plan creates. */
 export type TargetRef = { readonly id: string } | { readonly createdBy: OpKey };
 
-// Transitional: UserAttributes belongs to the model (model/types.ts); this re-export keeps imports from
-// plan/types.js compiling until every caller imports it from model/. Remove it once none does.
-export type { UserAttributes } from '../model/types.js';
-
 export interface MemberRef {
   readonly userName: string;
   readonly target: TargetRef;

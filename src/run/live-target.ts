@@ -7,7 +7,7 @@
  */
 import { TargetError } from '../errors.js';
 import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/types.js';
-import type { UserAttributes } from '../plan/types.js';
+import type { UserAttributes } from '../model/index.js';
 import type { RequestCounts, ScimTarget } from '../scim/port.js';
 
 interface LiveGroup {
