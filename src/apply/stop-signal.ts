@@ -1,5 +1,5 @@
 import { isScimsyncError } from '../errors.js';
-import type { ScimTarget } from '../scim/port.js';
+import type { ScimTarget } from '../scim/index.js';
 
 /**
  * The target as the executor uses it: every call carries the run's stop signal. A stop then abandons what

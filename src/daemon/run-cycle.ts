@@ -2,11 +2,10 @@ import { createProgressReporter, type ProgressReporter } from '../progress/index
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { describeError, type ErrorText } from '../error-text.js';
 import type { Logger } from '../log.js';
-import type { PlanSummary } from '../plan/types.js';
-import { createSource, createTarget } from '../run/compose.js';
-import { runOnce, type RunResult } from '../run/run-once.js';
-import type { ScimTarget } from '../scim/port.js';
-import type { Source } from '../sources/port.js';
+import type { PlanSummary } from '../plan/index.js';
+import { createSource, createTarget, runOnce, type RunResult } from '../run/index.js';
+import type { ScimTarget } from '../scim/index.js';
+import type { Source } from '../sources/index.js';
 import { openStateStore, type StateStore } from '../state/index.js';
 import type { DaemonMetrics, OperationOutcome, RequestStatusCounts, RunResultLabel } from './metrics.js';
 

@@ -2,7 +2,7 @@
  * The plan is plain data (Terraform-style): computed by a pure function, printed, saved as JSON, reviewed,
  * and applied later exactly as reviewed. The executor reads only this, never config or mode flags.
  */
-import type { UserAttributes } from '../model/types.js';
+import type { UserAttributes } from '../model/index.js';
 
 /** A stable string naming one operation, e.g. `user:create:jdoe@example.com`. */
 export type OpKey = string;

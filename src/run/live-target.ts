@@ -6,9 +6,8 @@
  * the next run then reads the target in full.
  */
 import { TargetError } from '../errors.js';
-import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/types.js';
-import type { UserAttributes } from '../model/index.js';
-import type { RequestCounts, ScimTarget } from '../scim/port.js';
+import type { TargetGroup, TargetSnapshot, TargetUser, UserAttributes } from '../model/index.js';
+import type { RequestCounts, ScimTarget } from '../scim/index.js';
 
 interface LiveGroup {
   readonly id: string;
