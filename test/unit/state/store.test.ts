@@ -226,6 +226,17 @@ describe('state store: writes', () => {
     expect((await readdir(dir)).sort()).toEqual(['state.json']);
   });
 
+  it('a flush writes the state as it was when asked for, even if the caller changes it before the write runs', async () => {
+    const path = join(dir, 'state.json');
+    const store = await openStore(path, { flushEveryOps: 1000, flushIntervalMs: 60_000 });
+    const done = ['a'];
+    store.update({ ...(await store.load()), progress: { planId: 'p', startedAt: '2026-01-01T00:00:00.000Z', total: 3, done } });
+    const flushed = store.flush();
+    done.push('b'); // the executor appends to the live progress.done; its record is not in this state yet
+    await flushed;
+    expect((await readStateFile(path))?.progress?.done).toEqual(['a']);
+  });
+
   it('a failed atomic write leaves the old file intact and removes its temp file', async () => {
     const path = join(dir, 'state.json');
     await writeFile(path, 'old');
