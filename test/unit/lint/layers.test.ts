@@ -22,7 +22,11 @@ describe('layers and public surfaces (eslint.layers.js)', () => {
   it('covers every folder and file of src/', async () => {
     expect(folderAreas.length).toBeGreaterThan(10);
     const uncovered: string[] = [];
-    for (const path of [...folderAreas.map((a) => `src/${a}/probe.ts`), ...folderAreas.map((a) => `src/${a}/sub/probe.ts`), ...fileAreas.map((f) => `src/${f}`)]) {
+    for (const path of [
+      ...folderAreas.map((a) => `src/${a}/probe.ts`),
+      ...folderAreas.map((a) => `src/${a}/sub/probe.ts`),
+      ...fileAreas.map((f) => `src/${f}`),
+    ]) {
       const config = (await eslint.calculateConfigForFile(path)) as { rules?: Record<string, unknown> };
       if (config.rules?.[RULE] === undefined) uncovered.push(path);
     }
@@ -33,7 +37,10 @@ describe('layers and public surfaces (eslint.layers.js)', () => {
     const missed: string[] = [];
     for (const from of folderAreas) {
       for (const to of folderAreas.filter((a) => a !== from)) {
-        for (const [file, up] of [[`src/${from}/probe.ts`, '../'], [`src/${from}/sub/probe.ts`, '../../']] as const) {
+        for (const [file, up] of [
+          [`src/${from}/probe.ts`, '../'],
+          [`src/${from}/sub/probe.ts`, '../../'],
+        ] as const) {
           const errors = await layerErrors(file, `import type { X } from '${up}${to}/internal.js';\nexport type Y = X;`);
           if (errors.length === 0) missed.push(`${file} -> ${to}/internal.js`);
         }
@@ -43,9 +50,19 @@ describe('layers and public surfaces (eslint.layers.js)', () => {
   });
 
   it.each([
-    ['the daemon reaching up into the CLI (the case that started this rule)', 'src/daemon/probe.ts', "import { buildContext } from '../cli/index.js';", 'daemon may import only'],
+    [
+      'the daemon reaching up into the CLI (the case that started this rule)',
+      'src/daemon/probe.ts',
+      "import { buildContext } from '../cli/index.js';",
+      'daemon may import only',
+    ],
     ['the model importing the plan', 'src/model/probe.ts', "import { computePlan } from '../plan/index.js';", 'model may import only'],
-    ['the pure plan importing the state store (a value)', 'src/plan/probe.ts', "import { openStateStore } from '../state/index.js';", 'plan may import only types from state'],
+    [
+      'the pure plan importing the state store (a value)',
+      'src/plan/probe.ts',
+      "import { openStateStore } from '../state/index.js';",
+      'plan may import only types from state',
+    ],
     ['scim importing the plan', 'src/scim/profiles/probe.ts', "import type { Plan } from '../../plan/index.js';", 'scim may import only'],
     ['a source importing the SCIM client', 'src/sources/csv/probe.ts', "import { createScimTarget } from '../../scim/index.js';", 'sources may import only'],
     ['the emulator importing the logger', 'src/emulator/probe.ts', "import { createLogger } from '../log.js';", 'emulator may import only'],
