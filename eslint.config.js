@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
@@ -18,6 +19,9 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'process', 'fetch', 'setTimeout', 'setInterval'],
     },
   },
+  // Layers and public surfaces (eslint.layers.js, ARCHITECTURE.md): an area imports only the areas below it,
+  // and another area only through its index.js.
+  ...layerRules(),
   {
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],

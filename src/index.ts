@@ -2,18 +2,18 @@
  * scimsync as a library: the same plan and apply the CLI runs, the config loader, and the SCIM emulator (for
  * a caller's own tests). Everything here is what `import … from 'scimsync'` gives; the CLI is `scimsync`.
  */
-import { buildContext } from './cli/context.js';
+import { buildContext } from './cli/index.js';
 import { silentLogger, type Logger } from './log.js';
-import type { Plan } from './plan/types.js';
-import { runOnce, type RunResult } from './run/run-once.js';
+import type { Plan } from './plan/index.js';
+import { runOnce, type RunResult } from './run/index.js';
 
 export { loadConfig, parseConfig, configJsonSchema, type Config, type LoadedConfig, type CsvSourceConfig, type LdapSourceConfig, type TargetConfig } from './config/index.js';
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator/index.js';
 export { ScimsyncError, ConfigError, SourceError, TargetError, StateError, PlanError, isScimsyncError, type ErrorCode } from './errors.js';
 export { hasPendingChanges, planToJson, renderPlanText, type Plan, type PlanJson, type PlanSummary, type PlannedOperation, type OperationKind } from './plan/index.js';
 export type { ApplyReport, OpResult } from './apply/index.js';
-export type { RunResult } from './run/run-once.js';
-export type { DesiredSnapshot, TargetSnapshot, SourceUser, SourceGroup, TargetUser, TargetGroup } from './model/types.js';
+export type { RunResult } from './run/index.js';
+export type { DesiredSnapshot, TargetSnapshot, SourceUser, SourceGroup, TargetUser, TargetGroup } from './model/index.js';
 export type { Logger } from './log.js';
 export { packageVersion } from './version.js';
 

@@ -1,11 +1,10 @@
 import PQueue from 'p-queue';
 import type { Logger } from '../log.js';
-import { PlanError, TargetError } from '../errors.js';
-import { recordAppliedBatch } from '../plan/apply-state.js';
-import type { OperationKind, Plan, PlannedOperation } from '../plan/types.js';
-import type { ScimTarget } from '../scim/port.js';
-import type { StateStore } from '../state/index.js';
-import type { ApplyProgress, SyncState } from '../state/types.js';
+import { PlanError } from '../errors.js';
+import { recordAppliedBatch, requireId } from './apply-state.js';
+import type { OperationKind, Plan, PlannedOperation } from '../plan/index.js';
+import type { ScimTarget } from '../scim/index.js';
+import type { StateStore, ApplyProgress, SyncState } from '../state/index.js';
 import { resolveExecutorOptions, type ExecutorOptions, type ResolvedExecutorOptions } from './options.js';
 import { clearProgress, planIdOf, startProgress } from './progress.js';
 import { countResults, describeError, diffRequests, type ApplyReport, type OpResult } from './report.js';
@@ -157,11 +156,8 @@ class Run {
     let outcome;
     try {
       outcome = await runOperation(op, this.#target, this.#refs);
-      if (outcome.status === 'applied' && outcome.targetId === undefined && (op.kind === 'createUser' || op.kind === 'createGroup')) {
-        throw new TargetError(`the target created ${op.key} but answered without an id, so it cannot be recorded`, {
-          fix: 'run `scimsync state rebuild -c CONFIG` to match the target by userName, then plan again',
-        });
-      }
+      // Checked here, before the fold, so a create without an id fails this operation instead of the batch.
+      if (outcome.status === 'applied' && (op.kind === 'createUser' || op.kind === 'createGroup')) requireId(op, outcome);
     } catch (err) {
       if (isStopError(err, this.#opts.signal)) {
         this.#stopReason ??= 'aborted';

@@ -1,7 +1,7 @@
 import PQueue from 'p-queue';
 import type { Logger } from '../log.js';
-import type { PlannedOperation } from '../plan/types.js';
-import type { ScimTarget } from '../scim/port.js';
+import type { PlannedOperation } from '../plan/index.js';
+import type { ScimTarget } from '../scim/index.js';
 
 type DeleteOp = Extract<PlannedOperation, { kind: 'deleteUser' }>;
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Plan } from '../plan/types.js';
-import type { ApplyProgress, SyncState } from '../state/types.js';
+import type { Plan } from '../plan/index.js';
+import type { ApplyProgress, SyncState } from '../state/index.js';
 
 /**
  * Identifies a plan for resume: a hash of its operations (keys and content), so a re-computed plan that

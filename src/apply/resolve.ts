@@ -1,5 +1,5 @@
-import type { PlannedOperation, TargetRef } from '../plan/types.js';
-import type { SyncState } from '../state/types.js';
+import type { PlannedOperation, TargetRef } from '../plan/index.js';
+import type { SyncState } from '../state/index.js';
 
 /** `invited`: the member is a user this plan invites through its groups; sending its id invites it. */
 export type Resolution = { readonly ok: true; readonly id: string; readonly invited?: boolean } | { readonly ok: false; readonly reason: string };

@@ -1,6 +1,6 @@
 import { TargetError } from '../errors.js';
-import type { MemberRef, PlannedOperation } from '../plan/types.js';
-import type { ScimTarget } from '../scim/port.js';
+import type { MemberRef, PlannedOperation } from '../plan/index.js';
+import type { ScimTarget } from '../scim/index.js';
 import type { RefResolver } from './resolve.js';
 
 /** What sending one operation achieved (target errors are thrown, not returned). */

@@ -1,7 +1,6 @@
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
-import { createSource, createTarget } from '../run/compose.js';
-import type { RunDeps } from '../run/run-once.js';
+import { createSource, createTarget, type RunDeps } from '../run/index.js';
 import { freshState, openStateStore, readStateFile, type StateStore } from '../state/index.js';
 import { ConfigError } from '../errors.js';
 import type { StatusLine } from '../progress/index.js';

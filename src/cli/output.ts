@@ -1,7 +1,6 @@
 import type { ApplyReport } from '../apply/index.js';
 import { ConfigError } from '../errors.js';
-import { planToJson, renderPlanMarkdown, renderPlanText } from '../plan/index.js';
-import type { Plan } from '../plan/types.js';
+import { planToJson, renderPlanMarkdown, renderPlanText, type Plan } from '../plan/index.js';
 import { parseChoice } from './args.js';
 
 export type PlanFormat = 'text' | 'markdown' | 'json';

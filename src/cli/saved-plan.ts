@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 
 /** Reads a plan written by `plan --out` (for `apply --plan` and `show`). */
 export async function readSavedPlan(path: string): Promise<Plan> {

@@ -6,3 +6,5 @@ export type { ConfigIssue } from './issues.js';
 export { parseListen, listenProblem } from './listen.js';
 export { scheduleProblem } from './schedule.js';
 export { checkTargetUrl, TARGET_URL_EXAMPLE, type TargetUrlCheck } from './target-url.js';
+export { parseDuration } from './duration.js';
+export { fileAccessProblem, type FileProblem } from './file-errors.js';

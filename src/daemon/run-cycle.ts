@@ -2,11 +2,10 @@ import { createProgressReporter, type ProgressReporter } from '../progress/index
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { describeError, type ErrorText } from '../error-text.js';
 import type { Logger } from '../log.js';
-import type { PlanSummary } from '../plan/types.js';
-import { createSource, createTarget } from '../run/compose.js';
-import { runOnce, type RunResult } from '../run/run-once.js';
-import type { ScimTarget } from '../scim/port.js';
-import type { Source } from '../sources/port.js';
+import type { PlanSummary } from '../plan/index.js';
+import { createSource, createTarget, runOnce, type RunResult } from '../run/index.js';
+import type { ScimTarget } from '../scim/index.js';
+import type { Source } from '../sources/index.js';
 import { openStateStore, type StateStore } from '../state/index.js';
 import type { DaemonMetrics, OperationOutcome, RequestStatusCounts, RunResultLabel } from './metrics.js';
 
@@ -59,7 +58,6 @@ interface ReportResults {
  */
 export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
   const now = opts.now ?? (() => new Date());
-  const log = opts.logger;
   const started = now();
   const elapsed = (): number => (now().getTime() - started.getTime()) / 1000;
 
@@ -72,19 +70,49 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
     return { result: 'failure', outcome: undefined, configInvalid: true, error, durationSeconds: elapsed() };
   }
 
-  let source: Source | undefined;
-  let target: ScimTarget | undefined;
-  let store: StateStore | undefined;
-  let reporter: ProgressReporter | undefined;
+  const opened: Opened = {};
   let report: CycleReport;
   let operations: OperationOutcome[] = [];
   try {
-    source = createSource(loaded, log);
-    target = createTarget(loaded, log);
-    store = await openStateStore(loaded.config.state.path, { target: target.baseUrl, logger: log.child({ component: 'state' }) });
-    opts.onStore?.(store);
-    const perMinute = loaded.config.target.rateLimit.perMinute;
-    const result = await runOnce(
+    const result = await applyOnce(loaded, opts, now, opened);
+    operations = 'report' in result ? operationOutcomes(result.plan.operations, result.report) : [];
+    opts.metrics.setHeld(result.plan.held.length);
+    opts.metrics.setSkippedEntries(result.plan.skipped.length);
+    report = cycleReport(result);
+  } catch (err) {
+    const error = describeError(err, loaded.secrets);
+    report = { result: opts.signal.aborted ? 'aborted' : 'failure', outcome: undefined, configInvalid: false, error, durationSeconds: 0 };
+  }
+  const requests = await closeRun(opened, opts);
+
+  const durationSeconds = elapsed();
+  if (report.result !== 'aborted') {
+    opts.metrics.recordRun({ result: report.result, durationSeconds, finishedAt: now(), operations, requests });
+  } else {
+    // An aborted run still made requests and applied operations: count them, not the run.
+    opts.metrics.recordWork({ operations, requests });
+  }
+  return { ...report, durationSeconds };
+}
+
+/** The run's adapters, kept as they are opened so that a failure halfway still closes what was opened. */
+interface Opened {
+  source?: Source;
+  target?: ScimTarget;
+  store?: StateStore;
+}
+
+/** Opens source, target and state store for this run only, and applies once, logging progress. */
+async function applyOnce(loaded: LoadedConfig, opts: CycleOptions, now: () => Date, opened: Opened): Promise<RunResult> {
+  const log = opts.logger;
+  const source = (opened.source = createSource(loaded, log));
+  const target = (opened.target = createTarget(loaded, log));
+  const store = (opened.store = await openStateStore(loaded.config.state.path, { target: target.baseUrl, logger: log.child({ component: 'state' }) }));
+  opts.onStore?.(store);
+  const perMinute = loaded.config.target.rateLimit.perMinute;
+  let reporter: ProgressReporter | undefined;
+  try {
+    return await runOnce(
       { loaded, source, target, store, logger: log, now },
       {
         mode: 'apply',
@@ -96,38 +124,40 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
         },
       },
     );
-    operations = 'report' in result ? operationOutcomes(result.plan.operations, result.report) : [];
-    opts.metrics.setHeld(result.plan.held.length);
-    opts.metrics.setSkippedEntries(result.plan.skipped.length);
-    const label: CycleResult =
-      result.outcome === 'converged' ? 'success' : result.outcome === 'refused' ? 'refused' : result.outcome === 'aborted' ? 'aborted' : 'failure';
-    const error =
-      result.outcome === 'refused'
-        ? {
-            code: 'SCIMSYNC_SAFETY_BLOCKED',
-            message: result.plan.blocked.map((b) => b.message).join('; '),
-            fix: 'review the plan (`scimsync plan`), then run `scimsync apply --allow-deletes N` once',
-          }
-        : result.outcome === 'partial'
-          ? { code: 'SCIMSYNC_SCIM_HTTP', message: 'some operations failed', fix: 'see the failed operations in the log; the next run retries them' }
-          : undefined;
-    report = {
-      result: label,
-      outcome: result.outcome,
-      configInvalid: false,
-      error,
-      durationSeconds: 0,
-      summary: result.plan.summary,
-      failed: 'report' in result ? result.report.counts.failed : 0,
-      blocked: result.plan.blocked,
-    };
-  } catch (err) {
-    const error = describeError(err, loaded.secrets);
-    report = { result: opts.signal.aborted ? 'aborted' : 'failure', outcome: undefined, configInvalid: false, error, durationSeconds: 0 };
   } finally {
     reporter?.stop();
   }
+}
 
+/** How runOnce's outcome shows in the daemon: its metric label, and the one-line error of a refused or partial run. */
+function cycleReport(result: RunResult): CycleReport {
+  const label: CycleResult =
+    result.outcome === 'converged' ? 'success' : result.outcome === 'refused' ? 'refused' : result.outcome === 'aborted' ? 'aborted' : 'failure';
+  const error =
+    result.outcome === 'refused'
+      ? {
+          code: 'SCIMSYNC_SAFETY_BLOCKED',
+          message: result.plan.blocked.map((b) => b.message).join('; '),
+          fix: 'review the plan (`scimsync plan`), then run `scimsync apply --allow-deletes N` once',
+        }
+      : result.outcome === 'partial'
+        ? { code: 'SCIMSYNC_SCIM_HTTP', message: 'some operations failed', fix: 'see the failed operations in the log; the next run retries them' }
+        : undefined;
+  return {
+    result: label,
+    outcome: result.outcome,
+    configInvalid: false,
+    error,
+    durationSeconds: 0,
+    summary: result.plan.summary,
+    failed: 'report' in result ? result.report.counts.failed : 0,
+    blocked: result.plan.blocked,
+  };
+}
+
+/** Reads what the metrics need from the run's adapters (requests, managed objects), then closes them. */
+async function closeRun(opened: Opened, opts: CycleOptions): Promise<RequestStatusCounts> {
+  const { source, target, store } = opened;
   const requests = target ? requestStatusCounts(target) : {};
   if (store) {
     // After the first load this is the store's in-memory state, as the executor left it.
@@ -136,15 +166,7 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
   }
   await Promise.allSettled([source?.close(), target?.close(), store?.close()]);
   opts.onStore?.(undefined);
-
-  const durationSeconds = elapsed();
-  if (report.result !== 'aborted') {
-    opts.metrics.recordRun({ result: report.result, durationSeconds, finishedAt: now(), operations, requests });
-  } else {
-    // An aborted run still made requests and applied operations: count them, not the run.
-    opts.metrics.recordWork({ operations, requests });
-  }
-  return { ...report, durationSeconds };
+  return requests;
 }
 
 /** Operation results with their kind (from the result, else joined from the plan by key). */

@@ -1,6 +1,7 @@
 import { checkIfMatch, checkNameFree, commitInvites, externalIdOf, memberValues, mustFind, requireName, resolveMember, single } from './groups.js';
 import { scimError, type Reply } from './http.js';
 import type { Ctx } from './render.js';
+import type { GroupRec } from './store.js';
 import type { ScimRequest } from './users.js';
 
 const GROUP_URN_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:group:/i;
@@ -37,71 +38,93 @@ function effectiveOrder(ctx: Ctx, ops: Op[]): Op[] {
   return [...ops.filter((o) => o.kind === 'remove'), ...ops.filter((o) => o.kind !== 'remove')];
 }
 
+/** The group as the PATCH leaves it, built on a copy: if any operation fails, the group is unchanged (RFC 7644 §3.5.2). */
+class Draft {
+  readonly members: Set<string>;
+  readonly invites = new Set<string>();
+  displayName: string;
+  externalId: string | null | undefined;
+  /** Member values named by the request (the per-PATCH limit counts these, not the resulting change). */
+  named = 0;
+
+  constructor(
+    private readonly ctx: Ctx,
+    g: GroupRec,
+  ) {
+    this.members = new Set(g.members);
+    this.displayName = g.displayName;
+  }
+
+  add(values: string[]): void {
+    this.named += values.length;
+    for (const v of values) this.members.add(resolveMember(this.ctx, v, this.invites) as string);
+  }
+
+  remove(values: string[]): void {
+    this.named += values.length;
+    // By the id as the group holds it: also drops a member whose user is gone (keeps-deleted-members).
+    for (const v of values) this.members.delete(this.ctx.profile === 'amplitude' ? v.toLowerCase() : v);
+  }
+
+  replace(values: string[]): void {
+    this.members.clear();
+    this.add(values);
+  }
+}
+
+/** An operation without a path: its value is an object of attributes. */
+function applyValueOp(ctx: Ctx, draft: Draft, op: Op): void {
+  if (op.kind === 'remove') throw scimError(400, 'remove needs a path', 'noTarget');
+  const v = op.value as Record<string, unknown> | null;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw scimError(400, 'an operation without a path needs an object value', 'invalidValue');
+  if (v.displayName !== undefined) draft.displayName = requireName(v.displayName);
+  if (v.externalId !== undefined) draft.externalId = externalIdOf(ctx, v.externalId);
+  if (v.members === undefined) return;
+  if (op.kind === 'replace') draft.replace(memberValues(v.members));
+  else draft.add(memberValues(v.members));
+}
+
+function applyOp(ctx: Ctx, draft: Draft, op: Op): void {
+  const { kind, path, rawPath } = op;
+  if (path === '') {
+    applyValueOp(ctx, draft, op);
+  } else if (path === 'members') {
+    const values = memberValues(op.value);
+    if (kind === 'add') draft.add(values);
+    else if (kind === 'replace') draft.replace(values);
+    // RFC 7644 §3.5.2.2: remove on a multi-valued attribute with no value or filter removes them all.
+    else if (values.length === 0) draft.members.clear();
+    else draft.remove(values);
+  } else if (MEMBER_FILTER_PATH.test(rawPath)) {
+    if (kind !== 'remove') throw scimError(400, `${kind} cannot take a filtered path`, 'invalidPath');
+    draft.remove([JSON.parse((MEMBER_FILTER_PATH.exec(rawPath) as RegExpExecArray)[1] as string) as string]);
+  } else if (path === 'displayname') {
+    if (kind === 'remove') throw scimError(400, 'displayName cannot be removed', 'mutability');
+    draft.displayName = requireName(op.value);
+  } else if (path === 'externalid' && ctx.profile === 'rfc') {
+    draft.externalId = kind === 'remove' ? null : externalIdOf(ctx, op.value);
+  } else {
+    throw scimError(400, `unknown or unsupported path ${JSON.stringify(op.raw.path)}`, 'invalidPath');
+  }
+}
+
 export function patchGroup(ctx: Ctx, req: ScimRequest): Reply {
   const g = mustFind(ctx, req.id);
   checkIfMatch(ctx, req, g);
   const raw = req.body?.Operations;
   if (!Array.isArray(raw)) throw scimError(400, 'PATCH body must be a PatchOp with an Operations array', 'invalidSyntax');
-  // Work on a copy: if any operation fails, the group is unchanged (RFC 7644 §3.5.2).
-  const members = new Set(g.members);
-  const invites = new Set<string>();
-  let displayName = g.displayName;
-  let externalId: string | null | undefined;
-  let named = 0;
-  const add = (values: string[]): void => {
-    named += values.length;
-    for (const v of values) members.add(resolveMember(ctx, v, invites) as string);
-  };
-  const remove = (values: string[]): void => {
-    named += values.length;
-    // By the id as the group holds it: also drops a member whose user is gone (keeps-deleted-members).
-    for (const v of values) members.delete(ctx.profile === 'amplitude' ? v.toLowerCase() : v);
-  };
-  for (const op of effectiveOrder(ctx, readOps(raw as unknown[]))) {
-    const { kind, path, rawPath } = op;
-    if (path === '') {
-      if (kind === 'remove') throw scimError(400, 'remove needs a path', 'noTarget');
-      const v = op.value as Record<string, unknown> | null;
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-        throw scimError(400, 'an operation without a path needs an object value', 'invalidValue');
-      }
-      if (v.displayName !== undefined) displayName = requireName(v.displayName);
-      if (v.externalId !== undefined) externalId = externalIdOf(ctx, v.externalId);
-      if (v.members !== undefined) {
-        if (kind === 'replace') members.clear();
-        add(memberValues(v.members));
-      }
-    } else if (path === 'members') {
-      const values = memberValues(op.value);
-      if (kind === 'add') add(values);
-      else if (kind === 'replace') {
-        members.clear();
-        add(values);
-      } else if (values.length === 0) {
-        // RFC 7644 §3.5.2.2: remove on a multi-valued attribute with no value or filter removes them all.
-        members.clear();
-      } else remove(values);
-    } else if (MEMBER_FILTER_PATH.test(rawPath)) {
-      if (kind !== 'remove') throw scimError(400, `${kind} cannot take a filtered path`, 'invalidPath');
-      remove([JSON.parse((MEMBER_FILTER_PATH.exec(rawPath) as RegExpExecArray)[1] as string) as string]);
-    } else if (path === 'displayname') {
-      if (kind === 'remove') throw scimError(400, 'displayName cannot be removed', 'mutability');
-      displayName = requireName(op.value);
-    } else if (path === 'externalid' && ctx.profile === 'rfc') {
-      externalId = kind === 'remove' ? null : externalIdOf(ctx, op.value);
-    } else {
-      throw scimError(400, `unknown or unsupported path ${JSON.stringify(op.raw.path)}`, 'invalidPath');
-    }
-  }
-  if (ctx.maxMembersPerPatch > 0 && named > ctx.maxMembersPerPatch) {
-    const detail = `${named} members in one PATCH; at most ${ctx.maxMembersPerPatch} are allowed`;
+  const draft = new Draft(ctx, g);
+  for (const op of effectiveOrder(ctx, readOps(raw as unknown[]))) applyOp(ctx, draft, op);
+  if (ctx.maxMembersPerPatch > 0 && draft.named > ctx.maxMembersPerPatch) {
+    const detail = `${draft.named} members in one PATCH; at most ${ctx.maxMembersPerPatch} are allowed`;
     throw ctx.profile === 'amplitude' ? scimError(400, detail, 'tooMany') : scimError(413, detail);
   }
-  if (displayName !== g.displayName) checkNameFree(ctx, displayName, g);
-  commitInvites(ctx, invites);
-  if (displayName !== g.displayName) ctx.store.renameGroup(g, displayName);
-  if (externalId !== undefined) g.externalId = externalId ?? undefined;
-  ctx.store.setMembers(g, members);
+  const renamed = draft.displayName !== g.displayName;
+  if (renamed) checkNameFree(ctx, draft.displayName, g);
+  commitInvites(ctx, draft.invites);
+  if (renamed) ctx.store.renameGroup(g, draft.displayName);
+  if (draft.externalId !== undefined) g.externalId = draft.externalId ?? undefined;
+  ctx.store.setMembers(g, draft.members);
   ctx.store.touchGroup(g);
   ctx.onWrite();
   return single(ctx, g, 200, false);

@@ -3,8 +3,8 @@
  * with `manageAllUsers`), never protected or quarantined ones, never a user a desired source user claims.
  * Everything the plan leaves alone on purpose is counted in `untouched`, by reason.
  */
-import type { TargetUser } from '../model/types.js';
-import type { SyncState } from '../state/types.js';
+import type { TargetUser } from '../model/index.js';
+import type { SyncState } from '../state/index.js';
 import type { TargetIndex, UserMatching } from './match.js';
 import type { PlannedOperation, PlanPolicy } from './types.js';
 

@@ -3,9 +3,7 @@
  * where the profile sends it) are compared. A target name that is a placeholder (Amplitude's pending users)
  * is unknown, not drift: a change is detected against the hash of what was last pushed instead.
  */
-import { hashUserAttributes } from '../model/hash.js';
-import { isPlaceholderName } from '../model/normalize.js';
-import type { SourceUser, TargetUser, UserAttributes } from '../model/types.js';
+import { hashUserAttributes, isPlaceholderName, type SourceUser, type TargetUser, type UserAttributes } from '../model/index.js';
 import type { UserMatching } from './match.js';
 import type { PlannedOperation, PlanPolicy, TargetRef } from './types.js';
 

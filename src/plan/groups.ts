@@ -3,9 +3,8 @@
  * one membership PATCH per group per run (chunked by maxMembersPerPatch), delete managed groups that left.
  * Groups scimsync never created or adopted are never touched.
  */
-import { normalizeEmail } from '../model/normalize.js';
-import type { SkippedEntry, SourceGroup, TargetGroup } from '../model/types.js';
-import type { SyncState } from '../state/types.js';
+import { normalizeEmail, type SkippedEntry, type SourceGroup, type TargetGroup } from '../model/index.js';
+import type { SyncState } from '../state/index.js';
 import { bump, type UntouchedCounts } from './deprovision.js';
 import { compileGroupFilter } from './glob.js';
 import { ownRecord, resolveTargetUser, type TargetIndex, type UserMatching } from './match.js';

@@ -4,8 +4,8 @@
  * (the quarantine); this names each one with the entries at fault and the fix, so that a plan, `check` and
  * the daemon can say it out loud on every run instead of keeping a user for good in silence.
  */
-import type { SkippedEntry } from '../model/types.js';
-import type { SyncState } from '../state/types.js';
+import type { SkippedEntry } from '../model/index.js';
+import type { SyncState } from '../state/index.js';
 import type { TargetIndex, UserMatching } from './match.js';
 import type { HeldUser, PlanPolicy } from './types.js';
 

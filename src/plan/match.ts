@@ -5,8 +5,8 @@
  *   3. otherwise the user is created.
  * Each target user is claimed by at most one source user; claims decide what deprovisioning may touch.
  */
-import type { SkippedEntry, SourceUser, TargetUser } from '../model/types.js';
-import type { SyncState, UserRecord } from '../state/types.js';
+import type { SkippedEntry, SourceUser, TargetUser } from '../model/index.js';
+import type { SyncState, UserRecord } from '../state/index.js';
 
 export interface TargetIndex {
   readonly byId: ReadonlyMap<string, TargetUser>;

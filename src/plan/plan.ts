@@ -3,8 +3,8 @@
  * plan: no clock (createdAt comes in through ctx), no randomness, no I/O. Linear in the input size: every
  * lookup is a Map, so 100,000 users and 500,000 memberships plan in well under a second.
  */
-import type { DesiredSnapshot, TargetSnapshot } from '../model/types.js';
-import type { SyncState } from '../state/types.js';
+import type { DesiredSnapshot, TargetSnapshot } from '../model/index.js';
+import type { SyncState } from '../state/index.js';
 import { bump, planDeprovision, type UntouchedCounts } from './deprovision.js';
 import { diffUsers } from './diff.js';
 import { compileGlobs } from './glob.js';

@@ -5,8 +5,8 @@
  * (count and % of the members of managed groups). A source hiccup then costs one refused run, not access.
  */
 import { SourceError } from '../errors.js';
-import type { DesiredSnapshot, TargetSnapshot } from '../model/types.js';
-import type { SyncState } from '../state/types.js';
+import type { DesiredSnapshot, TargetSnapshot } from '../model/index.js';
+import type { SyncState } from '../state/index.js';
 import type { PlanPolicy, SafetyViolation } from './types.js';
 
 /** What a plan removes, and the bases of the percentage rules. */

@@ -2,17 +2,13 @@
  * The plan is plain data (Terraform-style): computed by a pure function, printed, saved as JSON, reviewed,
  * and applied later exactly as reviewed. The executor reads only this, never config or mode flags.
  */
-import type { UserAttributes } from '../model/types.js';
+import type { UserAttributes } from '../model/index.js';
 
 /** A stable string naming one operation, e.g. `user:create:jdoe@example.com`. */
 export type OpKey = string;
 
 /** An existing target object, or the object an earlier operation of the same plan creates. */
 export type TargetRef = { readonly id: string } | { readonly createdBy: OpKey };
-
-// Transitional: UserAttributes belongs to the model (model/types.ts); this re-export keeps imports from
-// plan/types.js compiling until every caller imports it from model/. Remove it once none does.
-export type { UserAttributes } from '../model/types.js';
 
 export interface MemberRef {
   readonly userName: string;

@@ -1,10 +1,7 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
-import { createScimTarget, type ScimClientOptions } from '../scim/index.js';
-import type { ScimTarget } from '../scim/port.js';
-import { createCsvSource } from '../sources/csv/index.js';
-import { createLdapSource } from '../sources/ldap/index.js';
-import type { Source } from '../sources/port.js';
+import { createScimTarget, type ScimClientOptions, type ScimTarget } from '../scim/index.js';
+import { createCsvSource, createLdapSource, type Source } from '../sources/index.js';
 
 /**
  * The composition root's factories: config in, adapters out. The CLI and the daemon build their

@@ -6,9 +6,8 @@
  * the next run then reads the target in full.
  */
 import { TargetError } from '../errors.js';
-import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/types.js';
-import type { UserAttributes } from '../plan/types.js';
-import type { RequestCounts, ScimTarget } from '../scim/port.js';
+import type { TargetGroup, TargetSnapshot, TargetUser, UserAttributes } from '../model/index.js';
+import { WrappedTarget, type ScimTarget } from '../scim/index.js';
 
 interface LiveGroup {
   readonly id: string;
@@ -173,31 +172,24 @@ export function contradictingStatuses(before: Readonly<Record<string, Readonly<R
 }
 
 /** A ScimTarget that folds every accepted write into `live`. Reads and counters pass straight through. */
-export class RecordingTarget implements ScimTarget {
-  readonly baseUrl: string;
-  readonly #inner: ScimTarget;
+export class RecordingTarget extends WrappedTarget {
   readonly #live: LiveTarget;
 
   constructor(inner: ScimTarget, live: LiveTarget) {
-    this.#inner = inner;
+    super(inner);
     this.#live = live;
-    this.baseUrl = inner.baseUrl;
   }
 
-  snapshot(signal?: AbortSignal): Promise<TargetSnapshot> {
-    return this.#inner.snapshot(signal);
-  }
-
-  async createUser(attrs: UserAttributes, signal?: AbortSignal): Promise<{ user: TargetUser; adopted: boolean }> {
-    const r = await this.#inner.createUser(attrs, signal);
+  override async createUser(attrs: UserAttributes, signal?: AbortSignal): Promise<{ user: TargetUser; adopted: boolean }> {
+    const r = await super.createUser(attrs, signal);
     this.#live.putUser(r.user);
     if (r.adopted) this.#live.contradicted(`POST /Users found ${attrs.userName} already in the target`);
     return r;
   }
 
-  async updateUser(id: string, attrs: UserAttributes, signal?: AbortSignal): Promise<void> {
+  override async updateUser(id: string, attrs: UserAttributes, signal?: AbortSignal): Promise<void> {
     try {
-      await this.#inner.updateUser(id, attrs, signal);
+      await super.updateUser(id, attrs, signal);
     } catch (err) {
       if (is404(err)) {
         this.#live.deleted(id);
@@ -208,31 +200,28 @@ export class RecordingTarget implements ScimTarget {
     this.#live.renamed(id, attrs);
   }
 
-  async deactivateUser(id: string, attrs: UserAttributes, signal?: AbortSignal): Promise<void> {
-    await this.#inner.deactivateUser(id, attrs, signal);
+  override async deactivateUser(id: string, attrs: UserAttributes, signal?: AbortSignal): Promise<void> {
+    await super.deactivateUser(id, attrs, signal);
     this.#live.deactivated(id);
   }
 
-  async deleteUser(id: string, signal?: AbortSignal): Promise<void> {
-    await this.#inner.deleteUser(id, signal);
+  override async deleteUser(id: string, signal?: AbortSignal): Promise<void> {
+    await super.deleteUser(id, signal);
     this.#live.deleted(id);
   }
 
-  findUserByUserName(userName: string, signal?: AbortSignal): Promise<TargetUser | undefined> {
-    return this.#inner.findUserByUserName(userName, signal);
-  }
-
-  async createGroup(displayName: string, memberIds: readonly string[], signal?: AbortSignal): Promise<{ group: TargetGroup; adopted: boolean }> {
-    const r = await this.#inner.createGroup(displayName, memberIds, signal);
+  override async createGroup(displayName: string, memberIds: readonly string[], signal?: AbortSignal): Promise<{ group: TargetGroup; adopted: boolean }> {
+    const r = await super.createGroup(displayName, memberIds, signal);
     // A created group holds what was sent even if the answer leaves members out; an adopted one holds what it listed.
     this.#live.putGroup(r.group, r.adopted ? [] : memberIds);
     if (r.adopted) this.#live.contradicted(`POST /Groups found ${displayName} already in the target`);
     return r;
   }
 
-  async patchMembers(groupId: string, add: readonly string[], remove: readonly string[], signal?: AbortSignal): Promise<void> {
+  // getGroup (the kept-members check after deletes) passes through: what it finds is acted on by a recorded PATCH.
+  override async patchMembers(groupId: string, add: readonly string[], remove: readonly string[], signal?: AbortSignal): Promise<void> {
     try {
-      await this.#inner.patchMembers(groupId, add, remove, signal);
+      await super.patchMembers(groupId, add, remove, signal);
     } catch (err) {
       if (is404(err)) {
         this.#live.groupDeleted(groupId);
@@ -243,29 +232,8 @@ export class RecordingTarget implements ScimTarget {
     this.#live.patched(groupId, add, remove);
   }
 
-  async deleteGroup(id: string, signal?: AbortSignal): Promise<void> {
-    await this.#inner.deleteGroup(id, signal);
+  override async deleteGroup(id: string, signal?: AbortSignal): Promise<void> {
+    await super.deleteGroup(id, signal);
     this.#live.groupDeleted(id);
-  }
-
-  /** A read of one group (the kept-members check after deletes): what it finds is acted on by a recorded PATCH. */
-  getGroup(id: string, signal?: AbortSignal): Promise<TargetGroup | undefined> {
-    return this.#inner.getGroup(id, signal);
-  }
-
-  writesInFlight(): number {
-    return this.#inner.writesInFlight?.() ?? 0;
-  }
-
-  requestCounts(): RequestCounts {
-    return this.#inner.requestCounts();
-  }
-
-  requestStatusCounts(): Readonly<Record<string, Readonly<Record<string, number>>>> {
-    return this.#inner.requestStatusCounts?.() ?? {};
-  }
-
-  close(): Promise<void> {
-    return this.#inner.close();
   }
 }

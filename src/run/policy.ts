@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
-import type { PlanPolicy } from '../plan/types.js';
-import { profileByName } from '../scim/profiles/index.js';
+import type { PlanPolicy } from '../plan/index.js';
+import { profileByName } from '../scim/index.js';
 
 /** Everything from config (and the command line) that shapes a plan, as the pure core wants it. */
 export function policyFromConfig(config: Config, allowDeletes = 0): PlanPolicy {

@@ -1,17 +1,12 @@
-import type { ApplyReport } from '../apply/index.js';
-import { execute, planIdOf } from '../apply/index.js';
-import type { LoadedConfig } from '../config/index.js';
+import { type ApplyReport, execute, planIdOf } from '../apply/index.js';
+import { type LoadedConfig, parseDuration } from '../config/index.js';
 import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { stableHash, unorderedHash } from '../model/hash.js';
-import type { TargetSnapshot } from '../model/types.js';
-import { parseDuration } from '../config/duration.js';
-import { computePlan, hasPendingChanges, liftGuard } from '../plan/index.js';
-import type { HeldUser, Plan } from '../plan/types.js';
-import type { ScimTarget } from '../scim/port.js';
-import type { Source } from '../sources/port.js';
-import type { StateStore } from '../state/index.js';
-import type { RunRecord, SyncState } from '../state/types.js';
+import { stableHash, unorderedHash, type TargetSnapshot } from '../model/index.js';
+import { computePlan, hasPendingChanges, liftGuard, type HeldUser, type Plan } from '../plan/index.js';
+import type { ScimTarget } from '../scim/index.js';
+import type { Source } from '../sources/index.js';
+import type { StateStore, RunRecord, SyncState } from '../state/index.js';
 import { policyFromConfig } from './policy.js';
 import { obtainBasis } from './target-basis.js';
 

@@ -7,23 +7,23 @@
  * converge (or was interrupted), when the target contradicted the snapshot (404 on a write, 409 on a create),
  * and whenever the snapshot does not belong to the state as it is now (another lineage or serial).
  */
-import { diffRequests } from '../apply/report.js';
+import { diffRequests } from '../apply/index.js';
 import { PlanError, StateError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { stableHash } from '../model/hash.js';
-import type { TargetSnapshot } from '../model/types.js';
-import type { Plan, TargetReadBasis } from '../plan/types.js';
-import type { ScimTarget } from '../scim/port.js';
-import { sameTarget } from '../state/fresh.js';
+import { stableHash, type TargetSnapshot } from '../model/index.js';
+import type { Plan, TargetReadBasis } from '../plan/index.js';
+import type { ScimTarget } from '../scim/index.js';
 import {
+  sameTarget,
   discardTargetSnapshot,
   readTargetSnapshot,
   targetSnapshotPath,
   writeTargetSnapshot,
   type SnapshotRead,
   type TargetSnapshotMeta,
-} from '../state/target-snapshot.js';
-import type { RunRecord, SyncState } from '../state/types.js';
+  type RunRecord,
+  type SyncState,
+} from '../state/index.js';
 import { contradictingStatuses, LiveTarget, RecordingTarget } from './live-target.js';
 
 /** A snapshot read more than this far in the future means the clock moved back: read in full. */

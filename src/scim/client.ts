@@ -1,5 +1,4 @@
-import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/types.js';
-import type { UserAttributes } from '../plan/types.js';
+import type { TargetGroup, TargetSnapshot, TargetUser, UserAttributes } from '../model/index.js';
 import { TargetError } from '../errors.js';
 import { httpError, invalidResponse, readErrorBody, readIncomplete } from './http-errors.js';
 import { ScimHttp, type HttpResponse } from './http.js';

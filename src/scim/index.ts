@@ -6,3 +6,4 @@ export { RETRY_RULES, decideRetry, backoffDelay, type RetryDecision } from './re
 export { PageReader, type PageVerdict } from './pagination.js';
 export { amplitudeProfile, rfcProfile, profileByName, isPlaceholderName, type ScimProfile } from './profiles/index.js';
 export type { ScimTarget, RequestCounts } from './port.js';
+export { WrappedTarget } from './wrap.js';

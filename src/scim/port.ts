@@ -1,5 +1,4 @@
-import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/types.js';
-import type { UserAttributes } from '../plan/types.js';
+import type { TargetGroup, TargetSnapshot, TargetUser, UserAttributes } from '../model/index.js';
 
 /** HTTP requests made to the target, by method (GET, POST, PUT, PATCH, DELETE). */
 export type RequestCounts = Record<string, number>;

@@ -1,4 +1,4 @@
-import type { DesiredSnapshot } from '../model/types.js';
+import type { DesiredSnapshot } from '../model/index.js';
 
 /**
  * A directory scimsync reads from. `read` returns a complete snapshot or throws a SourceError: never a

@@ -1,34 +1,71 @@
 import type { Adapter } from 'lowdb';
+import { StateError } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { sameTarget } from './fresh.js';
 import { readRegularFile, stateIoError } from './fs-guard.js';
+import { migrateState, REBUILD_FIX } from './migrate.js';
+import type { SyncState } from './types.js';
 
 /**
- * lowdb adapter for the state file. It stores text: the store serialises at flush time (a consistent
- * snapshot) and parses with its own validation, so lowdb supplies the read/write seam and we own atomicity
- * (temp + fsync + rename, mode 0600), which lowdb's JSONFile only half does (no fsync, umask mode).
+ * lowdb adapter for the state file: the store holds a typed `Low<SyncState>`, and this adapter is the seam
+ * lowdb is designed to be extended at. It owns what lowdb's JSONFile does not:
+ *  - read: a missing file is null (lowdb then keeps its default, a fresh state); anything else is parsed,
+ *    validated and migrated, and refused if it belongs to another target;
+ *  - write: atomic (temp + fsync + rename, mode 0600), where JSONFile never fsyncs and leaves the mode to the umask.
  * Every file-system failure is a StateError naming the file and the fix.
  */
-export class StateFileAdapter implements Adapter<string> {
+export class StateFileAdapter implements Adapter<SyncState> {
   readonly path: string;
+  readonly #target: string | undefined;
   /** Completed writes (logs, and tests that check batching). */
   writes = 0;
 
-  constructor(path: string) {
+  /** With `target`, a state made for another target is refused on read. */
+  constructor(path: string, options: { readonly target?: string | undefined } = {}) {
     this.path = path;
+    this.#target = options.target;
   }
 
-  /** The file's text; null only if the file does not exist (an empty file is '', which is corrupt). */
-  async read(): Promise<string | null> {
-    return (await readRegularFile(this.path, 'read state file'))?.text ?? null;
+  async read(): Promise<SyncState | null> {
+    const text = (await readRegularFile(this.path, 'read state file'))?.text;
+    if (text === undefined) return null;
+    const state = parseStateText(text, this.path);
+    if (this.#target !== undefined) assertSameTarget(state, this.path, this.#target);
+    return state;
   }
 
-  async write(text: string): Promise<void> {
+  async write(state: SyncState): Promise<void> {
     try {
-      await writeFileAtomic(this.path, text);
+      await writeFileAtomic(this.path, `${JSON.stringify(state)}\n`);
     } catch (err) {
       // The temp file never replaced the state: what is on disk is the last complete write.
       throw stateIoError(err, this.path, 'write state file', '; the file on disk is the last complete write');
     }
     this.writes += 1;
   }
+}
+
+function parseStateText(text: string, file: string): SyncState {
+  // Only a missing file is a fresh start. An empty one (killed mid-write by an editor, a full disk, a bad
+  // restore) lost the ownership record: starting fresh would stop deprovisioning every leaver.
+  if (text.trim() === '') {
+    throw new StateError('SCIMSYNC_STATE_CORRUPT', `state file ${file} is corrupt: it is empty (${text.length} bytes)`, REBUILD_FIX(file));
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new StateError('SCIMSYNC_STATE_CORRUPT', `state file ${file} is corrupt: not valid JSON`, REBUILD_FIX(file), err);
+  }
+  return migrateState(raw, file);
+}
+
+function assertSameTarget(state: SyncState, file: string, target: string): void {
+  if (sameTarget(state.target, target)) return;
+  throw new StateError(
+    'SCIMSYNC_STATE_OTHER_TARGET',
+    `state file ${file} belongs to target ${state.target}, not ${target}`,
+    'give each target its own state.path in the config (one state file per target); if the target really moved, ' +
+      'run `scimsync state rebuild -c CONFIG` (it keeps the old file aside)',
+  );
 }

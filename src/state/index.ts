@@ -6,3 +6,12 @@ export { writeFileAtomic } from './atomic-file.js';
 export type { LockInfo, LockOptions } from './lock.js';
 export { errnoError, stateIoError } from './fs-guard.js';
 export * from './types.js';
+export {
+  discardTargetSnapshot,
+  readTargetSnapshot,
+  targetSnapshotPath,
+  writeTargetSnapshot,
+  type SnapshotRead,
+  type StoredTargetSnapshot,
+  type TargetSnapshotMeta,
+} from './target-snapshot.js';

@@ -5,10 +5,9 @@ import { ConfigError, StateError, isScimsyncError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { removeTempLeftovers } from './atomic-file.js';
 import { StateFileAdapter } from './file-adapter.js';
-import { freshState, sameTarget } from './fresh.js';
+import { freshState } from './fresh.js';
 import { assertOrdinaryLocation, ensureDirectory } from './fs-guard.js';
 import { acquireLock, type LockOptions, type StateLock } from './lock.js';
-import { migrateState, REBUILD_FIX } from './migrate.js';
 import type { SyncState } from './types.js';
 
 export interface StateStore {
@@ -79,36 +78,7 @@ export async function openStateStore(path: string, options: StateStoreOptions): 
 export async function readStateFile(path: string, options: { target?: string } = {}): Promise<SyncState | undefined> {
   const file = resolve(path);
   await assertOrdinaryLocation(file);
-  const text = await new StateFileAdapter(file).read();
-  if (text === null) return undefined;
-  const state = parseStateText(text, file);
-  if (options.target !== undefined) assertSameTarget(state, file, options.target);
-  return state;
-}
-
-function parseStateText(text: string, file: string): SyncState {
-  // Only a missing file is a fresh start. An empty one (killed mid-write by an editor, a full disk, a bad
-  // restore) lost the ownership record: starting fresh would stop deprovisioning every leaver.
-  if (text.trim() === '') {
-    throw new StateError('SCIMSYNC_STATE_CORRUPT', `state file ${file} is corrupt: it is empty (${text.length} bytes)`, REBUILD_FIX(file));
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new StateError('SCIMSYNC_STATE_CORRUPT', `state file ${file} is corrupt: not valid JSON`, REBUILD_FIX(file), err);
-  }
-  return migrateState(raw, file);
-}
-
-function assertSameTarget(state: SyncState, file: string, target: string): void {
-  if (sameTarget(state.target, target)) return;
-  throw new StateError(
-    'SCIMSYNC_STATE_OTHER_TARGET',
-    `state file ${file} belongs to target ${state.target}, not ${target}`,
-    'give each target its own state.path in the config (one state file per target); if the target really moved, ' +
-      'run `scimsync state rebuild -c CONFIG` (it keeps the old file aside)',
-  );
+  return (await new StateFileAdapter(file, options).read()) ?? undefined;
 }
 
 function invalidOption(name: string, value: unknown, expected: string): ConfigError {
@@ -129,7 +99,8 @@ class FileStateStore implements FileStateStoreHandle {
   readonly #lock: StateLock;
   readonly #settings: Settings;
   readonly #adapter: StateFileAdapter;
-  readonly #db: Low<string>;
+  /** lowdb over our adapter: `read` validates, migrates and checks the target; `write` is atomic. */
+  readonly #db: Low<SyncState>;
   #state: SyncState | undefined;
   #serial = 0;
   #unflushed = 0;
@@ -144,29 +115,26 @@ class FileStateStore implements FileStateStoreHandle {
     this.path = path;
     this.#lock = lock;
     this.#settings = settings;
-    this.#adapter = new StateFileAdapter(path);
-    this.#db = new Low<string>(this.#adapter, '');
+    this.#adapter = new StateFileAdapter(path, { target: settings.target });
+    // lowdb keeps its default data when the file is missing: a fresh state, with the lineage it is written with.
+    this.#db = new Low<SyncState>(this.#adapter, freshState(settings.target, randomUUID()));
   }
 
   async load(): Promise<SyncState> {
     this.#assertOpen();
     if (this.#state) return this.#state;
-    const text = await this.#adapter.read();
-    if (text === null) {
-      // Persist the fresh state now: a plan saved from it must find the same lineage when applied.
-      const state = freshState(this.#settings.target, randomUUID());
-      this.#settings.logger.info({ file: this.path, lineage: state.lineage }, 'no state file: starting a fresh state');
-      this.#state = state;
-      this.#serial = state.serial;
-      this.#enqueueWrite(serialise(state));
-      await this.#chain;
-      this.#throwFailure();
-      return state;
-    }
-    const state = parseStateText(text, this.path);
-    assertSameTarget(state, this.path, this.#settings.target);
+    const fresh = this.#db.data;
+    await this.#db.read();
+    const state = this.#db.data;
     this.#state = state;
     this.#serial = state.serial;
+    if (state === fresh) {
+      // No file: persist the fresh state now, so a plan saved from it finds the same lineage when applied.
+      this.#settings.logger.info({ file: this.path, lineage: state.lineage }, 'no state file: starting a fresh state');
+      this.#enqueueWrite(state);
+      await this.#chain;
+      this.#throwFailure();
+    }
     return state;
   }
 
@@ -192,8 +160,7 @@ class FileStateStore implements FileStateStoreHandle {
       this.#serial += 1;
       this.#state = { ...this.#state, serial: this.#serial };
       this.#unflushed = 0;
-      // Serialise now, synchronously: the text is a consistent snapshot whatever happens next.
-      this.#enqueueWrite(serialise(this.#state));
+      this.#enqueueWrite(this.#state);
     }
     await this.#chain;
     this.#throwFailure();
@@ -218,9 +185,12 @@ class FileStateStore implements FileStateStoreHandle {
     return this.#adapter.writes;
   }
 
-  #enqueueWrite(text: string): void {
+  #enqueueWrite(state: SyncState): void {
+    // Copy now, synchronously: the executor keeps appending to the live `progress.done` array, and each write
+    // must be the consistent snapshot of the moment it was asked for, whatever happens before it runs.
+    const snapshot = structuredClone(state);
     this.#chain = this.#chain.then(async () => {
-      this.#db.data = text;
+      this.#db.data = snapshot;
       try {
         // A process paused past the lock's heartbeat may have lost the lock: never write over the new holder.
         await this.#lock.assertHeld();
@@ -260,8 +230,4 @@ class FileStateStore implements FileStateStoreHandle {
   #assertOpen(): void {
     if (this.#closed) throw new StateError('SCIMSYNC_STATE_LOCKED', `state store ${this.path} is closed`, 'open the state store again');
   }
-}
-
-function serialise(state: SyncState): string {
-  return `${JSON.stringify(state)}\n`;
 }

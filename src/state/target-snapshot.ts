@@ -11,7 +11,7 @@
  */
 import { readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/types.js';
+import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/index.js';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
 
 export const TARGET_SNAPSHOT_VERSION = 1 as const;

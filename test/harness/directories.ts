@@ -27,17 +27,19 @@ declare module 'vitest' {
 }
 
 function pick(which: keyof DirectoriesContext): DirectoryFacts | undefined {
-  const ctx = inject('directories') as DirectoriesContext | undefined;
-  const a = ctx?.[which];
-  if (!a) {
-    process.stderr.write(`[directories] ${which}: no globalSetup ran (vitest.config.ts globalSetup: test/harness/directories.setup.ts)\n`);
-    return undefined;
-  }
-  if (!a.available) {
-    process.stderr.write(`[directories] ${which} tests skipped: ${a.reason}\n`);
-    return undefined;
-  }
-  return a.facts;
+  return factsOrSkip(which, (inject('directories') as DirectoriesContext | undefined)?.[which], Boolean(process.env.CI));
+}
+
+/**
+ * The running server's facts, or undefined (its tests skip, with the reason on stderr). Under CI a test that
+ * needs a server must never skip quietly: a missing one throws, so the file fails to load and the run fails.
+ */
+export function factsOrSkip(which: string, a: DirectoryAvailability | undefined, ci: boolean): DirectoryFacts | undefined {
+  if (a?.available) return a.facts;
+  const reason = a ? a.reason : 'no globalSetup ran (vitest.config.ts globalSetup: test/harness/directories.setup.ts)';
+  if (ci) throw new Error(`CI must run the ${which} tests, but ${which} is not available: ${reason}`);
+  process.stderr.write(`[directories] ${which} tests skipped: ${reason}\n`);
+  return undefined;
 }
 
 /** slapd on 127.0.0.1:3890 (ldap, StartTLS) / 3891 (ldaps), or undefined when not available. */

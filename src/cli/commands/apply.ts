@@ -1,7 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { countChanges, renderPlanText } from '../../plan/index.js';
-import type { Plan } from '../../plan/types.js';
-import { runOnce } from '../../run/run-once.js';
+import { countChanges, renderPlanText, type Plan } from '../../plan/index.js';
+import { runOnce } from '../../run/index.js';
 import { isScimsyncError } from '../../errors.js';
 import type { StateStore } from '../../state/index.js';
 import { parseCommandArgs, parseCount } from '../args.js';

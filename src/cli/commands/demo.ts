@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../../emulator/index.js';
 import { hasPendingChanges, renderPlanText } from '../../plan/index.js';
-import { runOnce } from '../../run/run-once.js';
+import { runOnce } from '../../run/index.js';
 import { buildContext } from '../context.js';
 import { formatError } from '../errors.js';
 import { describeApply, formatRequests } from '../output.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { hasPendingChanges } from '../../plan/index.js';
-import { runOnce } from '../../run/run-once.js';
+import { runOnce } from '../../run/index.js';
 import { parseCommandArgs, parseCount } from '../args.js';
 import { buildContext } from '../context.js';
 import { formatError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { UserAttributes } from '../../plan/types.js';
+import type { UserAttributes } from '../../model/index.js';
 import { addMembersOp, createGroupBody, emailsOf, idSegment, nameOf, patchOp } from './shared.js';
 import { SCHEMA, type JsonObject, type ScimProfile } from './types.js';
 

@@ -1,5 +1,4 @@
-import { isPlaceholderName } from '../../model/normalize.js';
-import type { TargetGroup, TargetUser } from '../../model/types.js';
+import { isPlaceholderName, type TargetGroup, type TargetUser } from '../../model/index.js';
 import type { JsonObject } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { UserAttributes } from '../../plan/types.js';
+import type { UserAttributes } from '../../model/index.js';
 import { SCHEMA, type JsonObject } from './types.js';
 
 /** Pieces both profiles build the same way. Pure. */

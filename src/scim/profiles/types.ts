@@ -1,4 +1,4 @@
-import type { UserAttributes } from '../../plan/types.js';
+import type { UserAttributes } from '../../model/index.js';
 
 export type JsonObject = Record<string, unknown>;
 

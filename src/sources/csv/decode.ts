@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { SourceError } from '../../errors.js';
-import { fileAccessProblem } from '../../config/file-errors.js';
+import { fileAccessProblem } from '../../config/index.js';
 
 /** `source.encoding`: what a file without a byte-order mark is decoded as. A BOM always wins. */
 export type CsvEncoding = 'utf-8' | 'windows-1252' | 'latin1';

@@ -1,5 +1,4 @@
-import type { SkippedEntry, SourceGroup, SourceUser } from '../../model/types.js';
-import { isValidEmail, normalizeEmail } from '../../model/normalize.js';
+import { type SkippedEntry, type SourceGroup, type SourceUser, isValidEmail, normalizeEmail } from '../../model/index.js';
 import { findColumn, missingColumn, type CsvTable } from './table.js';
 import type { UsersResult } from './users.js';
 

@@ -1,6 +1,6 @@
 import type { CsvSourceConfig } from '../../config/index.js';
 import { SourceError } from '../../errors.js';
-import type { DesiredSnapshot } from '../../model/types.js';
+import type { DesiredSnapshot } from '../../model/index.js';
 import type { Source } from '../port.js';
 import { readCsvFile } from './decode.js';
 import { buildGroups } from './groups.js';

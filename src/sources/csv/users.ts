@@ -1,5 +1,4 @@
-import type { SkippedEntry, SourceUser } from '../../model/types.js';
-import { isValidEmail, normalizeEmail } from '../../model/normalize.js';
+import { type SkippedEntry, type SourceUser, isValidEmail, normalizeEmail } from '../../model/index.js';
 import type { CsvSourceConfig } from '../../config/index.js';
 import { statusTable, unknownStatus, type StatusTable } from './status.js';
 import { findColumn, missingColumn, type CsvTable } from './table.js';

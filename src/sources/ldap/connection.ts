@@ -4,7 +4,7 @@
  * that sends nothing (no bind) reads the certificate so the error can say which one and which names.
  */
 import { readFile } from 'node:fs/promises';
-import { fileAccessProblem } from '../../config/file-errors.js';
+import { fileAccessProblem } from '../../config/index.js';
 import tls, { type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { Client } from 'ldapts';
 import { SourceError } from '../../errors.js';

@@ -1,4 +1,4 @@
-import type { SkippedEntry, SourceGroup } from '../../model/types.js';
+import type { SkippedEntry, SourceGroup } from '../../model/index.js';
 import type { UserIndex } from './users.js';
 import { dnKey, stripUniqueMemberUid } from './values.js';
 

@@ -1,6 +1,6 @@
 import { SourceError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
-import type { DesiredSnapshot } from '../../model/types.js';
+import type { DesiredSnapshot } from '../../model/index.js';
 import type { Source } from '../port.js';
 import { openDirectory } from './connection.js';
 import { resolveSettings } from './dialects.js';

@@ -2,7 +2,7 @@
  * One complete read of the directory: users, disabled users (when a filter says so), groups and their
  * members, each a full paged search. Every failure throws; nothing partial leaves this function.
  */
-import type { DesiredSnapshot } from '../../model/types.js';
+import type { DesiredSnapshot } from '../../model/index.js';
 import type { Logger } from '../../log.js';
 import { andFilter, IN_CHAIN_RULE, type LdapSettings } from './dialects.js';
 import type { Directory } from './directory.js';

@@ -1,7 +1,6 @@
-import type { SkippedEntry, SourceUser } from '../../model/types.js';
+import { type SkippedEntry, type SourceUser, isValidEmail, normalizeEmail } from '../../model/index.js';
 import type { LdapSettings } from './dialects.js';
 import { UAC_ACCOUNTDISABLE } from './dialects.js';
-import { isValidEmail, normalizeEmail } from '../../model/normalize.js';
 import { dnKey, firstString, idToString, parseAccountExpires, values, type LdapEntry } from './values.js';
 
 /**

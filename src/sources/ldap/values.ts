@@ -36,12 +36,6 @@ export function firstString(entry: LdapEntry, attr: string): string | undefined 
   return undefined;
 }
 
-export function firstBuffer(entry: LdapEntry, attr: string): Buffer | undefined {
-  const v = values(entry, attr)[0];
-  if (v === undefined) return undefined;
-  return Buffer.isBuffer(v) ? v : undefined;
-}
-
 /** objectGUID bytes -> the canonical AD string (first three groups little-endian), lower-case. */
 export function guidToString(b: Buffer): string {
   if (b.length !== 16) throw new RangeError(`a GUID has 16 bytes, got ${b.length}`);

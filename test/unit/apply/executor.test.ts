@@ -303,6 +303,24 @@ describe('execute', () => {
     expect(updates).toBe(16 + 2);
   });
 
+  it('a create answered with an empty id fails that operation, records nothing, and the others still apply', async () => {
+    // An empty id is as unusable as a missing one: the one check (apply/apply-state.ts requireId) runs per answer,
+    // so the fold never meets it and the batch of other results still reaches state.
+    const real = target.createUser.bind(target);
+    target.createUser = async (attrs) => {
+      const out = await real(attrs);
+      return attrs.userName === 'noid@example.com' ? { ...out, user: { ...out.user, id: '' } } : out;
+    };
+    const store = await openStore();
+    const report = await execute(planOf([createUser('noid@example.com'), createUser('ok@example.com')]), target, store, await store.load());
+    expect(report.counts).toMatchObject({ applied: 1, failed: 1 });
+    expect(report.results.find((r) => r.key === 'user:create:noid@example.com')).toMatchObject({
+      status: 'failed',
+      error: { message: expect.stringContaining('answered without an id') as unknown },
+    });
+    expect(Object.values(store.current()?.users ?? {}).map((u) => u.userName)).toEqual(['ok@example.com']);
+  });
+
   it('an empty plan makes no request and does not bump the state serial', async () => {
     const store = await openStore();
     const report = await execute(planOf([]), target, store, await store.load());

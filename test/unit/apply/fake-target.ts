@@ -1,6 +1,6 @@
 import { TargetError } from '../../../src/errors.js';
 import type { TargetGroup, TargetSnapshot, TargetUser } from '../../../src/model/types.js';
-import type { UserAttributes } from '../../../src/plan/types.js';
+import type { UserAttributes } from '../../../src/model/index.js';
 import type { RequestCounts, ScimTarget } from '../../../src/scim/port.js';
 
 /** One call as the fake saw it, for assertions on order and concurrency. */

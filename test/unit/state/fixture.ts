@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { StateError } from '../../../src/errors.js';
-import { openStateStore, type FileStateStoreHandle } from '../../../src/state/index.js';
+import { openStateStore, type FileStateStoreHandle, type StateStoreOptions } from '../../../src/state/index.js';
 
 export const TARGET = 'https://core.amplitude.com/scim/1/';
 
 /** A fresh temp dir per test, and the stores a test opened closed after it. */
-export function stateFixture(): { dir(): string; open(path: string): Promise<FileStateStoreHandle> } {
+export function stateFixture(): { dir(): string; open(path: string, options?: Partial<StateStoreOptions>): Promise<FileStateStoreHandle> } {
   let dir = '';
   const stores: FileStateStoreHandle[] = [];
   beforeEach(async () => {
@@ -20,8 +20,8 @@ export function stateFixture(): { dir(): string; open(path: string): Promise<Fil
   });
   return {
     dir: () => dir,
-    async open(path) {
-      const store = await openStateStore(path, { target: TARGET });
+    async open(path, options = {}) {
+      const store = await openStateStore(path, { target: TARGET, ...options });
       stores.push(store);
       return store;
     },

@@ -1,28 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StateError } from '../../../src/errors.js';
-import { freshState, openStateStore, readStateFile, writeFileAtomic, type FileStateStoreHandle } from '../../../src/state/index.js';
-import type { SyncState } from '../../../src/state/types.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { StateError } from '../../../src/errors.js';
+import { freshState, openStateStore, readStateFile, writeFileAtomic, type FileStateStoreHandle, type SyncState } from '../../../src/state/index.js';
+import { TARGET, stateErrorOf, stateFixture } from './fixture.js';
 
-const TARGET = 'https://core.amplitude.com/scim/1/';
-let dir: string;
-const open: FileStateStoreHandle[] = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'scimsync-state-'));
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => undefined);
-  await rm(dir, { recursive: true, force: true });
+const fx = stateFixture();
+let dir = '';
+beforeEach(() => {
+  dir = fx.dir();
 });
 
-async function openStore(path: string, opts: { flushEveryOps?: number; flushIntervalMs?: number; target?: string } = {}): Promise<FileStateStoreHandle> {
-  const store = await openStateStore(path, { target: opts.target ?? TARGET, ...opts });
-  open.push(store);
-  return store;
+function openStore(path: string, opts: { flushEveryOps?: number; flushIntervalMs?: number; target?: string } = {}): Promise<FileStateStoreHandle> {
+  return fx.open(path, opts);
 }
 
 function withUser(state: SyncState, i: number): SyncState {
@@ -33,14 +25,10 @@ function withUser(state: SyncState, i: number): SyncState {
 }
 
 async function expectStateError(p: Promise<unknown>, code: string): Promise<StateError> {
-  const err: unknown = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StateError);
-  expect((err as StateError).code).toBe(code);
-  expect((err as StateError).fix).toBeTruthy();
-  return err as StateError;
+  const err = await stateErrorOf(p);
+  expect(err.code).toBe(code);
+  expect(err.fix).toBeTruthy();
+  return err;
 }
 
 describe('state store: load', () => {
@@ -107,11 +95,12 @@ describe('state store: load', () => {
   it('a state made for another target names both URLs; a trailing-slash variant is the same target', async () => {
     const path = join(dir, 'state.json');
     await writeFile(path, JSON.stringify(freshState('https://other.example.com/scim/v2', 'l')));
-    const err = await expectStateError((await openStore(path)).load(), 'SCIMSYNC_STATE_OTHER_TARGET');
+    const first = await openStore(path);
+    const err = await expectStateError(first.load(), 'SCIMSYNC_STATE_OTHER_TARGET');
     expect(err.message).toContain('https://other.example.com/scim/v2');
     expect(err.message).toContain(TARGET);
     expect(err.fix).toContain('state.path');
-    await open.pop()?.close();
+    await first.close();
     const same = await openStore(path, { target: 'HTTPS://other.example.com/scim/v2/' });
     expect((await same.load()).lineage).toBe('l');
   });
@@ -226,19 +215,58 @@ describe('state store: writes', () => {
     expect((await readdir(dir)).sort()).toEqual(['state.json']);
   });
 
-  it('a failed atomic write leaves the old file intact and removes its temp file', async () => {
+  it('a flush writes the state as it was when asked for, even if the caller changes it before the write runs', async () => {
     const path = join(dir, 'state.json');
-    await writeFile(path, 'old');
-    await writeFileAtomic(path, 'new');
-    expect(await readFile(path, 'utf8')).toBe('new');
+    const store = await openStore(path, { flushEveryOps: 1000, flushIntervalMs: 60_000 });
+    const done = ['a'];
+    store.update({ ...(await store.load()), progress: { planId: 'p', startedAt: '2026-01-01T00:00:00.000Z', total: 3, done } });
+    const flushed = store.flush();
+    done.push('b'); // the executor appends to the live progress.done; its record is not in this state yet
+    await flushed;
+    expect((await readStateFile(path))?.progress?.done).toEqual(['a']);
+  });
+
+  it('a failed write of the state file leaves the old file intact and says so', async () => {
+    // A real failure of a write to this very file once it exists: the temp name (`.NAME.PID.RANDOM.tmp`) is
+    // past the file system's 255-byte limit while the state file's name and its lock's are not.
+    const path = join(dir, `${'s'.repeat(240)}.json`);
+    const store = await openStore(path, { flushEveryOps: 1000, flushIntervalMs: 60_000 });
+    await writeFile(path, `${JSON.stringify(withUser(freshState(TARGET, 'old-lineage'), 1))}\n`);
+    const before = await readFile(path, 'utf8');
+    store.update(withUser(await store.load(), 2));
+    const err = await expectStateError(store.flush(), 'SCIMSYNC_STATE_IO');
+    expect(err.message).toContain('the file on disk is the last complete write');
+    expect(await readFile(path, 'utf8')).toBe(before);
+    expect((await readdir(dir)).sort()).toEqual([`${'s'.repeat(240)}.json`, `${'s'.repeat(240)}.json.lock`]); // no temp left
+  });
+
+  it('a write killed after its temp file is complete leaves the old file intact; the next open removes the temp', async () => {
+    const path = join(dir, 'state.json');
+    const store = await openStore(path);
+    store.update(withUser(await store.load(), 1));
+    await store.close();
+    const before = await readFile(path, 'utf8');
+    // A real write of the same file in another process, SIGKILLed between the fsynced temp file and the rename.
+    const atomicFile = new URL('../../../src/state/atomic-file.ts', import.meta.url).href;
+    const script = `import(${JSON.stringify(atomicFile)}).then((m) => m.writeFileAtomic(${JSON.stringify(path)}, 'new'))`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, SCIMSYNC_CRASH_AT: 'state-temp-written' } });
+    expect(child.signal).toBe('SIGKILL');
+    expect(await readFile(path, 'utf8')).toBe(before);
+    const temps = (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
+    expect(temps).toHaveLength(1);
+    expect(await readFile(join(dir, temps[0] as string), 'utf8')).toBe('new'); // the write got that far
+    const again = await openStore(path);
+    expect((await again.load()).users['src-1']).toBeDefined();
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a write whose rename fails removes its temp file', async () => {
     // Renaming over a non-empty directory fails after the temp file was fully written.
     const blocked = join(dir, 'blocked');
-    await writeFileAtomic(join(blocked, 'x'), 'inside').catch(() => undefined); // no such dir: fails at open
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(join(blocked, 'x'), { recursive: true });
     await writeFile(join(blocked, 'x', 'keep'), 'k');
     await expect(writeFileAtomic(join(blocked, 'x'), 'new')).rejects.toBeDefined();
     expect((await readdir(blocked)).sort()).toEqual(['x']);
-    expect(await readFile(path, 'utf8')).toBe('new');
+    expect(await readFile(join(blocked, 'x', 'keep'), 'utf8')).toBe('k');
   });
 });

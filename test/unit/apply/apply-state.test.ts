@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TargetError } from '../../../src/errors.js';
-import { recordApplied, recordAppliedBatch } from '../../../src/plan/apply-state.js';
+import { recordApplied, recordAppliedBatch } from '../../../src/apply/apply-state.js';
 import { computePlan } from '../../../src/plan/plan.js';
 import type { PlannedOperation } from '../../../src/plan/types.js';
-import { actual, CTX, desired, plan, policy, sg, state, su, tu, tg } from './fixtures.js';
+import { actual, CTX, desired, plan, policy, sg, state, su, tu, tg } from '../plan/fixtures.js';
 
 const ann = su('ann');
 const A = { userName: 'ann@x.com', givenName: 'Ann', familyName: 'Lee' };

@@ -1,22 +1,22 @@
 /**
- * How applied operations change the state records (pure). The executor calls this with each operation's
- * result and flushes in batches; `recordAppliedBatch` copies the record maps once per batch, so a first
- * load of 100,000 creates stays linear.
+ * How applied operations change the state records (no I/O; apply's work, not the plan's: it reads the
+ * target's answers). The executor calls this with each operation's result and flushes in batches;
+ * `recordAppliedBatch` copies the record maps once per batch, so a first load of 100,000 creates stays linear.
  */
 import { TargetError } from '../errors.js';
-import type { SyncState, UserRecord, GroupRecord } from '../state/types.js';
-import { ownRecord } from './match.js';
-import type { PlannedOperation } from './types.js';
+import { ownRecord, type PlannedOperation } from '../plan/index.js';
+import type { SyncState, UserRecord, GroupRecord } from '../state/index.js';
 
 export interface AppliedResult {
   /** The id the target gave a created object (required for createUser/createGroup). */
   readonly targetId?: string | undefined;
 }
 
-function requireId(op: PlannedOperation, result: AppliedResult): string {
+/** The one check that a create came back with an id: the executor calls it per answer, the fold per record. */
+export function requireId(op: PlannedOperation, result: AppliedResult): string {
   if (result.targetId === undefined || result.targetId === '') {
-    throw new TargetError(`The target created ${op.key} but answered without an id, so it cannot be recorded`, {
-      fix: 'run `scimsync state rebuild` to match the target by userName, then plan again',
+    throw new TargetError(`the target created ${op.key} but answered without an id, so it cannot be recorded`, {
+      fix: 'run `scimsync state rebuild -c CONFIG` to match the target by userName, then plan again',
     });
   }
   return result.targetId;
