@@ -82,21 +82,7 @@ export async function applyCommand(argv: string[]): Promise<number> {
       },
     });
     progress?.stop();
-    const report = 'report' in result ? result.report : undefined;
-    const declined = result.outcome === 'planned';
-    if (values.json) {
-      process.stdout.write(JSON.stringify(applyJson(result.plan, declined ? 'cancelled' : result.outcome, report, result.requests), null, 2) + '\n');
-    } else if (declined) {
-      process.stdout.write('Apply cancelled; nothing was changed.\n');
-    } else if (result.outcome === 'refused') {
-      process.stdout.write(renderPlanText(result.plan, { color: process.stdout.isTTY === true }));
-      process.stdout.write('\n' + refusal(result.plan) + '\n');
-    } else {
-      process.stdout.write(describeApply(result.outcome, report, result.requests, stop.signal.aborted) + '\n');
-      if (report) for (const r of report.results) if (r.status === 'failed') process.stdout.write(`  ✖ ${r.key}: ${r.error?.message ?? 'failed'}\n`);
-    }
-    if (result.outcome === 'refused') return 3;
-    return result.outcome === 'converged' ? 0 : 1;
+    return writeOutcome(result, { json: values.json === true, stopped: stop.signal.aborted });
   } catch (err) {
     progress?.stop();
     if (stop.signal.aborted && isScimsyncError(err) && err.code === 'SCIMSYNC_ABORTED') {
@@ -126,6 +112,25 @@ async function quitNow(store: StateStore, say: (text: string) => void): Promise<
   ]);
   say(saved ? `quit: progress saved to ${store.path}; run apply again to resume` : `quit: the progress could not be saved to ${store.path}; the next run reads the target again`);
   process.exit(1);
+}
+
+/** Prints what the run did (JSON, cancelled, refused, or the apply's summary and failures); returns the exit code. */
+function writeOutcome(result: Awaited<ReturnType<typeof runOnce>>, how: { json: boolean; stopped: boolean }): number {
+  const report = 'report' in result ? result.report : undefined;
+  const declined = result.outcome === 'planned';
+  if (how.json) {
+    process.stdout.write(JSON.stringify(applyJson(result.plan, declined ? 'cancelled' : result.outcome, report, result.requests), null, 2) + '\n');
+  } else if (declined) {
+    process.stdout.write('Apply cancelled; nothing was changed.\n');
+  } else if (result.outcome === 'refused') {
+    process.stdout.write(renderPlanText(result.plan, { color: process.stdout.isTTY === true }));
+    process.stdout.write('\n' + refusal(result.plan) + '\n');
+  } else {
+    process.stdout.write(describeApply(result.outcome, report, result.requests, how.stopped) + '\n');
+    if (report) for (const r of report.results) if (r.status === 'failed') process.stdout.write(`  ✖ ${r.key}: ${r.error?.message ?? 'failed'}\n`);
+  }
+  if (result.outcome === 'refused') return 3;
+  return result.outcome === 'converged' ? 0 : 1;
 }
 
 function refusal(plan: Plan): string {
