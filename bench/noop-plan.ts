@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startEmulatorProcess, table } from './lib/emulator-process.js';
+import { startEmulatorProcess } from './lib/emulator-process.js';
+import { table } from './lib/table.js';
 
 const USERS = Number(process.argv[2] ?? 100_000);
 const GROUPS = Number(process.argv[3] ?? 1_000);
