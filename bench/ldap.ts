@@ -1,6 +1,6 @@
 /**
  * scimsync's LDAP source vs `ldapsearch -E pr=500/noprompt` on the same slapd with 50,000 users.
- * Run: npx tsx bench/ldap.ts   (needs slapd + ldap-utils: test/harness/install-directories.sh)
+ * Run: npm run build && npx tsx bench/ldap.ts   (needs slapd + ldap-utils: test/harness/install-directories.sh)
  * Env: BENCH_USERS (50000), BENCH_RUNS (7), BENCH_PORT (3990), BENCH_PROFILE=FILE.cpuprofile (profile
  * scimsync's reads only; summarise with `npx tsx bench/lib/cpuprofile.ts FILE`).
  *
@@ -13,13 +13,17 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLdapSource } from '../src/sources/ldap/index.js';
+// The built code (what the CLI runs; `npm run build` first): its profile maps to real lines.
+import { createLdapSource } from '../dist/sources/ldap/index.js';
 import { renderOpenLdapLdif } from '../test/harness/seed-files.js';
 import type { Dataset, SeedUser } from '../test/harness/dataset.js';
 import { sshaHash, startSlapd } from '../test/harness/start-directories.js';
+import { rerunWithCliFlags } from './lib/cli-flags.js';
 import { startProfile } from './lib/profile.js';
 import { spreadRow, spread, table } from './lib/table.js';
 import { timed } from './lib/timed.js';
+
+rerunWithCliFlags(import.meta.url);
 
 const N = Number(process.env.BENCH_USERS ?? 50_000);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
@@ -129,7 +133,7 @@ async function main(): Promise<void> {
     }
     const ratios = a.map((x, i) => x.wallMs / b[i]!.wallMs);
     const entries = b[0]!.entries;
-    console.log(`\nLDAP read of ${N} users from slapd (127.0.0.1), page size ${PAGE}; scimsync reads users + the disabled filter (2 connections); ${users} users, ldapsearch ${entries} entries\n`);
+    console.log(`\nLDAP read of ${N} users from slapd (127.0.0.1), page size ${PAGE}; scimsync reads users + the disabled filter (2 connections); ${users} users, ldapsearch ${entries} entries; node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--max')).join(' ')}\n`);
     console.log(table(roundRows));
     console.log('\n' + table([
       spreadRow('scimsync wall ms', a.map((x) => x.wallMs)),
