@@ -30,7 +30,8 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
 const PORT = Number(process.env.BENCH_PORT ?? 3990);
 const PROFILE = process.env.BENCH_PROFILE;
 const PAGE = 500;
-const ATTRS = ['entryUUID', 'mail', 'givenName', 'sn', 'uid'];
+/** What scimsync asks for in this config (openldap, no groups): ldapsearch reads the same. */
+const ATTRS = ['entryUUID', 'mail', 'givenName', 'sn'];
 
 function dataset(n: number): Dataset {
   const users: SeedUser[] = [];

@@ -2,20 +2,30 @@
  * Issue 2 benchmark: a no-op plan over 100,000 users / 1,000 groups / 500,000 memberships against the
  * emulator seeded with the same data. Goals: ≤ 5 s wall, ≤ 500 MB peak RSS, exactly 1,010 GETs.
  * Run: `npm run build && npx tsx bench/noop-plan.ts [users] [groups] [membershipsPerUser]`.
+ * Env: BENCH_RUNS (5), BENCH_PROFILE=DIR (one more plan under `node --cpu-prof`, summarised), BENCH_KEEP=1.
+ *
+ * Each round runs `scimsync plan` and the floor (bench/lib/scim-floor.ts: the same 1,010 GETs with undici
+ * and JSON.parse, nothing else) one after the other, swapping the order each round, so the per-round
+ * ratio compares runs made under the same machine load. Prints median, IQR and min–max.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cliNodeFlags } from './lib/cli-flags.js';
+import { render, summarise } from './lib/cpuprofile.js';
 import { startEmulatorProcess } from './lib/emulator-process.js';
-import { table } from './lib/table.js';
+import { spread, spreadRow, table } from './lib/table.js';
+import { timed } from './lib/timed.js';
 
 const USERS = Number(process.argv[2] ?? 100_000);
 const GROUPS = Number(process.argv[3] ?? 1_000);
 const PER_USER = Number(process.argv[4] ?? 5);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+const PROFILE = process.env.BENCH_PROFILE;
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./lib/scim-floor.ts', import.meta.url));
 const dir = await mkdtemp(join(tmpdir(), 'scimsync-bench-noop-'));
 const email = (i: number) => `user${String(i).padStart(6, '0')}@example.com`;
 const groupName = (g: number) => `group-${String(g).padStart(4, '0')}`;
@@ -45,43 +55,123 @@ await writeFile(
     source: { type: 'csv', users: './users.csv' },
     target: { url: emulator.url, token: emulator.token, rateLimit: { perMinute: 0, concurrency: 2 } },
     state: { path: './state.json' },
-    log: { level: 'warn' },
+    // info: the run logs "source read" and "target read" with timestamps, which split the wall time.
+    log: { level: 'info' },
   }),
 );
+const out = join(dir, 'stdout');
 
-/** Runs the real CLI (its bin, shebang and all) under /usr/bin/time: what a user would see. */
-function cli(args: string[]): { code: number; seconds: number; maxRssMb: number; stdout: string } {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const [seconds, kb] = (r.stderr.trim().split('\n').pop() ?? '0 0').split(' ').map(Number);
-  return { code: r.status ?? -1, seconds: seconds ?? 0, maxRssMb: (kb ?? 0) / 1024, stdout: r.stdout };
+/** The real CLI (its bin, shebang and all) under /usr/bin/time: what a user would see. */
+async function cli(args: string[]) {
+  const spawnedAt = Date.now();
+  const r = await timed(CLI, args, out);
+  const stdout = await readFile(out, 'utf8');
+  const at = (msg: string): number => {
+    const line = r.stderr.split('\n').find((l) => l.includes(`"msg":"${msg}"`));
+    return line ? (JSON.parse(line) as { time: number }).time : NaN;
+  };
+  const source = at('source read');
+  const target = at('target read');
+  return { ...r, stdout, phases: { startAndSource: source - spawnedAt, target: target - source, planAndExit: spawnedAt + r.wallMs - target } };
+}
+
+async function floor() {
+  const r = await timed(process.execPath, ['--import', 'tsx', FLOOR, emulator.url, emulator.token], out);
+  if (r.code !== 0) throw new Error(`scim-floor exited ${r.code}: ${r.stderr}`);
+  return { ...(JSON.parse(await readFile(out, 'utf8')) as { ms: number; requests: number }), wallMs: r.wallMs };
 }
 
 // Steady state first: an apply that only adopts (state only, no writes), as after a `state rebuild`.
-const adopt = cli(['apply', '-c', configPath, '--json']);
-const adopted = JSON.parse(adopt.stdout) as { summary: Record<string, number>; requests: Record<string, number> };
-await emulator.resetStats();
-const noop = cli(['plan', '-c', configPath, '--json']);
-const ms = noop.seconds * 1000;
-const peakRss = noop.maxRssMb;
-const stats = await emulator.stats();
+const adopt = await cli(['apply', '-c', configPath, '--json']);
+const adopted = JSON.parse(adopt.stdout) as { summary: Record<string, number> };
+// Warm the emulator's JIT and the file cache once on each side.
+await cli(['plan', '-c', configPath, '--json']);
+await floor();
+
+type Plan = Awaited<ReturnType<typeof cli>> & { gets: number; writes: number };
+const plans: Plan[] = [];
+const floors: Awaited<ReturnType<typeof floor>>[] = [];
+const rounds: Record<string, string>[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const runPlan = async (): Promise<void> => {
+    await emulator.resetStats();
+    const p = await cli(['plan', '-c', configPath, '--json']);
+    if (p.code !== 0) throw new Error(`plan exited ${p.code} (0 = no changes expected): ${p.stderr.slice(-2000)}`);
+    const stats = await emulator.stats();
+    const gets = stats.byMethod.GET ?? 0;
+    plans.push({ ...p, gets, writes: stats.total - gets });
+  };
+  const runFloor = async (): Promise<void> => {
+    floors.push(await floor());
+  };
+  // Swap the order each round: whichever runs second may find the emulator warmer.
+  if (i % 2 === 0) {
+    await runPlan();
+    await runFloor();
+  } else {
+    await runFloor();
+    await runPlan();
+  }
+  const p = plans[i]!;
+  const f = floors[i]!;
+  rounds.push({
+    round: String(i + 1),
+    'plan s': (p.wallMs / 1000).toFixed(2),
+    'start+CSV s': (p.phases.startAndSource / 1000).toFixed(2),
+    'target read s': (p.phases.target / 1000).toFixed(2),
+    'plan+exit s': (p.phases.planAndExit / 1000).toFixed(2),
+    'floor s': (f.ms / 1000).toFixed(2),
+    'plan / floor': (p.wallMs / f.ms).toFixed(2),
+    'target read / floor': (p.phases.target / f.ms).toFixed(2),
+    'plan CPU s': (p.cpuMs / 1000).toFixed(2),
+    'RSS MB': p.maxRssMb.toFixed(0),
+    GETs: String(p.gets),
+    load1: loadavg()[0]!.toFixed(1),
+  });
+  process.stderr.write(`round ${i + 1}/${RUNS}: plan ${(p.wallMs / 1000).toFixed(2)} s, floor ${(f.ms / 1000).toFixed(2)} s\n`);
+}
+
+let profileReport = '';
+if (PROFILE) {
+  // Apart from the measured rounds: the profiler slows the process down.
+  const before = new Set(await readdir(PROFILE).catch(() => []));
+  await timed(process.execPath, [...cliNodeFlags(), '--cpu-prof', '--cpu-prof-dir', PROFILE, CLI, 'plan', '-c', configPath, '--json'], out);
+  const made = (await readdir(PROFILE)).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
+  for (const f of made) profileReport += `\n${join(PROFILE, f)}\n` + render(summarise(JSON.parse(await readFile(join(PROFILE, f), 'utf8'))), 30);
+}
+
 if (process.env.BENCH_KEEP === '1') {
   // For investigation: leave the data and the emulator up, and say where they are.
-  process.stdout.write(`kept ${dir}; emulator pid stays up; config ${configPath}\n`);
+  process.stdout.write(`kept ${dir}; emulator pid stays up at ${emulator.url}; config ${configPath}\n`);
 } else {
   await emulator.stop();
   await rm(dir, { recursive: true, force: true });
 }
 
-const gets = stats.byMethod.GET ?? 0;
 const expectedGets = Math.ceil(USERS / 100) + Math.ceil(GROUPS / 100);
+const s = (xs: number[]) => spread(xs).median;
 process.stdout.write(
-  `\nno-op plan: ${USERS} users / ${GROUPS} groups / ${USERS * PER_USER} memberships (adopted first: ${adopted.summary.adoptUsers} users, ${adopted.summary.adoptGroups} groups, exit ${adopt.code})\n\n` +
+  `\nno-op plan: ${USERS} users / ${GROUPS} groups / ${USERS * PER_USER} memberships (adopted first: ${adopted.summary.adoptUsers} users, ${adopted.summary.adoptGroups} groups, exit ${adopt.code}); ${RUNS} rounds, plan and floor alternating\n\n` +
+    table(rounds) +
+    '\n\n' +
     table([
-      { metric: 'wall time of `scimsync plan` (s)', measured: (ms / 1000).toFixed(2), goal: '≤ 5', ratio: (ms / 1000 / 5).toFixed(2) },
-      { metric: 'peak RSS of scimsync (MB)', measured: peakRss.toFixed(0), goal: '≤ 500', ratio: (peakRss / 500).toFixed(2) },
-      { metric: 'GET requests', measured: gets, goal: `= ${expectedGets}`, ratio: (gets / expectedGets).toFixed(2) },
-      { metric: 'write requests', measured: stats.total - gets, goal: '= 0', ratio: '-' },
-      { metric: 'plan exit code (0 = no changes)', measured: noop.code, goal: '0', ratio: '-' },
+      spreadRow('wall time of `scimsync plan` (s)', plans.map((p) => p.wallMs / 1000), 2),
+      spreadRow('  start-up, state and CSV read (s)', plans.map((p) => p.phases.startAndSource / 1000), 2),
+      spreadRow('  target read (s)', plans.map((p) => p.phases.target / 1000), 2),
+      spreadRow('  plan, JSON output, exit (s)', plans.map((p) => p.phases.planAndExit / 1000), 2),
+      spreadRow('floor: the same GETs + JSON.parse (s)', floors.map((f) => f.ms / 1000), 2),
+      spreadRow('plan / floor (per round)', plans.map((p, i) => p.wallMs / floors[i]!.ms), 2),
+      spreadRow('target read / floor (per round)', plans.map((p, i) => p.phases.target / floors[i]!.ms), 2),
+      spreadRow('CPU of `scimsync plan` (s)', plans.map((p) => p.cpuMs / 1000), 2),
+      spreadRow('peak RSS of `scimsync plan` (MB)', plans.map((p) => p.maxRssMb)),
     ]) +
-    `\n(wall time and peak RSS by /usr/bin/time around the whole CLI process, start-up included)\n`,
+    '\n\n' +
+    table([
+      { goal: 'median wall ≤ 5 s', measured: s(plans.map((p) => p.wallMs / 1000)).toFixed(2) },
+      { goal: 'median peak RSS ≤ 500 MB', measured: s(plans.map((p) => p.maxRssMb)).toFixed(0) },
+      { goal: `GETs = ${expectedGets} every run`, measured: [...new Set(plans.map((p) => p.gets))].join(', ') },
+      { goal: 'write requests = 0', measured: [...new Set(plans.map((p) => p.writes))].join(', ') },
+    ]) +
+    `\n(wall time, CPU and peak RSS by /usr/bin/time around the whole CLI process, start-up included; phases from the run's log timestamps)\n` +
+    profileReport,
 );
