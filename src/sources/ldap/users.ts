@@ -77,8 +77,8 @@ export function decodeUser(entry: LdapEntry, key: string, s: LdapSettings, now: 
 }
 
 /** A disabled user (by the disabled-users search) as inactive; that reason wins over an expiry, as AD shows it. */
-function applyDisabled(d: DecodedUser, disabledDns: ReadonlySet<string> | undefined): DecodedUser {
-  if (d.kind !== 'ok' || !disabledDns?.has(d.key)) return d;
+function applyDisabled(d: DecodedUser, disabledDns: ReadonlySet<string>): DecodedUser {
+  if (d.kind !== 'ok' || !disabledDns.has(d.key)) return d;
   return { ...d, user: { ...d.user, active: false }, inactive: DISABLED };
 }
 
@@ -98,14 +98,16 @@ const byEmail = (a: DecodedUser & { kind: 'ok' }, b: DecodedUser & { kind: 'ok' 
 
 /**
  * indexUsers over entries decoded page by page. Duplicate emails are found by sorting (the users are
- * sorted by email anyway) instead of a map of lists: one allocation per user less, and at 100k users
- * the garbage collector's copying of those lists was a fifth of the read's CPU.
+ * sorted by email anyway) instead of a map from email to a list of entries: no map operation and no
+ * list per user (in profiles of a 50k-user read, those map operations were the hottest lines).
  */
 export function indexDecoded(decoded: readonly DecodedUser[], disabledDns: ReadonlySet<string> | undefined): UserIndex {
-  const all = disabledDns ? decoded.map((d) => applyDisabled(d, disabledDns)) : decoded;
+  const all: DecodedUser[] = disabledDns ? [] : (decoded as DecodedUser[]);
   const skipped: SkippedEntry[] = [];
   const ok: (DecodedUser & { kind: 'ok' })[] = [];
-  for (const d of all) {
+  for (const x of decoded) {
+    const d = disabledDns ? applyDisabled(x, disabledDns) : x;
+    if (disabledDns) all.push(d);
     if (d.kind === 'skipped') skipped.push({ entry: d.dn, reason: d.reason });
     else ok.push(d);
   }
