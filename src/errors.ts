@@ -9,11 +9,17 @@ export type ErrorCode =
   | 'SCIMSYNC_SCIM_HTTP'
   | 'SCIMSYNC_SCIM_AUTH'
   | 'SCIMSYNC_SCIM_NETWORK'
+  /** A target list could not be proven complete (paging broken, an oversized body): nothing was written. */
+  | 'SCIMSYNC_TARGET_READ_INCOMPLETE'
+  /** The target asked to wait longer than allowed, or retries used up the run's retry time: the run stopped. */
+  | 'SCIMSYNC_TARGET_THROTTLED'
   | 'SCIMSYNC_PLAN_STALE'
   | 'SCIMSYNC_PLAN_MISMATCH'
   | 'SCIMSYNC_SAFETY_BLOCKED'
   | 'SCIMSYNC_STATE_CORRUPT'
   | 'SCIMSYNC_STATE_LOCKED'
+  | 'SCIMSYNC_STATE_OTHER_TARGET'
+  | 'SCIMSYNC_STATE_IO'
   | 'SCIMSYNC_ABORTED';
 
 export class ScimsyncError extends Error {
@@ -66,7 +72,7 @@ export class TargetError extends ScimsyncError {
 }
 
 export class StateError extends ScimsyncError {
-  constructor(code: 'SCIMSYNC_STATE_CORRUPT' | 'SCIMSYNC_STATE_LOCKED', message: string, fix?: string, cause?: unknown) {
+  constructor(code: 'SCIMSYNC_STATE_CORRUPT' | 'SCIMSYNC_STATE_LOCKED' | 'SCIMSYNC_STATE_OTHER_TARGET' | 'SCIMSYNC_STATE_IO', message: string, fix?: string, cause?: unknown) {
     super(code, message, { fix, cause });
   }
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
@@ -30,6 +31,11 @@ export interface LoggerSetup {
   readonly pretty?: boolean;
   /** Where to write. @default 2 (stderr): stdout is reserved for plan/JSON output. */
   readonly destination?: number;
+  /**
+   * Where to write instead of `destination`: the CLI's terminal status line, so a log line is printed above
+   * apply's progress line instead of through it.
+   */
+  readonly stream?: { write(chunk: string): unknown };
 }
 
 /** The one root logger. Modules get `log.child({ component })`. */
@@ -39,14 +45,12 @@ export function createLogger(setup: LoggerSetup = {}): Logger {
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
     base: undefined,
   };
-  const fd = setup.destination ?? 2;
-  if (setup.pretty) {
-    return pino({
-      ...options,
-      transport: { target: 'pino-pretty', options: { destination: fd, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' } },
-    });
-  }
-  return pino(options, pino.destination({ fd, sync: true }));
+  const sink = setup.stream ?? pino.destination({ fd: setup.destination ?? 2, sync: true });
+  if (!setup.pretty) return pino(options, sink);
+  // Prettified in this thread, line by line (not in a transport's worker): each line reaches the sink
+  // whole and in order with the rest of the terminal output, and none is lost on process.exit.
+  const prettify = prettyFactory({ colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' });
+  return pino(options, { write: (line: string) => sink.write(prettify(line)) });
 }
 
 /** A logger that drops everything (tests, library use). */

@@ -10,7 +10,18 @@ import { resolveExecutorOptions, type ExecutorOptions, type ResolvedExecutorOpti
 import { clearProgress, planIdOf, startProgress } from './progress.js';
 import { countResults, describeError, diffRequests, type ApplyReport, type OpResult } from './report.js';
 import { RefResolver } from './resolve.js';
+import { removeKeptMembers } from './kept-members.js';
 import { runOperation } from './run-op.js';
+import { bindStopSignal, isStopError } from './stop-signal.js';
+
+/**
+ * Errors after which no further operation is started: the key is rejected, or the target throttles longer
+ * than the run may wait (the next run, or the daemon's next tick, tries again).
+ */
+const STOP_REASONS: Readonly<Record<string, string>> = {
+  SCIMSYNC_SCIM_AUTH: 'the target rejected the API key',
+  SCIMSYNC_TARGET_THROTTLED: 'the target throttles longer than this run may wait',
+};
 
 /** Phases run one after another; leavers lose access before anything else spends the budget. */
 export const PHASES: readonly (readonly OperationKind[])[] = [
@@ -67,7 +78,7 @@ class Run {
 
   constructor(plan: Plan, target: ScimTarget, store: StateStore, state: SyncState, opts: ResolvedExecutorOptions) {
     this.#plan = plan;
-    this.#target = target;
+    this.#target = bindStopSignal(target, opts.signal);
     this.#store = store;
     this.#opts = opts;
     this.#log = opts.logger;
@@ -77,6 +88,9 @@ class Run {
     this.#resumable = new Set(done);
     this.#state = { ...state, progress };
     this.#refs = new RefResolver(plan.operations, () => this.#state);
+    // On a stop, what is applied reaches the store at once (and every op finishing after it, see #finish):
+    // a second Ctrl-C that flushes and quits then loses nothing the target did.
+    opts.signal?.addEventListener('abort', () => this.#fold(), { once: true });
   }
 
   async execute(): Promise<ApplyReport> {
@@ -90,8 +104,15 @@ class Run {
       if (ops.length === 0) continue;
       const queue = new PQueue({ concurrency: this.#opts.concurrency });
       // A phase starts only when the previous one has finished: creates must exist before memberships.
-      await Promise.all(ops.map((op) => queue.add(() => this.#runOne(op))));
+      await Promise.all(
+        lanes(ops).map((lane) =>
+          queue.add(async () => {
+            for (const op of lane) await this.#runOne(op);
+          }),
+        ),
+      );
       this.#fold();
+      if (kinds.includes('deleteUser')) await this.#removeKeptMembers(ops);
     }
 
     const results = this.#plan.operations.map((op) => this.#results.get(op.key) ?? skippedResult(op, 'not run'));
@@ -128,12 +149,19 @@ class Run {
         });
       }
     } catch (err) {
+      if (isStopError(err, this.#opts.signal)) {
+        this.#stopReason ??= 'aborted';
+        this.#refs.notApplied(op.key, 'skipped');
+        this.#finish(skippedResult(op, 'stopped while waiting for the rate budget or a retry'));
+        return;
+      }
       const error = describeError(err);
       this.#refs.notApplied(op.key, 'failed');
       this.#failed++;
-      if (error.code === 'SCIMSYNC_SCIM_AUTH' && this.#stopReason === undefined) {
-        this.#stopReason = 'the target rejected the API key';
-        this.#log.error({ key: op.key, code: error.code, httpStatus: error.httpStatus }, 'target rejected the key: stopping');
+      const stop = STOP_REASONS[error.code];
+      if (stop !== undefined && this.#stopReason === undefined) {
+        this.#stopReason = stop;
+        this.#log.error({ key: op.key, code: error.code, httpStatus: error.httpStatus, error: error.message }, `${stop}: stopping`);
       } else {
         this.#log.warn({ key: op.key, kind: op.kind, code: error.code, httpStatus: error.httpStatus }, 'operation failed');
       }
@@ -158,6 +186,22 @@ class Run {
     });
   }
 
+  /** Deleted users the target kept in their groups leave them now (kept-members.ts); a failure fails the delete's result. */
+  async #removeKeptMembers(ops: readonly PlannedOperation[]): Promise<void> {
+    if (this.#stopReason !== undefined) return;
+    const deleted = ops.filter(
+      (op): op is Extract<PlannedOperation, { kind: 'deleteUser' }> => op.kind === 'deleteUser' && this.#results.get(op.key)?.status === 'applied',
+    );
+    const failures = await removeKeptMembers(deleted, this.#target, { ...this.#opts, logger: this.#log });
+    for (const [key, err] of failures) {
+      const error = describeError(err);
+      this.#failed++;
+      this.#log.warn({ key, code: error.code, httpStatus: error.httpStatus }, 'deleted, but the target kept the user in a group and removing it failed');
+      const prior = this.#results.get(key);
+      this.#results.set(key, { ...prior, key, kind: 'deleteUser', status: 'failed', error: { ...error, message: `deleted, but still a member of a group: ${error.message}` } });
+    }
+  }
+
   /** Queues an applied op for the state; folds the queue when it is big or old enough. */
   #record(op: PlannedOperation, targetId: string | undefined): void {
     if (this.#unfolded.length === 0) this.#firstUnfoldedAt = this.#opts.now().getTime();
@@ -177,9 +221,35 @@ class Run {
   }
 
   #finish(result: OpResult): void {
+    if (this.#opts.signal?.aborted) this.#fold();
     this.#results.set(result.key, result);
     this.#opts.onProgress?.({ done: this.#results.size, failed: this.#failed, total: this.#plan.operations.length });
   }
+}
+
+/**
+ * Operations that may run in parallel, as lanes run one op after another: the membership chunks of one group
+ * share a lane (in plan order), so a server never sees two PATCHes of the same group at once; every other
+ * operation has a lane of its own.
+ */
+export function lanes(ops: readonly PlannedOperation[]): PlannedOperation[][] {
+  const out: PlannedOperation[][] = [];
+  const byGroup = new Map<string, PlannedOperation[]>();
+  for (const op of ops) {
+    if (op.kind !== 'updateMembers') {
+      out.push([op]);
+      continue;
+    }
+    const group = 'id' in op.group ? `id:${op.group.id}` : `createdBy:${op.group.createdBy}`;
+    const lane = byGroup.get(group);
+    if (lane) lane.push(op);
+    else {
+      const fresh = [op];
+      byGroup.set(group, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
 }
 
 function skippedResult(op: PlannedOperation, reason: string): OpResult {

@@ -4,7 +4,12 @@ import { silentLogger, type Logger } from '../log.js';
 export interface ExecutorOptions {
   /** Operations in flight at once within a phase (the request budget itself lives in the ScimTarget). @default 2 */
   readonly concurrency?: number;
-  /** Stop taking new operations; in-flight ones finish and are recorded. */
+  /** Members per PATCH when removing deleted users a target kept in its groups. @default 100 */
+  readonly maxMembersPerPatch?: number;
+  /**
+   * Stop: no new operation starts, those waiting for the rate budget or a retry are abandoned (skipped),
+   * writes already sent finish and are recorded; applied operations reach the store at once from then on.
+   */
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
   /** Called after each operation: `done` counts finished operations of any outcome, `failed` those that failed. */
@@ -12,10 +17,11 @@ export interface ExecutorOptions {
   readonly now?: () => Date;
 }
 
-export const DEFAULT_EXECUTOR = { concurrency: 2 } as const;
+export const DEFAULT_EXECUTOR = { concurrency: 2, maxMembersPerPatch: 100 } as const;
 
 export interface ResolvedExecutorOptions {
   readonly concurrency: number;
+  readonly maxMembersPerPatch: number;
   readonly signal: AbortSignal | undefined;
   readonly logger: Logger;
   readonly onProgress: ExecutorOptions['onProgress'];
@@ -31,6 +37,7 @@ export function resolveExecutorOptions(o: ExecutorOptions = {}): ResolvedExecuto
   }
   return {
     concurrency,
+    maxMembersPerPatch: o.maxMembersPerPatch ?? DEFAULT_EXECUTOR.maxMembersPerPatch,
     signal: o.signal,
     logger: o.logger ?? silentLogger(),
     onProgress: o.onProgress,

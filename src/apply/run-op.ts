@@ -13,8 +13,9 @@ export type OpOutcome =
   | { readonly status: 'skipped'; readonly reason: string };
 
 /**
- * Sends one operation. The signal is deliberately not passed to the target: an operation that has started
- * finishes (abort stops *taking* operations), so state always records what the target did.
+ * Sends one operation. The executor's target carries the stop signal (stop-signal.ts): a stop abandons an
+ * operation still waiting for the rate budget, while a write already sent finishes, so state records what
+ * the target did.
  */
 export async function runOperation(op: PlannedOperation, target: ScimTarget, refs: RefResolver): Promise<OpOutcome> {
   switch (op.kind) {

@@ -4,6 +4,7 @@ import { createSource, createTarget } from '../run/compose.js';
 import type { RunDeps } from '../run/run-once.js';
 import { freshState, openStateStore, readStateFile, type StateStore } from '../state/index.js';
 import { ConfigError } from '../errors.js';
+import type { StatusLine } from './status-line.js';
 
 /** The collaborators one command run needs, built from the config file (the composition root). */
 export interface CommandContext extends RunDeps {
@@ -16,6 +17,10 @@ export interface ContextOptions {
   readonly configPath: string | undefined;
   /** Read the state without taking the lock (plan): works while a daemon holds it. */
   readonly readOnlyState?: boolean;
+  /** apply's progress line on a terminal: log lines are printed above it. */
+  readonly statusLine?: StatusLine | undefined;
+  /** Library use (src/index.ts): the caller's logger instead of stderr at the config's level. */
+  readonly logger?: Logger;
 }
 
 export function requireConfigPath(path: string | undefined): string {
@@ -23,15 +28,19 @@ export function requireConfigPath(path: string | undefined): string {
   return path;
 }
 
-/** Logs go to stderr: pretty on a terminal, JSON otherwise; level from config (SCIMSYNC_LOG_LEVEL overrides). */
-export function loggerFor(loaded: LoadedConfig | undefined): Logger {
+/**
+ * Logs go to stderr: pretty on a terminal, JSON otherwise; level from config (SCIMSYNC_LOG_LEVEL overrides).
+ * On a terminal with a status line, each log line is printed above it.
+ */
+export function loggerFor(loaded: LoadedConfig | undefined, statusLine?: StatusLine): Logger {
   const level = process.env.SCIMSYNC_LOG_LEVEL ?? loaded?.config.log.level ?? 'info';
-  return createLogger({ level, pretty: process.stderr.isTTY === true });
+  const pretty = process.stderr.isTTY === true;
+  return createLogger({ level, pretty, ...(pretty && statusLine ? { stream: { write: (s: string) => statusLine.print(s) } } : {}) });
 }
 
 export async function buildContext(opts: ContextOptions): Promise<CommandContext> {
   const loaded = await loadConfig(requireConfigPath(opts.configPath));
-  const logger = loggerFor(loaded);
+  const logger = opts.logger ?? loggerFor(loaded, opts.statusLine);
   const source = createSource(loaded, logger);
   const target = createTarget(loaded, logger);
   let store;
@@ -67,7 +76,7 @@ function readOnlyStore(path: string, target: string): StateStore {
   return {
     path,
     async load() {
-      return (await readStateFile(path)) ?? freshState(target, 'none');
+      return (await readStateFile(path, { target })) ?? freshState(target, 'none');
     },
     update: refuse,
     flush: async () => refuse(),

@@ -2,11 +2,15 @@
 // The larger young generation (V8's default is 16 MB) lets the parsed SCIM list pages of a big read die
 // young instead of being promoted: peak RSS of a 100,000-user plan drops from ~570 MB to ~410 MB.
 import { formatError } from './errors.js';
+import { renderCommandHelp, renderUsage } from './help.js';
+import { COMMAND_SPECS } from './specs.js';
+import { endQuietlyOnClosedOutput } from './stdio.js';
 
 /** Each command lives in its own module, loaded on demand so `scimsync emulator` does not load ldapts. */
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   plan: async () => (await import('./commands/plan.js')).planCommand,
   apply: async () => (await import('./commands/apply.js')).applyCommand,
+  show: async () => (await import('./commands/show.js')).showCommand,
   daemon: async () => (await import('./commands/daemon.js')).daemonCommand,
   check: async () => (await import('./commands/check.js')).checkCommand,
   state: async () => (await import('./commands/state.js')).stateCommand,
@@ -15,26 +19,17 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
 };
 
-const USAGE = `usage: scimsync <command> [options]
-
-commands:
-  plan     -c FILE [--json] [--out PLAN.json]          show what a sync would change (exit 0 none, 2 changes, 1 error)
-  apply    -c FILE [--plan PLAN.json] [--allow-deletes N] [--json]
-                                                       sync now (exit 0 done, 1 error/failures, 3 refused by the deletion guard)
-  daemon   -c FILE [--run-now]                         apply on the config's schedule, with /healthz /readyz /metrics
-  check    -c FILE                                     validate config, bind to the source, authenticate to the target
-  state    show|rebuild -c FILE                        inspect or rebuild the state file
-  emulator [--port N] [--token T] [--profile amplitude|rfc] [--rate-limit N] [--seed FILE]
-                                                       run the local Amplitude-compatible SCIM emulator
-  demo                                                 sync the bundled sample data into an in-process emulator
-  schema   [--out FILE]                                print the config JSON Schema
-`;
-
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE);
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(renderUsage(COMMAND_SPECS));
     return name ? 0 : 1;
+  }
+  if (name === 'help') {
+    // `scimsync help plan`, as git does.
+    const spec = COMMAND_SPECS.find((s) => s.name === rest[0]);
+    process.stdout.write(spec ? renderCommandHelp(spec) : renderUsage(COMMAND_SPECS));
+    return spec || rest.length === 0 ? 0 : 1;
   }
   if (name === '--version' || name === '-v') {
     const { readFile } = await import('node:fs/promises');
@@ -51,9 +46,10 @@ async function main(argv: string[]): Promise<number> {
   return command(rest);
 }
 
+const output = endQuietlyOnClosedOutput();
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = output.failed() ? 1 : code;
   },
   (err: unknown) => {
     process.stderr.write(formatError(err));

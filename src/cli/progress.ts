@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { createStatusLine, type StatusLine, type TextSink } from './status-line.js';
 
 /** What the executor reports after each operation. */
 export interface ProgressSnapshot {
@@ -17,8 +18,10 @@ export interface ProgressReporterOptions {
   readonly logger: Logger;
   /** How often to log when not on a terminal. @default 30000 */
   readonly intervalMs?: number;
-  /** Where the terminal line is drawn. @default process.stderr */
-  readonly stream?: { write(chunk: string): unknown };
+  /** The terminal line, shared with the logger so log lines print above it. @default a line on `stream` */
+  readonly line?: StatusLine;
+  /** Where the terminal line is drawn when no `line` is given. @default process.stderr */
+  readonly stream?: TextSink;
 }
 
 export interface ProgressReporter {
@@ -58,7 +61,7 @@ export function formatProgressLine(p: ProgressSnapshot, perMinute: number): stri
 
 export function createProgressReporter(opts: ProgressReporterOptions): ProgressReporter {
   const intervalMs = opts.intervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
-  const stream = opts.stream ?? process.stderr;
+  const line = opts.line ?? createStatusLine(opts.stream ?? process.stderr);
   let latest: ProgressSnapshot = { done: 0, failed: 0, total: opts.total };
   let lastLogged: ProgressSnapshot | undefined;
   let stopped = false;
@@ -82,14 +85,16 @@ export function createProgressReporter(opts: ProgressReporterOptions): ProgressR
     update(p) {
       if (stopped) return;
       latest = { done: p.done, failed: p.failed, total: p.total };
-      if (opts.isTTY) stream.write(`\r\x1b[2K${formatProgressLine(latest, opts.perMinute)}`);
+      if (opts.isTTY) line.draw(formatProgressLine(latest, opts.perMinute));
     },
     stop() {
       if (stopped) return;
       stopped = true;
       if (timer) clearInterval(timer);
-      if (opts.isTTY) stream.write(`\r\x1b[2K${formatProgressLine(latest, opts.perMinute)}\n`);
-      else if (latest.total > 0 && lastLogged !== latest) log('apply progress');
+      if (opts.isTTY) {
+        line.draw(formatProgressLine(latest, opts.perMinute));
+        line.end();
+      } else if (latest.total > 0 && lastLogged !== latest) log('apply progress');
     },
   };
 }

@@ -7,6 +7,9 @@ import { configInputSchema } from './schema.js';
  * are beyond JSON Schema; the loader enforces them.
  */
 export function configJsonSchema(): object {
-  const schema = z.toJSONSchema(configInputSchema, { io: 'input', target: 'draft-2020-12' });
-  return { ...schema, title: 'scimsync configuration' };
+  const { $schema, ...schema } = z.toJSONSchema(configInputSchema, { io: 'input', target: 'draft-2020-12' });
+  // A stable identity for editors and schema stores, whatever file name or path the copy has.
+  return { $schema, $id: CONFIG_SCHEMA_ID, title: 'scimsync configuration', ...schema };
 }
+
+export const CONFIG_SCHEMA_ID = 'urn:scimsync:config';

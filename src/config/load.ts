@@ -3,10 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { fileAccessProblem } from './file-errors.js';
 import { formatPath, toConfigIssues, type ConfigIssue } from './issues.js';
 import { knownKeysAt } from './known-keys.js';
-import { configSchema, type Config } from './schema.js';
-import { readSecretFile } from './secret-files.js';
+import { configSchema, LOG_LEVELS, type Config } from './schema.js';
+import { readSecretFile, tokenProblem } from './secret-files.js';
 import { substituteEnv } from './substitute.js';
 
 export interface LoadedConfig {
@@ -18,6 +19,13 @@ export interface LoadedConfig {
   readonly hash: string;
   /** Every resolved secret value, so callers can scrub them from any output. */
   readonly secrets: readonly string[];
+  /**
+   * Where the SCIM key came from, for a rejected-key message: `environment variable SCIM_TOKEN`, `file
+   * /run/secrets/scim-token` or `target.token in FILE`. Never the key itself.
+   */
+  readonly tokenSource: string;
+  /** Settings that are valid but will hurt (e.g. a rate above Amplitude's limit): logged by every run, shown by check. */
+  readonly warnings: readonly string[];
 }
 
 const FIX = 'correct the settings listed above (reference: config/scimsync.schema.json, example: config/csv.yaml)';
@@ -28,9 +36,11 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    const why = code === 'ENOENT' ? 'not found' : `cannot be read (${code})`;
-    throw new ConfigError(`${path}: config file ${why}`, [], 'pass the path of an existing file with -c (example: config/csv.yaml)');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError(`${path}: config file not found`, [], 'pass the path of an existing file with -c (example: config/csv.yaml)');
+    }
+    const p = fileAccessProblem(err, path, '-c', 'the config file');
+    throw new ConfigError(`${path}: config file cannot be read: ${p.why}`, [], p.fix);
   }
   return parseConfig(text, { path, env });
 }
@@ -42,9 +52,13 @@ export function parseConfig(yamlText: string, opts: { path: string; env?: NodeJS
   const baseDir = dirname(absPath);
   const raw = parseYaml(yamlText, display);
 
+  const env = opts.env ?? process.env;
   const issues: ConfigIssue[] = [];
-  const substituted = substituteEnv(raw, opts.env ?? process.env, issues);
+  checkLogLevelOverride(env, issues);
+  const substituted = substituteEnv(raw, env, issues);
   readSecretFiles(substituted, baseDir, issues);
+  const tokenSource = describeTokenSource(raw, baseDir, display);
+  checkToken(substituted, tokenSource, issues);
 
   const result = configSchema.safeParse(substituted);
   if (!result.success) {
@@ -60,7 +74,62 @@ export function parseConfig(yamlText: string, opts: { path: string; env?: NodeJS
 
   const config = resolvePaths(result.data, baseDir);
   const secrets = collectSecrets(config);
-  return { config, path: absPath, hash: hashConfig(config), secrets };
+  return { config, path: absPath, hash: hashConfig(config), secrets, tokenSource, warnings: configWarnings(config) };
+}
+
+/**
+ * `SCIMSYNC_LOG_LEVEL` overrides log.level (see cli/context.ts). A wrong value would otherwise surface as
+ * pino's stack trace when the logger is made: check it here, with the config's other problems.
+ */
+function checkLogLevelOverride(env: NodeJS.ProcessEnv, issues: ConfigIssue[]): void {
+  const level = env['SCIMSYNC_LOG_LEVEL'];
+  if (level === undefined || (LOG_LEVELS as readonly string[]).includes(level)) return;
+  issues.push({
+    path: 'SCIMSYNC_LOG_LEVEL',
+    message: `"${level}" is not a log level — use one of ${LOG_LEVELS.join(', ')} (or unset it to use log.level)`,
+  });
+}
+
+/** Amplitude allows 100 requests per minute per org: a budget above it only buys 429s and their back-off. */
+const AMPLITUDE_PER_MINUTE = 100;
+
+function configWarnings(c: Config): string[] {
+  const warnings: string[] = [];
+  const perMinute = c.target.rateLimit.perMinute;
+  if (c.target.profile === 'amplitude' && perMinute > AMPLITUDE_PER_MINUTE) {
+    warnings.push(
+      `target.rateLimit.perMinute is ${perMinute}, but Amplitude allows ${AMPLITUDE_PER_MINUTE} requests per minute per org: expect 429 responses and stalls while the client backs off — set it to 90 or less`,
+    );
+  }
+  return warnings;
+}
+
+/** From the YAML as written (before substitution), so a `${VAR}` is named by its variable. */
+function describeTokenSource(raw: unknown, baseDir: string, display: string): string {
+  const target = (raw as Record<string, unknown>)['target'];
+  const t = target !== null && typeof target === 'object' ? (target as Record<string, unknown>) : {};
+  if (typeof t['tokenFile'] === 'string' && t['token'] === undefined) return `file ${resolve(baseDir, t['tokenFile'].trim())}`;
+  const token = t['token'];
+  const only = typeof token === 'string' ? /^\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}\s*$/.exec(token) : null;
+  if (only) return `environment variable ${only[1]}`;
+  return `target.token in ${display}`;
+}
+
+/**
+ * A key from an environment variable or the config is trimmed like one from a file (a Kubernetes Secret in
+ * an env var keeps the file's newline); whitespace or control characters left inside are a config error,
+ * not a request that fails as a "network error".
+ */
+function checkToken(doc: unknown, tokenSource: string, issues: ConfigIssue[]): void {
+  const target = (doc as Record<string, unknown>)['target'];
+  if (target === null || typeof target !== 'object' || Array.isArray(target)) return;
+  const t = target as Record<string, unknown>;
+  if (typeof t['token'] !== 'string' || issues.some((i) => i.path.startsWith('target.token'))) return;
+  const token = t['token'].replace(/^\uFEFF/, '').trim();
+  if (token === '') return; // the schema reports an empty token
+  t['token'] = token;
+  const bad = tokenProblem(token);
+  if (bad) issues.push({ path: 'target.token', message: `the token from ${tokenSource} ${bad} — set it to the SCIM key alone` });
 }
 
 function configError(display: string, issues: readonly ConfigIssue[]): ConfigError {
@@ -97,8 +166,8 @@ function parseYaml(text: string, display: string): unknown {
 
 /** Where `<key>File` may stand in for a secret `<key>`. */
 const SECRET_FILE_KEYS = [
-  { section: 'target', key: 'token', fileKey: 'tokenFile' },
-  { section: 'source', key: 'bindPassword', fileKey: 'bindPasswordFile' },
+  { section: 'target', key: 'token', fileKey: 'tokenFile', kind: 'token' },
+  { section: 'source', key: 'bindPassword', fileKey: 'bindPasswordFile', kind: 'password' },
 ] as const;
 
 /**
@@ -107,13 +176,13 @@ const SECRET_FILE_KEYS = [
  * given the schema reports it; nothing is read.
  */
 function readSecretFiles(doc: unknown, baseDir: string, issues: ConfigIssue[]): void {
-  for (const { section, key, fileKey } of SECRET_FILE_KEYS) {
+  for (const { section, key, fileKey, kind } of SECRET_FILE_KEYS) {
     const sec = (doc as Record<string, unknown>)[section];
     if (sec === null || typeof sec !== 'object' || Array.isArray(sec)) continue;
     const s = sec as Record<string, unknown>;
     const file = s[fileKey];
     if (typeof file !== 'string' || file.trim() === '' || s[key] !== undefined) continue;
-    const r = readSecretFile(resolve(baseDir, file.trim()));
+    const r = readSecretFile(resolve(baseDir, file.trim()), formatPath([section, fileKey]), kind);
     delete s[fileKey];
     if (r.ok) s[key] = r.value;
     else {

@@ -23,17 +23,43 @@ const csvColumnsSchema = z
   })
   .prefault({});
 
+/** One list of `source.statusValues`: compared trimmed and case-insensitively. */
+const statusList = z.array(nonEmpty).default([]);
+
+/**
+ * Extra values of the CSV status column. They extend the built-in lists (sources/csv/status.ts); a value listed
+ * here wins over a built-in one, and a value in both lists here is a mistake, not a tie to break silently.
+ */
+const statusValuesSchema = z
+  .strictObject({ active: statusList, inactive: statusList })
+  .superRefine((s, ctx) => {
+    const active = new Set(s.active.map((v) => v.toLowerCase()));
+    s.inactive.forEach((v, i) => {
+      if (active.has(v.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['inactive', i], message: `"${v}" is also listed under active — a status value is either active or inactive; remove it from one list` });
+      }
+    });
+  })
+  .optional()
+  .describe('Extra status-column values meaning active / inactive (case-insensitive); they extend the built-in lists.');
+
 export const csvSourceSchema = z.strictObject({
   type: z.literal('csv'),
   users: nonEmpty.describe('Path of the users CSV, relative to the config file.'),
   groups: nonEmpty.optional().describe('Optional CSV of group,email rows, relative to the config file.'),
   columns: csvColumnsSchema.describe('Header names of the users CSV.'),
+  statusValues: statusValuesSchema,
   delimiter: z
     .string()
     .min(1)
     .max(4)
     .refine((d) => !/["\r\n]/.test(d), { message: 'must not contain a quote or a newline — use "," or ";" or "\\t"' })
-    .default(','),
+    .optional()
+    .describe('Field delimiter; when absent it is detected from the header (",", ";", tab or "|").'),
+  encoding: z
+    .enum(['utf-8', 'windows-1252', 'latin1'])
+    .default('utf-8')
+    .describe('Encoding of a file without a byte-order mark; a UTF-8 or UTF-16 BOM is always honoured.'),
 });
 
 export const ldapSourceSchema = z
@@ -161,6 +187,9 @@ export const targetSchema = z
       })
       .prefault({}),
     timeoutMs: positiveMs.default(30_000),
+    maxResponseBytes: z.int().min(1024).default(32 * 1024 * 1024).describe('A larger response body stops the run before any write.'),
+    maxRetryAfterSeconds: z.int().min(0).max(86_400).default(120).describe('A 429 asking for a longer wait stops the run (the next run tries again).'),
+    maxRetryTimeSeconds: z.int().min(0).max(86_400).default(600).describe('Retry waits of one run, summed; one that would pass it stops the run.'),
   })
   .superRefine((t, ctx) => {
     const given = [t.token, t.tokenFile].filter((v) => v !== undefined).length;
@@ -206,6 +235,10 @@ const syncSchema = z
       .strictObject({
         maxDeletes: z.int().min(0).default(25),
         maxDeletePercent: z.number().min(0).max(100).default(10),
+        // On Amplitude a deleted permission group revokes everyone's access through it: few at a time.
+        maxGroupDeletes: z.int().min(0).default(5),
+        maxMemberRemovals: z.int().min(0).default(50),
+        maxMemberRemovalPercent: z.number().min(0).max(100).default(20),
       })
       .prefault({}),
   })
@@ -238,6 +271,9 @@ export function parseListen(s: string): { host: string; port: number } | null {
   return port <= 65_535 ? { host: m[1].replace(/^\[|\]$/g, ''), port } : null;
 }
 
+/** pino's level names; `SCIMSYNC_LOG_LEVEL` takes the same. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
 const inputSchema = z.strictObject({
   source: z.discriminatedUnion('type', [csvSourceSchema, ldapSourceSchema]),
   target: targetSchema,
@@ -248,7 +284,7 @@ const inputSchema = z.strictObject({
     .strictObject({ listen: listenSchema, shutdownTimeoutMs: positiveMs.default(30_000) })
     .prefault({}),
   log: z
-    .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+    .strictObject({ level: z.enum(LOG_LEVELS).default('info') })
     .prefault({}),
 });
 
@@ -262,14 +298,14 @@ function foldSecretFiles(c: InputOutput, ctx: z.RefinementCtx) {
   const { tokenFile, token, ...target } = c.target;
   let resolvedToken = token ?? '';
   if (tokenFile !== undefined) {
-    const r = readSecretFile(tokenFile);
+    const r = readSecretFile(tokenFile, 'target.tokenFile', 'token');
     if (r.ok) resolvedToken = r.value;
     else ctx.addIssue({ code: 'custom', path: ['target', 'tokenFile'], message: r.message });
   }
   if (c.source.type === 'csv') return { ...c, source: c.source, target: { ...target, token: resolvedToken } };
   const { bindPasswordFile, ...source } = c.source;
   if (bindPasswordFile !== undefined) {
-    const r = readSecretFile(bindPasswordFile);
+    const r = readSecretFile(bindPasswordFile, 'source.bindPasswordFile', 'password');
     if (r.ok) source.bindPassword = r.value;
     else ctx.addIssue({ code: 'custom', path: ['source', 'bindPasswordFile'], message: r.message });
   }

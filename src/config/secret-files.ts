@@ -1,22 +1,43 @@
 import { readFileSync } from 'node:fs';
+import { fileAccessProblem } from './file-errors.js';
 
 export type SecretFileResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly message: string };
 
 /**
- * Reads a secret from a file (Docker/Kubernetes secrets, systemd credentials). One trailing newline (LF or
- * CRLF) is trimmed because `echo` adds it; anything else is kept as written. Messages name the file only,
- * never its content.
+ * Reads a secret from a file (Docker/Kubernetes secrets, systemd credentials). A byte-order mark (Notepad
+ * writes one) is dropped. A token is trimmed of surrounding whitespace, because `echo`, editors and pasted
+ * keys add it and a bearer token never holds any; a password keeps everything but one trailing newline
+ * (LF or CRLF), since spaces may be part of it. `key` is the config key naming the file. Messages name the
+ * file only, never its content.
  */
-export function readSecretFile(path: string): SecretFileResult {
+export function readSecretFile(path: string, key: string, kind: 'token' | 'password'): SecretFileResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable by this user' : `cannot be read (${code})`;
-    return { ok: false, message: `file ${path} ${why} — create it or fix the path` };
+    const p = fileAccessProblem(err, path, key, 'the secret file');
+    return { ok: false, message: `${path}: ${p.why} — ${p.fix}` };
   }
-  const value = text.replace(/\r?\n$/, '');
-  if (value.length === 0) return { ok: false, message: `file ${path} is empty — write the secret into it` };
+  const noBom = text.replace(/^\uFEFF/, '');
+  const value = kind === 'token' ? noBom.trim() : noBom.replace(/\r?\n$/, '');
+  if (value.length === 0) return { ok: false, message: `${path} is empty — write the secret into it` };
+  if (kind === 'token') {
+    const bad = tokenProblem(value);
+    if (bad) return { ok: false, message: `${path}: the token ${bad} — write only the key into the file` };
+  }
   return { ok: true, value };
+}
+
+/**
+ * Why a bearer token cannot be sent as one (RFC 6750 b64token is printable ASCII without spaces), or
+ * undefined. Sent anyway, it fails inside the HTTP client as an "invalid header" that looks like a network
+ * fault. Names the position, never the character's neighbours.
+ */
+export function tokenProblem(token: string): string | undefined {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) return `contains whitespace or a control character (at character ${i + 1} of ${token.length})`;
+    if (c > 0x7e) return `contains a non-ASCII character (at character ${i + 1} of ${token.length})`;
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { packageVersion } from '../version.js';
 
 /** How a daemon run ends, as counted in `scimsync_runs_total{result}`. */
 export type RunResultLabel = 'success' | 'failure' | 'refused';
@@ -27,6 +28,10 @@ export interface DaemonMetrics {
   recordSkippedTick(): void;
   setProgress(p: { readonly done: number; readonly failed: number; readonly total: number }): void;
   setManaged(users: number, groups: number): void;
+  /** Managed users the last plan held because their source entry cannot be read. */
+  setHeld(users: number): void;
+  /** Source entries the last plan left out (bad rows, out-of-scope members): a rise means a broken export. */
+  setSkippedEntries(n: number): void;
 }
 
 /** Run durations range from a no-op run (a few list pages) to a first load of many thousands of users. */
@@ -71,6 +76,11 @@ export function createDaemonMetrics(): DaemonMetrics {
   });
   const managedUsers = new Gauge({ name: 'scimsync_managed_users', help: 'Users recorded in state as managed.', registers: [registry] });
   const managedGroups = new Gauge({ name: 'scimsync_managed_groups', help: 'Groups recorded in state as managed.', registers: [registry] });
+  const heldUsers = new Gauge({
+    name: 'scimsync_source_held_users',
+    help: 'Managed users neither changed nor deleted because their source entry cannot be read (last plan); alert on > 0.',
+    registers: [registry],
+  });
   const progressRatio = new Gauge({
     name: 'scimsync_apply_progress_ratio',
     help: 'Share of the current plan applied (done + failed) / total; 1 when idle.',
@@ -79,9 +89,23 @@ export function createDaemonMetrics(): DaemonMetrics {
   const progressDone = new Gauge({ name: 'scimsync_apply_operations_done', help: 'Operations of the current plan done.', registers: [registry] });
   const progressTotal = new Gauge({ name: 'scimsync_apply_operations_planned', help: 'Operations in the current plan.', registers: [registry] });
 
+  const buildInfo = new Gauge({
+    name: 'scimsync_build_info',
+    help: 'Always 1; the labels say which scimsync and which Node.js runs.',
+    labelNames: ['version', 'node'],
+    registers: [registry],
+  });
+  buildInfo.labels(packageVersion(), process.versions.node).set(1);
+  const skippedEntries = new Gauge({
+    name: 'scimsync_source_skipped_entries',
+    help: 'Source entries left out of the last plan (bad rows, members out of scope), each listed in the plan.',
+    registers: [registry],
+  });
+
   // Pre-create the label sets dashboards alert on, so `rate()` sees a 0 before the first failure.
   for (const r of ['success', 'failure', 'refused'] as const) runs.labels(r).inc(0);
   progressRatio.set(1);
+  heldUsers.set(0);
 
   const recordWork: DaemonMetrics['recordWork'] = (work) => {
     for (const op of work.operations) operations.labels(op.kind, op.result).inc();
@@ -110,6 +134,12 @@ export function createDaemonMetrics(): DaemonMetrics {
     setManaged(users, groups) {
       managedUsers.set(users);
       managedGroups.set(groups);
+    },
+    setHeld(users) {
+      heldUsers.set(users);
+    },
+    setSkippedEntries(n) {
+      skippedEntries.set(n);
     },
   };
 }

@@ -101,6 +101,8 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
       },
     );
     operations = 'report' in result ? operationOutcomes(result.plan.operations, result.report) : [];
+    opts.metrics.setHeld(result.plan.held.length);
+    opts.metrics.setSkippedEntries(result.plan.skipped.length);
     const label: CycleResult =
       result.outcome === 'converged' ? 'success' : result.outcome === 'refused' ? 'refused' : result.outcome === 'aborted' ? 'aborted' : 'failure';
     const error =

@@ -28,6 +28,7 @@ const ROUTES: Record<string, AdminRoute> = {
     return { status: 204 };
   },
   'POST faults': (c, b) => (c.setFaults(b as FaultOptions), { status: 204 }),
+  'POST quirks': (c, b) => (c.setQuirks(b.quirks as string[]), { status: 204 }),
   'POST reset': (c) => (c.reset(), { status: 204 }),
 };
 

@@ -10,7 +10,8 @@ export function serviceProviderConfig(ctx: Ctx): Reply {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
       patch: { supported: true },
       bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-      filter: { supported: true, maxResults: MAX_PAGE },
+      // An honest server without filters says so (the no-filter quirk).
+      filter: { supported: !ctx.quirks.noFilter, maxResults: MAX_PAGE },
       changePassword: { supported: false },
       sort: { supported: false },
       etag: { supported: ctx.etag },

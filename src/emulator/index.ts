@@ -5,6 +5,7 @@ import { TargetError } from '../errors.js';
 import { handleAdmin, type AdminControl } from './admin.js';
 import { ERROR_URN } from './http.js';
 import { validateFaults, resolveOptions } from './options.js';
+import { parseQuirks } from './quirks.js';
 import { loadPersisted, Persister } from './persist.js';
 import type { Ctx } from './render.js';
 import { applySeed } from './seed.js';
@@ -20,7 +21,7 @@ function toUser(u: UserRec): EmulatorUser {
     userName: u.userName,
     givenName: u.givenName,
     familyName: u.familyName,
-    active: u.active,
+    active: u.active !== false,
     pending: u.pending,
   };
   if (u.externalId !== undefined) out.externalId = u.externalId;
@@ -47,6 +48,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     maxMembersPerPatch: o.maxMembersPerPatch,
     etag: o.etag,
     onWrite: () => persister?.schedule(),
+    quirks: o.quirks,
   };
   const scim = new ScimServer(ctx, o, basePath);
 
@@ -55,7 +57,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats: () => scim.stats.snapshot(),
     resetStats: () => scim.stats.reset(),
     users: () => store.orderedUsers().map(toUser),
-    groups: (): EmulatorGroup[] => store.orderedGroups().map((g) => ({ id: g.id, displayName: g.displayName, members: [...g.members] })),
+    groups: (): EmulatorGroup[] =>
+      store.orderedGroups().map((g) => ({
+        id: g.id,
+        displayName: g.displayName,
+        ...(g.externalId === undefined ? {} : { externalId: g.externalId }),
+        members: [...g.members],
+      })),
     events: () => store.eventLog.map((e) => ({ ...e })),
     rotateToken: (newToken) => {
       if (newToken !== undefined && (newToken === '' || /\s/.test(newToken))) {
@@ -80,6 +88,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setFaults: (f: FaultOptions) => {
       validateFaults(f);
       scim.setFaults(f);
+    },
+    setQuirks: (quirks) => {
+      ctx.quirks = parseQuirks(quirks);
     },
     reset: () => {
       store.clear();
@@ -133,6 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rotateToken: control.rotateToken,
     acceptInvite: control.acceptInvite,
     setFaults: control.setFaults,
+    setQuirks: control.setQuirks,
     stop: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

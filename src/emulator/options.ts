@@ -1,4 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
+import { parseQuirks, type Quirks } from './quirks.js';
 import type { EmulatorOptions, EmulatorProfile, EmulatorSeed, FaultOptions, RetryAfterMode } from './types.js';
 
 export interface ResolvedOptions {
@@ -16,6 +18,8 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   etag: boolean;
   clock: () => number;
+  quirks: Quirks;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export const DEFAULT_TOKEN = 'emulator-token';
@@ -63,6 +67,8 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
     maxBodyBytes: intAtLeast('maxBodyBytes', o.maxBodyBytes, 1, DEFAULT_MAX_BODY_BYTES),
     etag: o.etag ?? true,
     clock: o.clock ?? Date.now,
+    quirks: parseQuirks(o.quirks),
+    sleep: o.sleep ?? ((ms) => delay(ms)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { LIST_URN } from './render.js';
+import { LIST_URN, type Ctx } from './render.js';
 import type { EmulatorProfile } from './types.js';
 
 /** Both profiles cap a page at 100 (Amplitude documents it; the rfc profile advertises it). */
@@ -29,14 +29,37 @@ export function readPage(query: URLSearchParams, profile: EmulatorProfile): Page
 }
 
 /**
- * The response `itemsPerPage` is the page size asked for on Amplitude (its documented quirk) and the
- * number of resources returned on an RFC server.
+ * One page of a list as a ListResponse, with the paging quirks that are switched on (quirks.ts).
+ * `ghost(n)` renders a resource that does not exist, at 1-based position n (endless-pages).
+ *
+ * Without quirks the response `itemsPerPage` is the page size asked for on Amplitude (its documented quirk)
+ * and the number of resources returned on an RFC server.
  */
-export function listResponse(profile: EmulatorProfile, page: Page, total: number, resources: unknown[]): Record<string, unknown> {
+export function listPage<T>(ctx: Ctx, query: URLSearchParams, all: readonly T[], render: (item: T) => unknown, ghost: (n: number) => unknown): Record<string, unknown> {
+  const q = ctx.quirks;
+  const asked = readPage(query, ctx.profile);
+  let { offset, startIndex } = asked;
+  // The cap is silent: nothing in the response says the server used a smaller page than the one asked for.
+  let size = q.pageSizeCap === undefined ? asked.size : Math.min(asked.size, q.pageSizeCap);
+  if (q.ignoresStartIndex) {
+    // better-auth: no paging parameters at all, the first page whatever was asked, and it says it started at 1.
+    offset = 0;
+    startIndex = 1;
+    size = Math.min(MAX_PAGE, q.pageSizeCap ?? MAX_PAGE);
+  }
+  const resources: unknown[] = all.slice(offset, offset + size).map(render);
+  let total = all.length;
+  if (q.endlessPages) {
+    // Past the real resources the list goes on with ones never seen before, and the end always moves a page on.
+    for (let n = offset + resources.length + 1; resources.length < size; n++) resources.push(ghost(n));
+    total = Math.max(all.length, offset + resources.length + Math.max(size, 1));
+  }
+  if (q.emptyPageAt !== undefined && asked.startIndex === q.emptyPageAt) resources.length = 0;
+  if (q.totalResultsPerPage || q.ignoresStartIndex) total = resources.length;
   return {
     schemas: [LIST_URN],
-    startIndex: page.startIndex,
-    itemsPerPage: profile === 'amplitude' ? page.size : resources.length,
+    startIndex,
+    itemsPerPage: ctx.profile === 'amplitude' ? asked.size : resources.length,
     totalResults: total,
     Resources: resources,
   };

@@ -7,8 +7,8 @@ interface PersistedFile {
   version: 1;
   profile: string;
   nextGroupId: number;
-  users: (Omit<UserRec, 'externalId' | 'seq'> & { externalId?: string })[];
-  groups: (Omit<GroupRec, 'members' | 'seq'> & { members: string[] })[];
+  users: (Omit<UserRec, 'externalId' | 'seq' | 'active'> & { externalId?: string; active?: boolean })[];
+  groups: (Omit<GroupRec, 'members' | 'seq' | 'externalId'> & { members: string[]; externalId?: string })[];
 }
 
 function corrupt(path: string, detail: string): ConfigError {
@@ -30,16 +30,18 @@ export function loadPersisted(store: Store, path: string): boolean {
   }
   if (data?.version !== 1 || !Array.isArray(data.users) || !Array.isArray(data.groups)) throw corrupt(path, 'not an emulator store (version 1)');
   if (data.profile !== store.profile) throw corrupt(path, `it was written by the ${data.profile} profile, not ${store.profile}`);
-  for (const u of data.users) {
+  for (const u of data.users as (PersistedFile['users'][number] & { email?: string })[]) {
     const rec = store.addUser({ ...u, id: u.id });
-    rec.email = u.email;
+    // Files written before emails were kept as a list hold one `email`.
+    rec.emails = u.emails ?? [{ value: u.email ?? rec.userName, primary: true }];
+    rec.active = u.active;
     rec.created = u.created;
     rec.lastModified = u.lastModified;
     rec.version = u.version;
   }
   for (const g of data.groups) {
     // Keep the saved ids: clients hold them in their state files.
-    const rec = store.addGroup(g.displayName, g.members.filter((m) => store.users.has(m)), g.id);
+    const rec = store.addGroup(g.displayName, g.members.filter((m) => store.users.has(m)), g.id, g.externalId);
     rec.created = g.created;
     rec.lastModified = g.lastModified;
     rec.version = g.version;
@@ -56,10 +58,10 @@ function snapshot(store: Store): PersistedFile {
     users: store.orderedUsers().map((u) => ({
       id: u.id,
       userName: u.userName,
-      email: u.email,
+      emails: u.emails,
       givenName: u.givenName,
       familyName: u.familyName,
-      active: u.active,
+      ...(u.active === undefined ? {} : { active: u.active }),
       pending: u.pending,
       ...(u.externalId === undefined ? {} : { externalId: u.externalId }),
       created: u.created,
@@ -69,6 +71,7 @@ function snapshot(store: Store): PersistedFile {
     groups: store.orderedGroups().map((g) => ({
       id: g.id,
       displayName: g.displayName,
+      ...(g.externalId === undefined ? {} : { externalId: g.externalId }),
       members: [...g.members],
       created: g.created,
       lastModified: g.lastModified,

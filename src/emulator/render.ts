@@ -1,3 +1,4 @@
+import type { Quirks } from './quirks.js';
 import type { GroupRec, Store, UserRec } from './store.js';
 import type { EmulatorProfile } from './types.js';
 
@@ -17,6 +18,8 @@ export interface Ctx {
   readonly etag: boolean;
   /** Called after every committed write (persistence). */
   readonly onWrite: () => void;
+  /** Behaviours of real servers switched on (quirks.ts); may change while running (setQuirks). */
+  readonly quirks: Quirks;
 }
 
 /** Amplitude's timestamp format: `2022-02-03T20:40:22.000+00:00`. */
@@ -51,8 +54,8 @@ export function renderUser(ctx: Ctx, u: UserRec, single: boolean): Record<string
       id: u.id,
       userName: u.userName,
       name: shownNames(ctx, u),
-      active: u.active,
-      emails: [{ value: u.email, primary: true }],
+      active: u.active !== false,
+      emails: u.emails.map((e) => ({ ...e })),
     };
     // The documented single-user shape carries `groups: []`; list items carry no `groups` at all.
     if (single) out.groups = [];
@@ -63,12 +66,13 @@ export function renderUser(ctx: Ctx, u: UserRec, single: boolean): Record<string
   const out: Record<string, unknown> = { schemas: [USER_URN], id: u.id };
   if (u.externalId !== undefined) out.externalId = u.externalId;
   out.userName = u.userName;
+  // Unassigned attributes are left out (RFC 7643 §2.5), not sent as {} or null.
   const name: Record<string, string> = {};
   if (u.givenName !== null) name.givenName = u.givenName;
   if (u.familyName !== null) name.familyName = u.familyName;
-  out.name = name;
-  out.active = u.active;
-  out.emails = [{ value: u.email, primary: true }];
+  if (Object.keys(name).length > 0) out.name = name;
+  if (u.active !== undefined) out.active = u.active;
+  if (u.emails.length > 0) out.emails = u.emails.map((e) => ({ ...e }));
   out.groups = [...ctx.store.groupIdsOf(u.id)].map((gid) => ({
     value: gid,
     display: ctx.store.groups.get(gid)?.displayName,
@@ -92,14 +96,16 @@ export function renderGroup(ctx: Ctx, g: GroupRec, opts: { numericId: boolean; m
   const out: Record<string, unknown> = {
     schemas: [GROUP_URN],
     id: ctx.profile === 'amplitude' && opts.numericId ? Number(g.id) : g.id,
-    displayName: g.displayName,
   };
+  if (ctx.profile === 'rfc' && g.externalId !== undefined) out.externalId = g.externalId;
+  out.displayName = g.displayName;
   if (opts.members) {
     const members: Record<string, unknown>[] = [];
     for (const uid of g.members) {
       const u = ctx.store.users.get(uid);
-      if (!u) continue;
-      const m: Record<string, unknown> = { value: uid, display: memberDisplay(ctx, u) };
+      // Only the keeps-deleted-members quirk leaves the id of a deleted user here: shown as the member it was.
+      if (!u && !ctx.quirks.keepsDeletedMembers) continue;
+      const m: Record<string, unknown> = { value: uid, display: u ? memberDisplay(ctx, u) : ctx.profile === 'rfc' ? uid : 'undefined undefined' };
       if (ctx.profile === 'rfc') m.$ref = `${ctx.baseUrl}Users/${uid}`;
       members.push(m);
     }
@@ -135,7 +141,11 @@ export function userAttr(u: UserRec, attr: string): readonly unknown[] {
       return [u.active];
     case 'emails':
     case 'emails.value':
-      return [u.email];
+      return u.emails.map((e) => e.value);
+    case 'emails.type':
+      return u.emails.map((e) => e.type);
+    case 'emails.primary':
+      return u.emails.map((e) => e.primary);
     case 'meta.created':
       return [new Date(u.created).toISOString()];
     case 'meta.lastmodified':
@@ -156,6 +166,8 @@ export const USER_FILTER_ATTRS: ReadonlySet<string> = new Set([
   'active',
   'emails',
   'emails.value',
+  'emails.type',
+  'emails.primary',
   'meta.created',
   'meta.lastmodified',
   'meta.resourcetype',
@@ -167,6 +179,8 @@ export function groupAttr(g: GroupRec, attr: string): readonly unknown[] {
       return [g.id];
     case 'displayname':
       return [g.displayName];
+    case 'externalid':
+      return [g.externalId];
     case 'members':
     case 'members.value':
       return [...g.members];
@@ -184,9 +198,38 @@ export function groupAttr(g: GroupRec, attr: string): readonly unknown[] {
 export const GROUP_FILTER_ATTRS: ReadonlySet<string> = new Set([
   'id',
   'displayname',
+  'externalid',
   'members',
   'members.value',
   'meta.created',
   'meta.lastmodified',
   'meta.resourcetype',
 ]);
+
+/**
+ * endless-pages: a user that does not exist, at 1-based list position n past the real ones. Every position gives
+ * a different one, so a client that checks for repeated pages does not notice.
+ */
+export function ghostUser(ctx: Ctx, n: number): Record<string, unknown> {
+  const email = `endless-${String(n).padStart(6, '0')}@endless.invalid`;
+  return {
+    schemas: [USER_URN],
+    id: ctx.profile === 'amplitude' ? email : `endless-user-${n}`,
+    userName: email,
+    name: { givenName: 'Endless', familyName: String(n) },
+    active: true,
+    emails: [{ value: email, primary: true }],
+    meta: { resourceType: 'User' },
+  };
+}
+
+/** endless-pages: a group that does not exist, at 1-based list position n. */
+export function ghostGroup(ctx: Ctx, n: number): Record<string, unknown> {
+  return {
+    schemas: [GROUP_URN],
+    id: ctx.profile === 'amplitude' ? 900_000_000 + n : `endless-group-${n}`,
+    displayName: `Endless ${n}`,
+    members: [],
+    meta: { resourceType: 'Group' },
+  };
+}

@@ -1,5 +1,6 @@
 import { getResourceTypes, getSchemas, serviceProviderConfig } from './discovery.js';
-import { createGroup, deleteGroup, getGroup, listGroups, patchGroup } from './groups.js';
+import { patchGroup } from './group-patch.js';
+import { createGroup, deleteGroup, getGroup, listGroups, replaceGroup } from './groups.js';
 import { errorReply, type Reply } from './http.js';
 import type { Ctx } from './render.js';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser, type ScimRequest } from './users.js';
@@ -24,13 +25,17 @@ const TABLE: Record<string, Record<string, Handler>> = {
   '/Groups/:id': { GET: getGroup, PATCH: patchGroup, DELETE: deleteGroup },
 };
 
-const DISCOVERY: Record<string, Record<string, Handler>> = {
+/** What only an RFC 7644 server has: PUT on groups (§3.5.1) and the discovery endpoints (§4). */
+const RFC_ONLY: Record<string, Record<string, Handler>> = {
+  '/Groups/:id': { GET: getGroup, PUT: replaceGroup, PATCH: patchGroup, DELETE: deleteGroup },
   '/ServiceProviderConfig': { GET: (ctx) => serviceProviderConfig(ctx) },
   '/Schemas': { GET: (ctx) => getSchemas(ctx) },
   '/Schemas/:id': { GET: (ctx, req) => oneOf(getSchemas(ctx), req.id) },
   '/ResourceTypes': { GET: (ctx) => getResourceTypes(ctx) },
   '/ResourceTypes/:id': { GET: (ctx, req) => oneOf(getResourceTypes(ctx), req.id) },
 };
+
+const RFC_TABLE = { ...TABLE, ...RFC_ONLY };
 
 const CANONICAL: Record<string, string> = {
   users: 'Users',
@@ -68,8 +73,8 @@ export function matchRoute(ctx: Ctx, method: string, rest: string): MatchedRoute
     }
   }
   const template = `/${resource}${id === undefined ? '' : '/:id'}`;
-  // Amplitude documents no discovery endpoints: they are 404 there, as unknown routes.
-  const table = ctx.profile === 'rfc' ? { ...TABLE, ...DISCOVERY } : TABLE;
+  // Amplitude documents neither PUT /Groups/{id} (405 there) nor discovery (404, as unknown routes).
+  const table = ctx.profile === 'rfc' ? RFC_TABLE : TABLE;
   const methods = table[template];
   return {
     label: `${method} ${template}`,

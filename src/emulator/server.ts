@@ -4,11 +4,14 @@ import { TargetError } from '../errors.js';
 import { Faults } from './faults.js';
 import { errorReply, httpDate, parseJsonObject, readBody, send, type Reply } from './http.js';
 import type { ResolvedOptions } from './options.js';
+import { projectBody } from './projection.js';
 import { RateLimiter } from './rate-limit.js';
 import type { Ctx } from './render.js';
 import { matchRoute } from './routes.js';
 import { StatsCounter } from './stats.js';
 import type { FaultOptions } from './types.js';
+
+const LIST_ROUTES = new Set(['/Users', '/Groups']);
 
 /**
  * The SCIM side of the emulator: auth, rate limit, faults, then the route. Every SCIM request is counted
@@ -92,10 +95,18 @@ export class ScimServer {
     }
     const body = raw.length > 0 ? parseJsonObject(raw, req.headers['content-type']) : undefined;
     const ifMatch = req.headers['if-match'];
-    const reply = route.handler(this.ctx, { id: route.id, query: new URL(req.url ?? '/', 'http://x').searchParams, body, ifMatch });
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    const quirks = this.ctx.quirks;
+    if (quirks.noFilter && (query.get('filter') ?? '').trim() !== '') {
+      return errorReply(400, 'this server does not support filter', 'invalidFilter');
+    }
+    if (quirks.slowListMs > 0 && method === 'GET' && LIST_ROUTES.has(route.template)) await this.opts.sleep(quirks.slowListMs);
+    const reply = route.handler(this.ctx, { id: route.id, query, body, ifMatch });
     // The ambiguous failure: the write above is committed, but the client sees an error.
     if (fault.kind === 'status-after-commit') return errorReply(fault.status, `injected fault after commit: ${fault.status}`);
-    return reply;
+    // patch-204: the change is made, the resource is not sent back (RFC 7644 §3.5.2 allows it).
+    if (quirks.patch204 && method === 'PATCH' && reply.status === 200) return { status: 204, ...(reply.headers ? { headers: reply.headers } : {}) };
+    return this.ctx.profile === 'rfc' ? { ...reply, body: projectBody(reply.body, query) } : reply;
   }
 
   private tooMany(waitMs: number, detail: string): Reply {

@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorEvent, EmulatorEventType, EmulatorProfile } from './types.js';
 
+/** One value of a user's `emails` (RFC 7643 §4.1.2). */
+export interface EmailValue {
+  value: string;
+  type?: string;
+  primary?: boolean;
+}
+
 export interface UserRec {
   id: string;
   /** As stored: lower-cased for amplitude, as sent for rfc (uniqueness is case-insensitive in both). */
   userName: string;
-  email: string;
+  /** Amplitude: exactly one, the userName, primary. rfc: as sent (possibly none). */
+  emails: EmailValue[];
   givenName: string | null;
   familyName: string | null;
-  active: boolean;
+  /** undefined: unassigned (rfc: removed by a PATCH); the user then counts as active. */
+  active: boolean | undefined;
   pending: boolean;
   externalId: string | undefined;
   created: number;
@@ -21,6 +30,8 @@ export interface UserRec {
 export interface GroupRec {
   id: string;
   displayName: string;
+  /** rfc only (RFC 7643 §3.1: every resource may carry one). */
+  externalId: string | undefined;
   members: Set<string>;
   created: number;
   lastModified: number;
@@ -72,7 +83,7 @@ export class Store {
 
   addUser(u: {
     userName: string;
-    email?: string;
+    emails?: EmailValue[];
     givenName: string | null;
     familyName: string | null;
     active?: boolean;
@@ -85,7 +96,7 @@ export class Store {
     const rec: UserRec = {
       id: u.id ?? (this.profile === 'amplitude' ? userName : randomUUID()),
       userName,
-      email: (u.email ?? userName).toLowerCase(),
+      emails: u.emails ?? [{ value: userName.toLowerCase(), primary: true }],
       givenName: u.givenName,
       familyName: u.familyName,
       active: u.active ?? true,
@@ -113,10 +124,15 @@ export class Store {
     rec.version++;
   }
 
-  /** Removes the user and every membership it had; groups it left get a new version. */
-  removeUser(rec: UserRec): void {
+  /**
+   * Removes the user and every membership it had; groups it left get a new version. With `keepMemberships`
+   * (the keeps-deleted-members quirk) the groups keep the id as a dangling member.
+   */
+  removeUser(rec: UserRec, keepMemberships = false): void {
     this.users.delete(rec.id);
     this.byUserName.delete(rec.userName.toLowerCase());
+    this.userOrderDirty = true;
+    if (keepMemberships) return;
     const gids = this.userGroups.get(rec.id);
     if (gids) {
       for (const gid of gids) {
@@ -128,7 +144,6 @@ export class Store {
       }
       this.userGroups.delete(rec.id);
     }
-    this.userOrderDirty = true;
   }
 
   orderedUsers(): readonly UserRec[] {
@@ -143,10 +158,10 @@ export class Store {
     return this.userGroups.get(userId) ?? new Set();
   }
 
-  addGroup(displayName: string, members: Iterable<string>, fixedId?: string): GroupRec {
+  addGroup(displayName: string, members: Iterable<string>, fixedId?: string, externalId?: string): GroupRec {
     const t = this.clock();
     const id = fixedId ?? (this.profile === 'amplitude' ? String(this.nextGroupId++) : randomUUID());
-    const g: GroupRec = { id, displayName, members: new Set(), created: t, lastModified: t, version: 1, seq: this.seq++ };
+    const g: GroupRec = { id, displayName, externalId, members: new Set(), created: t, lastModified: t, version: 1, seq: this.seq++ };
     this.groups.set(id, g);
     this.groupsByName.set(displayName.toLowerCase(), g);
     this.groupOrder.push(g);

@@ -77,6 +77,13 @@ export interface EmulatorOptions {
   etag?: boolean;
   /** Clock in ms (tests of the rate-limit window). @default Date.now */
   clock?: () => number;
+  /**
+   * Behaviours of real servers to imitate, `NAME` or `NAME=VALUE` (e.g. `page-size-cap=50`); see
+   * docs/emulator-quirks.md. An unknown name is a ConfigError listing the known ones. @default []
+   */
+  quirks?: readonly string[];
+  /** How the emulator waits (the slow-list quirk); tests pass their own to observe it. @default timers setTimeout */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface EmulatorStats {
@@ -95,6 +102,7 @@ export interface EmulatorUser {
   /** What was last sent (not the placeholder a pending user shows); null if never sent. */
   givenName: string | null;
   familyName: string | null;
+  /** false when deactivated (rfc); an rfc user whose `active` was removed counts as active. */
   active: boolean;
   /** Invited, never signed up (Amplitude). Always false in the rfc profile. */
   pending: boolean;
@@ -104,6 +112,8 @@ export interface EmulatorUser {
 export interface EmulatorGroup {
   id: string;
   displayName: string;
+  /** rfc profile only. */
+  externalId?: string;
   /** Member user ids (Amplitude: emails). */
   members: string[];
 }
@@ -137,6 +147,8 @@ export interface EmulatorControls {
   /** A pending user signs up: the names last sent now show (or `names`, if given). */
   acceptInvite(userName: string, names?: { givenName: string; familyName: string }): void;
   setFaults(f: FaultOptions): void;
+  /** Replaces the quirks in force (same names as EmulatorOptions.quirks; [] = none), from the next request on. */
+  setQuirks(quirks: readonly string[]): void;
 }
 
 export interface RunningEmulator extends EmulatorControls {

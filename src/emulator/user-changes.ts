@@ -1,14 +1,21 @@
 import { scimError } from './http.js';
+import type { EmailValue } from './store.js';
 import type { EmulatorProfile } from './types.js';
 
 /** Attribute changes a PUT, a PatchOp or a full-body PATCH asks for; absent = untouched. */
 export interface UserChanges {
   id?: string;
   userName?: string;
+  /** The whole `emails` list ([] = removed). */
+  emails?: EmailValue[];
+  /** `add` of emails: appended to the list. */
+  addEmails?: EmailValue[];
+  /** The value of the primary (else first) email (`emails.value` paths). */
   email?: string;
   givenName?: string | null;
   familyName?: string | null;
-  active?: boolean;
+  /** null: removed (unassigned). */
+  active?: boolean | null;
   externalId?: string | null;
 }
 
@@ -31,13 +38,32 @@ function nullableStr(v: unknown, what: string): string | null {
   return v === null || v === undefined ? null : toStr(v, what);
 }
 
-/** The primary (else first) email of an `emails` array. */
-function primaryEmail(v: unknown): string | undefined {
-  if (!Array.isArray(v)) throw scimError(400, 'emails must be an array', 'invalidValue');
-  const list = v as { value?: unknown; primary?: unknown }[];
-  const pick = list.find((e) => e?.primary === true) ?? list[0];
-  if (pick === undefined) return undefined;
-  return toStr(pick.value, 'emails.value');
+/** An `emails` array as sent, kept as such (type, and primary even when false: RFC 7643 §4.1.2). */
+function emailList(v: unknown): EmailValue[] {
+  // A single email object is accepted as a one-value list (RFC 7644 §3.5.2.1 allows it for add).
+  const list = Array.isArray(v) ? (v as unknown[]) : v !== null && typeof v === 'object' ? [v] : undefined;
+  if (list === undefined) throw scimError(400, 'emails must be an array of {"value": ...}', 'invalidValue');
+  const out = list.map((raw): EmailValue => {
+    if (raw === null || typeof raw !== 'object') throw scimError(400, 'each email must be an object', 'invalidValue');
+    const e = raw as { value?: unknown; type?: unknown; primary?: unknown };
+    const item: EmailValue = { value: toStr(e.value, 'emails.value') };
+    if (e.type !== undefined && e.type !== null) item.type = toStr(e.type, 'emails.type');
+    if (e.primary !== undefined && e.primary !== null) item.primary = toBool(e.primary, 'emails.primary');
+    return item;
+  });
+  // RFC 7643 §2.4: the primary value "true" MUST appear no more than once.
+  if (out.filter((e) => e.primary === true).length > 1) throw scimError(400, 'at most one email may be primary', 'invalidValue');
+  return out;
+}
+
+/** The primary (else first) value of an email list. */
+export function primaryOf(list: readonly EmailValue[]): string | undefined {
+  return (list.find((e) => e.primary === true) ?? list[0])?.value;
+}
+
+/** The email a change sets as the user's main one, if it sets one. */
+export function changedEmail(c: UserChanges): string | undefined {
+  return c.email ?? (c.emails ? primaryOf(c.emails) : undefined);
 }
 
 /**
@@ -48,10 +74,7 @@ export function changesFromResource(body: Record<string, unknown>): UserChanges 
   const c: UserChanges = {};
   if (body.id !== undefined) c.id = toStr(body.id, 'id');
   if (body.userName !== undefined) c.userName = toStr(body.userName, 'userName');
-  if (body.emails !== undefined) {
-    const e = primaryEmail(body.emails);
-    if (e !== undefined) c.email = e;
-  }
+  if (body.emails !== undefined && body.emails !== null) c.emails = emailList(body.emails);
   if (body.name !== undefined && body.name !== null) {
     if (typeof body.name !== 'object') throw scimError(400, 'name must be an object', 'invalidValue');
     const n = body.name as Record<string, unknown>;
@@ -63,12 +86,24 @@ export function changesFromResource(body: Record<string, unknown>): UserChanges 
   return c;
 }
 
+/**
+ * Removing an attribute. RFC 7644 §3.5.2.2: the attribute becomes unassigned, and only a *required* or
+ * *readOnly* one answers an error, with scimType "mutability". `active` and `emails` are neither in RFC 7643
+ * §4.1 (nor in this emulator's /Schemas), so the rfc profile removes them. Amplitude cannot: a user there is
+ * its email (immutable, "You can't change the email address") and has no state without `active`, so it keeps
+ * answering 400 mutability, the code the RFC gives for an attribute whose current state forbids the change.
+ */
+function removable(profile: EmulatorProfile, attr: string): void {
+  if (profile === 'amplitude') throw scimError(400, `${attr} cannot be removed`, 'mutability');
+}
+
 /** Applies one attribute (by lower-cased path) of a PatchOp to `c`; false when the path is unknown. */
-function setPath(c: UserChanges, path: string, value: unknown, remove: boolean): boolean {
+function setPath(c: UserChanges, path: string, value: unknown, kind: 'add' | 'replace' | 'remove', profile: EmulatorProfile): boolean {
+  const remove = kind === 'remove';
   switch (path) {
     case 'active':
-      if (remove) throw scimError(400, 'active cannot be removed', 'mutability');
-      c.active = toBool(value, 'active');
+      if (remove) removable(profile, 'active');
+      c.active = remove ? null : toBool(value, 'active');
       return true;
     case 'name.givenname':
       c.givenName = remove ? null : nullableStr(value, 'name.givenName');
@@ -96,9 +131,16 @@ function setPath(c: UserChanges, path: string, value: unknown, remove: boolean):
       c.id = toStr(value, 'id');
       return true;
     case 'emails': {
-      if (remove) throw scimError(400, 'emails cannot be removed', 'mutability');
-      const e = primaryEmail(value);
-      if (e !== undefined) c.email = e;
+      if (remove) removable(profile, 'emails');
+      const list = remove ? [] : emailList(value);
+      if (kind === 'add' && profile === 'rfc') {
+        // RFC 7644 §3.5.2.1: add on a multi-valued attribute adds values (after a replace in the same PATCH, to it).
+        if (c.emails) c.emails.push(...list);
+        else (c.addEmails ??= []).push(...list);
+      } else {
+        c.emails = list;
+        delete c.addEmails;
+      }
       return true;
     }
     case 'emails.value':
@@ -139,14 +181,14 @@ export function changesFromPatch(body: Record<string, unknown>, profile: Emulato
       }
       for (const [key, v] of Object.entries(op.value as Record<string, unknown>)) {
         const path = key.replace(URN_PREFIX, '').toLowerCase();
-        if (!setPath(c, path, v, false) && profile === 'rfc' && !IGNORED.has(path)) {
+        if (!setPath(c, path, v, kind, profile) && profile === 'rfc' && !IGNORED.has(path)) {
           throw scimError(400, `unknown attribute "${key}"`, 'invalidPath');
         }
       }
       continue;
     }
     const path = toStr(op.path, 'path').replace(URN_PREFIX, '').toLowerCase();
-    if (!setPath(c, path, op.value, kind === 'remove') && profile === 'rfc' && !IGNORED.has(path)) {
+    if (!setPath(c, path, op.value, kind, profile) && profile === 'rfc' && !IGNORED.has(path)) {
       throw scimError(400, `unknown or unsupported path "${String(op.path)}"`, 'invalidPath');
     }
   }

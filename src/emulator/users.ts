@@ -1,9 +1,9 @@
 import { matches, parseFilter, simpleEquality } from './filter.js';
 import { scimError, type Reply } from './http.js';
-import { listResponse, readPage } from './paging.js';
-import { etagOf, renderUser, userAttr, USER_FILTER_ATTRS, type Ctx } from './render.js';
-import type { UserRec } from './store.js';
-import { changesFromPatch, changesFromResource, EMAIL_RE, type UserChanges } from './user-changes.js';
+import { listPage } from './paging.js';
+import { etagOf, ghostUser, renderUser, userAttr, USER_FILTER_ATTRS, type Ctx } from './render.js';
+import type { EmailValue, UserRec } from './store.js';
+import { changedEmail, changesFromPatch, changesFromResource, EMAIL_RE, primaryOf, type UserChanges } from './user-changes.js';
 
 /** A parsed SCIM request as the route handlers see it. */
 export interface ScimRequest {
@@ -14,7 +14,6 @@ export interface ScimRequest {
 }
 
 export function listUsers(ctx: Ctx, req: ScimRequest): Reply {
-  const page = readPage(req.query, ctx.profile);
   const filterText = req.query.get('filter');
   let all: readonly UserRec[];
   if (filterText !== null && filterText.trim() !== '') {
@@ -29,8 +28,8 @@ export function listUsers(ctx: Ctx, req: ScimRequest): Reply {
   } else {
     all = ctx.store.orderedUsers();
   }
-  const slice = all.slice(page.offset, page.offset + page.size).map((u) => renderUser(ctx, u, false));
-  return { status: 200, body: listResponse(ctx.profile, page, all.length, slice) };
+  const body = listPage(ctx, req.query, all, (u) => renderUser(ctx, u, false), (n) => ghostUser(ctx, n));
+  return { status: 200, body };
 }
 
 function mustFind(ctx: Ctx, id: string | undefined): UserRec {
@@ -72,7 +71,8 @@ export function createUser(ctx: Ctx, req: ScimRequest): Reply {
     const email = userName.toLowerCase();
     if (!EMAIL_RE.test(email)) throw scimError(400, `userName ${JSON.stringify(userName)} is not a valid email`, 'invalidValue');
     if (c.id !== undefined && c.id.toLowerCase() !== email) throw scimError(400, 'id must equal userName', 'invalidValue');
-    if (c.email !== undefined && c.email.toLowerCase() !== email) {
+    const sent = changedEmail(c);
+    if (sent !== undefined && sent.toLowerCase() !== email) {
       throw scimError(400, 'the email must equal userName (one email per user)', 'invalidValue');
     }
     const u = ctx.store.addUser({ userName: email, givenName: c.givenName ?? null, familyName: c.familyName ?? null, pending: true });
@@ -83,7 +83,8 @@ export function createUser(ctx: Ctx, req: ScimRequest): Reply {
   }
   const u = ctx.store.addUser({
     userName,
-    email: c.email ?? userName,
+    // A user created without emails gets its userName as the one email (a server may complete a POST).
+    emails: withEmail(c.emails ?? [{ value: userName.toLowerCase(), primary: true }], c.email),
     givenName: c.givenName ?? null,
     familyName: c.familyName ?? null,
     active: c.active ?? true,
@@ -95,6 +96,27 @@ export function createUser(ctx: Ctx, req: ScimRequest): Reply {
   return single(ctx, u, 201, { location: `${ctx.baseUrl}Users/${u.id}` });
 }
 
+/** `value` (an `emails.value` path) set on the primary (else first) email, or as the only one. */
+function withEmail(list: EmailValue[], value: string | undefined): EmailValue[] {
+  if (value === undefined) return list;
+  const target = list.find((e) => e.primary === true) ?? list[0];
+  if (!target) return [{ value, primary: true }];
+  return list.map((e) => (e === target ? { ...e, value } : e));
+}
+
+/**
+ * The rfc user's emails after a change: the list (replaced or kept), then added values. RFC 7644 §3.5.2: a value
+ * that arrives as primary makes every other value non-primary.
+ */
+function mergeEmails(list: EmailValue[], added: EmailValue[] | undefined, value: string | undefined): EmailValue[] {
+  let out = withEmail(list, value);
+  if (added && added.length > 0) {
+    if (added.some((e) => e.primary === true)) out = out.map((e) => (e.primary === true ? { ...e, primary: false } : e));
+    out = [...out, ...added];
+  }
+  return out;
+}
+
 /** Amplitude: id, userName and email are immutable. */
 function checkImmutable(ctx: Ctx, u: UserRec, c: UserChanges): void {
   if (c.id !== undefined && c.id !== u.id && !(ctx.profile === 'amplitude' && c.id.toLowerCase() === u.id)) {
@@ -104,7 +126,8 @@ function checkImmutable(ctx: Ctx, u: UserRec, c: UserChanges): void {
   if (c.userName !== undefined && c.userName.toLowerCase() !== u.userName) {
     throw scimError(400, 'userName (the email) cannot be changed; delete the user and create the new email', 'mutability');
   }
-  if (c.email !== undefined && c.email.toLowerCase() !== u.email) {
+  const email = changedEmail(c);
+  if (email !== undefined && email.toLowerCase() !== primaryOf(u.emails)) {
     throw scimError(400, 'the email cannot be changed; delete the user and create the new email', 'mutability');
   }
 }
@@ -123,7 +146,7 @@ function applyChanges(ctx: Ctx, u: UserRec, c: UserChanges): void {
   } else if (ctx.profile === 'rfc' && c.userName !== undefined) {
     store.renameUser(u, c.userName);
   }
-  if (ctx.profile === 'rfc' && c.email !== undefined) u.email = c.email.toLowerCase();
+  if (ctx.profile === 'rfc') u.emails = mergeEmails(c.emails ?? u.emails, c.addEmails, c.email);
   if (c.givenName !== undefined) u.givenName = c.givenName;
   if (c.familyName !== undefined) u.familyName = c.familyName;
   if (ctx.profile === 'rfc' && c.externalId !== undefined) u.externalId = c.externalId ?? undefined;
@@ -132,7 +155,10 @@ function applyChanges(ctx: Ctx, u: UserRec, c: UserChanges): void {
     u.active = false;
     store.event(u.pending ? 'revoke' : 'remove', u.userName);
     store.removeUser(u);
-  } else if (c.active !== undefined && c.active !== u.active) {
+  } else if (c.active === null && ctx.profile === 'rfc') {
+    u.active = undefined;
+    store.event('update', u.userName);
+  } else if (typeof c.active === 'boolean' && c.active !== u.active) {
     u.active = c.active;
     store.event(c.active ? 'activate' : 'deactivate', u.userName);
   } else {
@@ -152,6 +178,7 @@ export function replaceUser(ctx: Ctx, req: ScimRequest): Reply {
     c.givenName ??= null;
     c.familyName ??= null;
     c.externalId ??= null;
+    c.emails ??= [];
     c.active ??= true;
   }
   applyChanges(ctx, u, c);
@@ -171,7 +198,7 @@ export function deleteUser(ctx: Ctx, req: ScimRequest): Reply {
   const u = mustFind(ctx, req.id);
   checkIfMatch(ctx, req, u.version);
   ctx.store.event(ctx.profile === 'rfc' ? 'delete' : u.pending ? 'revoke' : 'remove', u.userName);
-  ctx.store.removeUser(u);
+  ctx.store.removeUser(u, ctx.quirks.keepsDeletedMembers);
   ctx.onWrite();
   return { status: 204 };
 }

@@ -30,6 +30,12 @@ export interface SkippedEntry {
   /** `users.csv:12`, an LDAP DN, or a group name. */
   readonly entry: string;
   readonly reason: string;
+  /** The email the entry names, when leaving it out quarantines that person (the plan holds them). */
+  readonly email?: string | undefined;
+  /** The source id the entry names, when known: a managed user with this id is held, not "left the source". */
+  readonly sourceId?: string | undefined;
+  /** How to make the entry readable, when the source knows (e.g. map a status value). */
+  readonly fix?: string | undefined;
 }
 
 export interface DesiredSnapshot {

@@ -86,21 +86,3 @@ export function recordApplied(state: SyncState, op: PlannedOperation, result: Ap
   if (op.kind === 'updateMembers') return state;
   return recordAppliedBatch(state, [{ op, result }]);
 }
-
-/** Source ids whose recorded target user no longer exists (deleted by hand in the target): the CLI drops them. */
-export function staleRecords(state: SyncState, actual: { readonly users: readonly { readonly id: string }[] }): string[] {
-  const ids = new Set(actual.users.map((u) => u.id));
-  return Object.keys(state.users).filter((k) => {
-    const rec = state.users[k];
-    return rec !== undefined && !ids.has(rec.targetId);
-  });
-}
-
-/** Lower-cased group names whose recorded target group no longer exists. */
-export function staleGroupRecords(state: SyncState, actual: { readonly groups: readonly { readonly id: string }[] }): string[] {
-  const ids = new Set(actual.groups.map((g) => g.id));
-  return Object.keys(state.groups).filter((k) => {
-    const rec = state.groups[k];
-    return rec !== undefined && !ids.has(rec.targetId);
-  });
-}

@@ -16,7 +16,11 @@ export function bump(counts: UntouchedCounts, reason: string, by = 1): void {
 
 export interface Deprovision {
   readonly ops: PlannedOperation[];
-  /** Target ids of users deleted or deactivated by this plan: group removals leave them to the delete. */
+  /**
+   * Target ids of users this plan deletes, or deactivates where the profile says that removes the user
+   * (Amplitude): the server is expected to drop their memberships, so the group diff leaves them to it.
+   * A user deactivated on a server that keeps it (rfc) is not here: the group diff removes it itself.
+   */
   readonly deleting: ReadonlySet<string>;
   /** state.users records whose target still exists: the base of the percentage guard. */
   readonly managed: number;
@@ -57,7 +61,7 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
     if (policy.deprovision === 'none') return bump(untouched, 'keptUsers');
     // Already deactivated (rfc): nothing left to do in deactivate mode.
     if (policy.deprovision === 'deactivate' && !t.active) return bump(untouched, 'inactiveUsers');
-    deleting.add(t.id);
+    if (policy.deprovision === 'delete' || policy.profile.deprovisionDropsMembers) deleting.add(t.id);
     ops.push({
       kind: 'deleteUser',
       key: `user:delete:${t.userName}`,
@@ -77,8 +81,14 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
     if (t === undefined) continue;
     managed++;
     if (matching.claimed.has(t.id) || handled.has(t.id)) continue;
+    if (input.isProtected(t.userName)) {
+      handled.add(t.id);
+      bump(untouched, 'protectedUsers');
+      continue;
+    }
     const u = matching.bySourceId.get(sourceId);
-    if (u !== undefined && input.quarantined.has(u.email)) {
+    // Held: its source entry exists but cannot be read (a bad row, an unmapped status): never "left the source".
+    if (u !== undefined ? input.quarantined.has(u.email) : matching.held.has(sourceId)) {
       handled.add(t.id);
       bump(untouched, 'quarantinedUsers');
       continue;
@@ -93,11 +103,7 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
   }
 
   for (const t of input.users) {
-    if (matching.claimed.has(t.id)) {
-      if (input.isProtected(t.userName)) bump(untouched, 'protectedUsers');
-      continue;
-    }
-    if (handled.has(t.id)) continue;
+    if (matching.claimed.has(t.id) || handled.has(t.id)) continue;
     if (!policy.manageAllUsers || matching.heldEmails.has(t.userName)) {
       // Held: the source names this user but its row was left out; "not in source" would be a lie.
       consider(t, null, null);

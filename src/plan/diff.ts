@@ -89,7 +89,8 @@ function foundAttributes(t: TargetUser, a: UserAttributes): UserAttributes {
   return { userName: t.userName, givenName: t.givenName ?? '', familyName: t.familyName ?? '', externalId: a.externalId === undefined ? undefined : t.externalId };
 }
 
-export function diffUsers(matching: UserMatching, policy: PlanPolicy, isProtected: (email: string) => boolean): UserDiff {
+/** Protected users never reach here: the matching leaves them out (sync.protect: never created, adopted or updated). */
+export function diffUsers(matching: UserMatching, policy: PlanPolicy): UserDiff {
   const ops: PlannedOperation[] = [];
   const present = new Map<string, TargetRef>();
   for (const m of matching.matches) {
@@ -108,11 +109,8 @@ export function diffUsers(matching: UserMatching, policy: PlanPolicy, isProtecte
     }
     const t = m.target;
     present.set(u.email, { id: t.id });
-    // Protected users are recorded (adoption is state only) but never written to.
-    const protectedUser = isProtected(u.email);
     const drift = targetDrift(t, a, policy);
     if (m.kind === 'adopt') {
-      const update = hasDrift(drift) && !protectedUser;
       const prefix = m.record !== undefined && m.record.userName !== u.email ? `email changed from ${m.record.userName}; ` : '';
       ops.push({
         kind: 'adoptUser',
@@ -123,10 +121,9 @@ export function diffUsers(matching: UserMatching, policy: PlanPolicy, isProtecte
         target: { id: t.id },
         hash: hasDrift(drift) ? hashUserAttributes(foundAttributes(t, a)) : hash,
       });
-      if (update) ops.push(updateOp(t, u, a, hash, drift));
+      if (hasDrift(drift)) ops.push(updateOp(t, u, a, hash, drift));
       continue;
     }
-    if (protectedUser) continue;
     if (hash !== m.record.pushedHash || hasDrift(drift)) ops.push(updateOp(t, u, a, hash, drift));
   }
   return { ops, present };

@@ -30,6 +30,28 @@ export interface GroupInputs {
 export interface GroupDiff {
   readonly ops: PlannedOperation[];
   readonly skipped: SkippedEntry[];
+  /** Members the target lists in the existing groups the plan keeps managing: the base of the member-removal guard. */
+  readonly memberships: number;
+  /**
+   * Managed groups of each user deprovisioned by this plan whose memberships were left to the server to drop
+   * (by target user id). Empty when the target showed it keeps deleted users: the plan removes them itself.
+   */
+  readonly leftToServer: ReadonlyMap<string, { groupName: string; groupId: string }[]>;
+}
+
+/** Target group ids (a member may be a nested group rather than a user). */
+type GroupIds = { has(id: string): boolean };
+
+/** One existing managed group's membership change, before it becomes PATCH operations. */
+interface MembershipChange {
+  readonly g: SourceGroup;
+  readonly tg: TargetGroup;
+  readonly add: MemberRef[];
+  readonly remove: MemberRef[];
+  /** Members deprovisioned by this plan: the server is expected to drop them. */
+  readonly leaving: MemberRef[];
+  /** The group lists ids no target user has: this server keeps deleted users as members. */
+  readonly orphans: boolean;
 }
 
 function byUserName(a: MemberRef, b: MemberRef): number {
@@ -90,6 +112,7 @@ function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntr
       continue;
     }
     if (input.matching.inactiveByEmail.has(email)) continue; // disabled: expected, and deprovisioned anyway
+    if (input.matching.protected.has(email)) continue; // sync.protect: never added to a group
     const reason = input.quarantined.has(email)
       ? 'member is quarantined (bad source row): membership left as is'
       : input.matching.heldEmails.has(email)
@@ -100,13 +123,15 @@ function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntr
   return out;
 }
 
-function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, TargetRef>, input: GroupInputs): PlannedOperation[] {
+function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, TargetRef>, input: GroupInputs, groupIds: GroupIds): MembershipChange {
   // Wanted members by target id: most target members are wanted, and this small per-group Map answers
   // them without a lookup in the 100,000-entry user index (which dominates at scale).
   const wantedById = new Map<string, string>();
   for (const [email, ref] of want) if ('id' in ref) wantedById.set(ref.id, email);
   const seen = new Set<string>();
   const remove: MemberRef[] = [];
+  const leaving: MemberRef[] = [];
+  let orphans = false;
   for (const memberId of tg.members) {
     const wanted = wantedById.get(memberId);
     if (wanted !== undefined) {
@@ -114,29 +139,63 @@ function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, TargetR
       continue;
     }
     const tu = resolveTargetUser(input.index, memberId);
+    // A member that is neither a user nor a (nested) group: a deleted user the server kept.
+    const orphan = tu === undefined && !groupIds.has(memberId);
+    orphans ||= orphan;
     const email = tu !== undefined ? tu.userName : memberId.toLowerCase();
     if (seen.has(email)) continue;
     seen.add(email);
     if (want.has(email)) continue;
-    // Protected and quarantined members stay; users deleted by this plan lose membership with the delete.
+    // Protected and quarantined members stay.
     if (input.isProtected(email) || input.quarantined.has(email)) continue;
-    if (tu !== undefined && input.deleting.has(tu.id)) continue;
-    remove.push({ userName: email, target: { id: memberId } });
+    if (tu !== undefined && input.deleting.has(tu.id)) leaving.push({ userName: email, target: { id: memberId } });
+    else remove.push({ userName: orphan ? memberId : email, target: { id: memberId }, ...(orphan ? { orphan: true as const } : {}) });
   }
   const add: MemberRef[] = [];
   for (const [email, ref] of want) if (!seen.has(email)) add.push({ userName: email, target: ref });
-  if (add.length === 0 && remove.length === 0) return [];
-  add.sort(byUserName);
-  remove.sort(byUserName);
-  const why = `membership changed in source: ${add.length} to add, ${remove.length} to remove`;
-  return membersOps(g.name, { id: tg.id }, add, remove, input.policy.maxMembersPerPatch, 1, why);
+  return { g, tg, add, remove, leaving, orphans };
+}
+
+/** Whether any group lists a member that is neither a user nor a group (read only when it matters). */
+function anyOrphan(groups: readonly TargetGroup[], input: GroupInputs, groupIds: GroupIds): boolean {
+  return groups.some((tg) => tg.members.some((m) => resolveTargetUser(input.index, m) === undefined && !groupIds.has(m)));
+}
+
+/**
+ * The PATCH operations of the changes. A deprovisioned user's memberships are left to the server, unless the
+ * target shows it keeps deleted users as members: then they are removed in the same run, like the orphans.
+ */
+function membershipOps(changes: readonly MembershipChange[], input: GroupInputs, groupIds: GroupIds): Pick<GroupDiff, 'ops' | 'leftToServer'> {
+  const ops: PlannedOperation[] = [];
+  const leftToServer = new Map<string, { groupName: string; groupId: string }[]>();
+  const anyLeaving = changes.some((c) => c.leaving.length > 0);
+  const keeps = anyLeaving && (changes.some((c) => c.orphans) || anyOrphan(input.targetGroups, input, groupIds));
+  for (const c of changes) {
+    const remove = keeps ? [...c.remove, ...c.leaving] : c.remove;
+    if (!keeps) {
+      for (const m of c.leaving) {
+        const id = (m.target as { id: string }).id;
+        const list = leftToServer.get(id) ?? [];
+        list.push({ groupName: c.g.name, groupId: c.tg.id });
+        leftToServer.set(id, list);
+      }
+    }
+    if (c.add.length === 0 && remove.length === 0) continue;
+    c.add.sort(byUserName);
+    remove.sort(byUserName);
+    const gone = remove.filter((m) => m.orphan === true).length + (keeps ? c.leaving.length : 0);
+    const why = `membership changed in source: ${c.add.length} to add, ${remove.length} to remove${gone > 0 ? ` (${gone} deleted, kept as members by the target)` : ''}`;
+    ops.push(...membersOps(c.g.name, { id: c.tg.id }, c.add, remove, input.policy.maxMembersPerPatch, 1, why));
+  }
+  return { ops, leftToServer };
 }
 
 export function diffGroups(input: GroupInputs): GroupDiff {
   const ops: PlannedOperation[] = [];
   const skipped: SkippedEntry[] = [];
+  let memberships = 0;
   const { policy, state } = input;
-  if (!policy.groups.enabled) return { ops, skipped };
+  if (!policy.groups.enabled) return { ops, skipped, memberships, leftToServer: new Map() };
   const included = compileGroupFilter(policy.groups.include, policy.groups.exclude);
   const targetById = new Map<string, TargetGroup>();
   const targetByName = new Map<string, TargetGroup>();
@@ -164,6 +223,7 @@ export function diffGroups(input: GroupInputs): GroupDiff {
   }
 
   const claimed = new Set<string>();
+  const changes: MembershipChange[] = [];
   for (const [lower, g] of wanted) {
     const want = desiredMembers(g, input, skipped);
     const record = ownRecord(state.groups, lower);
@@ -178,7 +238,8 @@ export function diffGroups(input: GroupInputs): GroupDiff {
     }
     if (tg !== undefined) {
       claimed.add(tg.id);
-      ops.push(...diffExisting(g, tg, want, input));
+      memberships += tg.members.length;
+      changes.push(diffExisting(g, tg, want, input, targetById));
       continue;
     }
     const key = `group:create:${lower}`;
@@ -197,9 +258,16 @@ export function diffGroups(input: GroupInputs): GroupDiff {
     const tg = record !== undefined ? targetById.get(record.targetId) : undefined;
     if (record === undefined || tg === undefined || claimed.has(tg.id)) continue;
     claimed.add(tg.id);
+    // Deleting the group would take a protected member out of it: sync.protect forbids that.
+    if (tg.members.some((m) => input.isProtected(resolveTargetUser(input.index, m)?.userName ?? m))) {
+      bump(input.untouched, 'groupsWithProtectedMembers');
+      continue;
+    }
     const reason = excluded.has(lower) ? 'excluded by sync.groups include/exclude' : 'left the source';
     ops.push({ kind: 'deleteGroup', key: `group:delete:${lower}`, reason, name: record.displayName, target: { id: tg.id } });
   }
   for (const tg of input.targetGroups) if (!claimed.has(tg.id)) bump(input.untouched, 'unmanagedGroups');
-  return { ops, skipped };
+  const members = membershipOps(changes, input, targetById);
+  ops.push(...members.ops);
+  return { ops, skipped, memberships, leftToServer: members.leftToServer };
 }

@@ -5,7 +5,7 @@
  *   3. otherwise the user is created.
  * Each target user is claimed by at most one source user; claims decide what deprovisioning may touch.
  */
-import type { SourceUser, TargetUser } from '../model/types.js';
+import type { SkippedEntry, SourceUser, TargetUser } from '../model/types.js';
 import type { SyncState, UserRecord } from '../state/types.js';
 
 export interface TargetIndex {
@@ -47,13 +47,21 @@ export interface UserMatching {
   readonly claimed: ReadonlySet<string>;
   /** Every desired user by source id (first wins), whatever its state: tells "left" from "disabled". */
   readonly bySourceId: ReadonlyMap<string, SourceUser>;
-  /** Source ids left out (duplicates, conflicts): their managed targets must not be deprovisioned. */
+  /** Source ids left out (duplicates, conflicts, unreadable source entries): their managed targets must not be deprovisioned. */
   readonly held: ReadonlySet<string>;
   /** Emails of the held source users: with `manageAllUsers` their target users are still not "not in source". */
   readonly heldEmails: ReadonlySet<string>;
   /** Desired users with active:false, by email: a target user with that email is "disabled in source". */
   readonly inactiveByEmail: ReadonlyMap<string, SourceUser>;
-  readonly skipped: readonly { readonly entry: string; readonly reason: string }[];
+  /** Emails of active desired users under `sync.protect`: never created, adopted, updated or made members. */
+  readonly protected: ReadonlySet<string>;
+  readonly skipped: readonly SkippedEntry[];
+}
+
+export interface MatchOptions {
+  /** Source ids whose entries the source could not read (SkippedEntry.sourceId): held from the start. */
+  readonly heldSourceIds?: ReadonlySet<string>;
+  readonly isProtected?: (email: string) => boolean;
 }
 
 export function matchUsers(
@@ -61,21 +69,26 @@ export function matchUsers(
   targets: TargetIndex,
   state: SyncState,
   quarantined: ReadonlySet<string>,
+  opts: MatchOptions = {},
 ): UserMatching {
   const bySourceId = new Map<string, SourceUser>();
   const inactiveByEmail = new Map<string, SourceUser>();
   const activeByEmail = new Map<string, SourceUser>();
-  const held = new Set<string>();
+  const held = new Set<string>(opts.heldSourceIds);
   const heldEmails = new Set<string>();
-  const skipped: { entry: string; reason: string }[] = [];
+  const protectedEmails = new Set<string>();
+  const skipped: SkippedEntry[] = [];
   const active: SourceUser[] = [];
+  const hold = (u: SourceUser, reason: string): void => {
+    skipped.push({ entry: u.origin, reason, email: u.email, sourceId: u.sourceId });
+    held.add(u.sourceId);
+    heldEmails.add(u.email);
+  };
 
   for (const u of users) {
     const first = bySourceId.get(u.sourceId);
     if (first !== undefined) {
-      skipped.push({ entry: u.origin, reason: `duplicate source id ${u.sourceId} (also ${first.origin})` });
-      held.add(u.sourceId);
-      heldEmails.add(u.email);
+      hold(u, `duplicate source id ${u.sourceId} (also ${first.origin})`);
       continue;
     }
     bySourceId.set(u.sourceId, u);
@@ -84,11 +97,13 @@ export function matchUsers(
       if (!inactiveByEmail.has(u.email)) inactiveByEmail.set(u.email, u);
       continue;
     }
+    if (opts.isProtected?.(u.email) === true) {
+      protectedEmails.add(u.email);
+      continue;
+    }
     const other = activeByEmail.get(u.email);
     if (other !== undefined) {
-      skipped.push({ entry: u.origin, reason: `duplicate email ${u.email} (also ${other.origin})` });
-      held.add(u.sourceId);
-      heldEmails.add(u.email);
+      hold(u, `duplicate email ${u.email} (also ${other.origin})`);
       continue;
     }
     activeByEmail.set(u.email, u);
@@ -124,13 +139,11 @@ export function matchUsers(
       matches.push({ kind: 'create', user: u, record });
     } else if (claimed.has(target.id)) {
       // Only reachable with a state file that disagrees with the target; creating would collide.
-      skipped.push({ entry: u.origin, reason: `target user ${u.email} is already matched to another source id` });
-      held.add(u.sourceId);
-      heldEmails.add(u.email);
+      hold(u, `target user ${u.email} is already matched to another source id`);
     } else {
       claimed.add(target.id);
       matches.push({ kind: 'adopt', user: u, target, record });
     }
   }
-  return { matches, claimed, bySourceId, held, heldEmails, inactiveByEmail, skipped };
+  return { matches, claimed, bySourceId, held, heldEmails, inactiveByEmail, protected: protectedEmails, skipped };
 }

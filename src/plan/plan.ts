@@ -5,13 +5,14 @@
  */
 import type { DesiredSnapshot, TargetSnapshot } from '../model/types.js';
 import type { SyncState } from '../state/types.js';
-import { planDeprovision, type UntouchedCounts } from './deprovision.js';
+import { bump, planDeprovision, type UntouchedCounts } from './deprovision.js';
 import { diffUsers } from './diff.js';
 import { compileGlobs } from './glob.js';
-import { diffGroups } from './groups.js';
+import { diffGroups, type GroupDiff } from './groups.js';
+import { findHeld } from './held.js';
 import { indexTargetUsers, matchUsers } from './match.js';
 import { orderOperations } from './order.js';
-import { checkSafety } from './safety.js';
+import { assertSourceHasGroups, checkSafety } from './safety.js';
 import { summarize } from './summary.js';
 import type { Plan, PlannedOperation, PlanPolicy } from './types.js';
 
@@ -37,14 +38,19 @@ export function computePlan(
   policy: PlanPolicy,
   ctx: PlanContext,
 ): Plan {
+  assertSourceHasGroups(desired, actual, state, policy);
   const quarantined = new Set(desired.quarantined);
   const protect = compileGlobs(policy.protect);
   const isProtected = (email: string): boolean => protect.size > 0 && protect.matches(email);
   const untouched: UntouchedCounts = new Map();
 
   const index = indexTargetUsers(actual.users);
-  const matching = matchUsers(desired.users, index, state, quarantined);
-  const users = diffUsers(matching, policy, isProtected);
+  const heldSourceIds = new Set<string>();
+  for (const e of desired.skipped) if (e.sourceId !== undefined) heldSourceIds.add(e.sourceId);
+  const matching = matchUsers(desired.users, index, state, quarantined, { heldSourceIds, isProtected });
+  // A protected person the target does not have is not created: counted here, the others by deprovisioning.
+  for (const email of matching.protected) if (!index.byUserName.has(email)) bump(untouched, 'protectedUsers');
+  const users = diffUsers(matching, policy);
   const leavers = planDeprovision({ users: actual.users, index, state, policy, matching, quarantined, isProtected, untouched });
   const groups = diffGroups({
     groups: desired.groups,
@@ -60,8 +66,17 @@ export function computePlan(
     untouched,
   });
 
-  const all: PlannedOperation[] = [...leavers.ops, ...users.ops, ...groups.ops];
+  const all: PlannedOperation[] = [...withMemberships(leavers.ops, groups.leftToServer, policy), ...users.ops, ...groups.ops];
   const operations = orderOperations(all);
+  const summary = summarize(operations);
+  const skipped = [...desired.skipped, ...matching.skipped, ...groups.skipped];
+  const guard = {
+    userDeletes: leavers.ops.length,
+    managedUsers: leavers.managed,
+    groupDeletes: summary.deleteGroups,
+    memberRemovals: summary.removeMembers,
+    managedMemberships: groups.memberships,
+  };
   return {
     formatVersion: 1,
     basis: {
@@ -73,11 +88,24 @@ export function computePlan(
       createdAt: ctx.createdAt,
     },
     operations,
-    summary: summarize(operations),
-    skipped: [...desired.skipped, ...matching.skipped, ...groups.skipped],
-    blocked: checkSafety(leavers.ops.length, leavers.managed, policy),
+    summary,
+    skipped,
+    blocked: checkSafety(guard, policy),
+    held: findHeld({ state, index, matching, quarantined, skipped, policy, isProtected }),
     untouched: sortedCounts(untouched),
   };
+}
+
+/**
+ * Deletes on a target that does not promise to drop a deleted user's memberships (rfc) carry the managed
+ * groups listing the user, so the executor can check after the deletes and clean up in the same run.
+ */
+function withMemberships(ops: readonly PlannedOperation[], left: GroupDiff['leftToServer'], policy: PlanPolicy): PlannedOperation[] {
+  if (policy.profile.deprovisionDropsMembers || left.size === 0) return [...ops];
+  return ops.map((op) => {
+    const memberOf = op.kind === 'deleteUser' && op.mode === 'delete' ? left.get(op.target.id) : undefined;
+    return memberOf === undefined ? op : { ...op, memberOf };
+  });
 }
 
 /** Adoption only records state; everything else writes to the target (exit code 2 for `plan`). */

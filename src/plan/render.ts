@@ -2,7 +2,7 @@
  * Rendering a plan for people (text) and for machines (the JSON contract of `plan --json`).
  * Reads only the Plan. A review document: every operation and every member is listed.
  */
-import type { Plan, PlannedOperation, PlanSummary, SafetyViolation } from './types.js';
+import type { HeldUser, Plan, PlannedOperation, PlanSummary, SafetyViolation } from './types.js';
 
 export interface PlanJson {
   readonly formatVersion: 1;
@@ -11,6 +11,7 @@ export interface PlanJson {
   readonly operations: readonly PlannedOperation[];
   readonly skipped: Plan['skipped'];
   readonly blocked: readonly SafetyViolation[];
+  readonly held: readonly HeldUser[];
   readonly untouched: Plan['untouched'];
 }
 
@@ -23,6 +24,8 @@ export function planToJson(plan: Plan): PlanJson {
     operations: plan.operations,
     skipped: plan.skipped,
     blocked: plan.blocked,
+    // A saved plan from before held users were reported has none to show.
+    held: plan.held ?? [],
     untouched: plan.untouched,
   };
 }
@@ -35,9 +38,9 @@ export function redactUrl(url: string): string {
 type Paint = (code: string, s: string) => string;
 const NO_PAINT: Paint = (_code, s) => s;
 const ANSI: Paint = (code, s) => `\u001b[${code}m${s}\u001b[0m`;
-const COLOR = { create: '32', update: '33', delete: '31', adopt: '36', blocked: '1;31', dim: '2', head: '1' } as const;
+const COLOR = { create: '32', update: '33', delete: '31', adopt: '36', blocked: '1;31', held: '1;33', dim: '2', head: '1' } as const;
 
-function plural(n: number, noun: string): string {
+export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
@@ -45,7 +48,8 @@ function pad(s: string, width: number): string {
   return s.length >= width ? s : s + ' '.repeat(width - s.length);
 }
 
-function userLabel(op: PlannedOperation): string {
+/** The user or group an operation is about, as a person names it. */
+export function userLabel(op: PlannedOperation): string {
   switch (op.kind) {
     case 'createUser':
     case 'updateUser':
@@ -66,7 +70,8 @@ function name(given: string | null, family: string | null): string {
   return `"${given ?? '?'} ${family ?? '?'}"`;
 }
 
-function describe(op: PlannedOperation): { sign: string; color: string; text: string; members: string[] } {
+/** One operation for a person: sign, colour, what it does and why, and its member changes (`+ a`, `- b`). */
+export function describe(op: PlannedOperation): { sign: string; color: string; text: string; members: string[] } {
   const members: string[] = [];
   switch (op.kind) {
     case 'createUser':
@@ -83,8 +88,11 @@ function describe(op: PlannedOperation): { sign: string; color: string; text: st
           (op.reason.startsWith('name changed:') ? '' : ` (${op.reason})`),
         members,
       };
-    case 'deleteUser':
-      return { sign: '-', color: COLOR.delete, text: `${op.mode} (${op.reason})`, members };
+    case 'deleteUser': {
+      const groups = op.memberOf?.length ?? 0;
+      const check = groups > 0 ? `; then removed from its ${plural(groups, 'group')} if the target keeps deleted members` : '';
+      return { sign: '-', color: COLOR.delete, text: `${op.mode} (${op.reason})${check}`, members };
+    }
     case 'adoptUser':
     case 'adoptGroup':
       return { sign: '=', color: COLOR.adopt, text: `adopt, state only (${op.reason})`, members };
@@ -92,7 +100,7 @@ function describe(op: PlannedOperation): { sign: string; color: string; text: st
       for (const m of op.members) members.push(`+ ${m.userName}`);
       return { sign: '+', color: COLOR.create, text: `create with ${plural(op.members.length, 'member')} (${op.reason})`, members };
     case 'updateMembers':
-      for (const m of op.remove) members.push(`- ${m.userName}`);
+      for (const m of op.remove) members.push(m.orphan ? `- ${m.userName} (no such user: a deleted user the target kept)` : `- ${m.userName}`);
       for (const m of op.add) members.push(`+ ${m.userName}`);
       return { sign: '~', color: COLOR.update, text: `members +${op.add.length} -${op.remove.length} (${op.reason})`, members };
     case 'deleteGroup':
@@ -112,7 +120,24 @@ function section(title: string, ops: readonly PlannedOperation[], paint: Paint):
   return lines;
 }
 
-function words(key: string): string {
+/** Held users come first: the one thing in a plan that needs a person, whatever else it does. */
+function heldSection(held: readonly HeldUser[], paint: Paint): string[] {
+  if (held.length === 0) return [];
+  const lines = [
+    '',
+    paint(COLOR.held, `Held (${held.length}): managed users whose source entry cannot be read; neither changed nor deleted until it is fixed`),
+  ];
+  for (const h of held) {
+    lines.push(`  ${paint(COLOR.held, '!')} ${h.userName}`);
+    for (const e of h.entries) lines.push(`      ${e.entry}: ${e.reason}`);
+    lines.push(`      fix: ${h.fix}`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/** `unmanagedUsers` → `unmanaged users`. */
+export function words(key: string): string {
   return key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
@@ -136,6 +161,7 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
       `groups: ${s.createGroups} to create, ${s.updateGroups} to update, ${s.deleteGroups} to delete, ${s.adoptGroups} to adopt; ` +
       `members: ${s.addMembers} to add, ${s.removeMembers} to remove`,
   ];
+  lines.splice(2, 0, ...heldSection(plan.held ?? [], paint));
   const userOps = plan.operations.filter((o) => o.kind.endsWith('User'));
   const groupOps = plan.operations.filter((o) => !o.kind.endsWith('User'));
   lines.push(...section('Users', userOps, paint), ...section('Groups', groupOps, paint));

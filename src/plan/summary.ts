@@ -54,3 +54,8 @@ export function summarize(ops: readonly PlannedOperation[]): PlanSummary {
   s.updateGroups = updatedGroups.size;
   return s;
 }
+
+/** Operations that write to the target: everything but adoptions, which only record state. */
+export function countChanges(ops: readonly PlannedOperation[]): number {
+  return ops.filter((op) => op.kind !== 'adoptUser' && op.kind !== 'adoptGroup').length;
+}

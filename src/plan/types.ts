@@ -21,6 +21,11 @@ export interface UserAttributes {
 export interface MemberRef {
   readonly userName: string;
   readonly target: TargetRef;
+  /**
+   * The group lists this id but no target user has it (a deleted user the server kept as a member): it is
+   * removed, and `userName` is the raw value the group holds.
+   */
+  readonly orphan?: true | undefined;
 }
 
 interface OpBase {
@@ -39,6 +44,12 @@ export type PlannedOperation =
       readonly mode: 'delete' | 'deactivate';
       /** The names the target last showed (empty when unknown): a full-body deactivation (PUT) resends them. */
       readonly names?: { readonly givenName: string; readonly familyName: string } | undefined;
+      /**
+       * Managed groups listing this user, when the profile does not promise that a delete drops memberships
+       * (rfc: the RFC does not require it). After the deletes the executor reads one of these groups; if the
+       * server kept the deleted user, it removes it from each of them in the same run.
+       */
+      readonly memberOf?: readonly { readonly groupName: string; readonly groupId: string }[] | undefined;
     })
   | (OpBase & {
       readonly kind: 'createUser';
@@ -93,11 +104,31 @@ export interface PlanSummary {
   adoptGroups: number;
 }
 
+/** The guard's rules, each named after its `sync.safety` key. */
+export type SafetyRule = 'maxDeletes' | 'maxDeletePercent' | 'maxGroupDeletes' | 'maxMemberRemovals' | 'maxMemberRemovalPercent';
+
 export interface SafetyViolation {
-  readonly rule: 'maxDeletes' | 'maxDeletePercent';
+  readonly rule: SafetyRule;
   readonly limit: number;
+  /** The value compared with `limit`: a count, or a percentage for the *Percent rules. */
   readonly actual: number;
+  /** What the rule counts (users deleted, groups deleted, members removed): `--allow-deletes N` lifts it when N ≥ count. */
+  readonly count: number;
   readonly message: string;
+}
+
+/**
+ * A managed user whose source entry cannot be read (an unmapped status value, a bad or conflicting row): the
+ * plan neither changes nor deletes it, and says so first, every run, until the entry is fixed.
+ */
+export interface HeldUser {
+  /** The target user's userName. */
+  readonly userName: string;
+  /** The source id scimsync recorded for it, or null (`manageAllUsers` without a record). */
+  readonly sourceId: string | null;
+  /** The source entries that could not be read (`users.csv:12` and why). */
+  readonly entries: readonly { readonly entry: string; readonly reason: string }[];
+  readonly fix: string;
 }
 
 export interface Plan {
@@ -120,7 +151,9 @@ export interface Plan {
   readonly skipped: readonly { readonly entry: string; readonly reason: string }[];
   /** Non-empty: the plan must not be applied without `--allow-deletes`. */
   readonly blocked: readonly SafetyViolation[];
-  /** Users the target has that scimsync leaves alone (unmanaged, protected): a count by reason, for display. */
+  /** Managed users left exactly as they are because their source entry cannot be read. */
+  readonly held: readonly HeldUser[];
+  /** Users and groups scimsync leaves alone on purpose (unmanaged, protected, quarantined …): a count by reason, for display. */
   readonly untouched: Readonly<Record<string, number>>;
 }
 
@@ -130,8 +163,14 @@ export interface PlanPolicy {
   /** Emails (lower-case) or glob patterns never touched. */
   readonly protect: readonly string[];
   readonly groups: { readonly enabled: boolean; readonly include: readonly string[]; readonly exclude: readonly string[] };
-  readonly safety: { readonly maxDeletes: number; readonly maxDeletePercent: number };
-  /** Deletions explicitly allowed this run (`--allow-deletes N`). */
+  readonly safety: {
+    readonly maxDeletes: number;
+    readonly maxDeletePercent: number;
+    readonly maxGroupDeletes: number;
+    readonly maxMemberRemovals: number;
+    readonly maxMemberRemovalPercent: number;
+  };
+  /** `--allow-deletes N`: lifts each guard rule whose count (users, groups or members) is at most N. */
   readonly allowDeletes: number;
   /** Also deprovision unmanaged target users who are not in the source (dangerous; default false). */
   readonly manageAllUsers: boolean;
@@ -144,5 +183,11 @@ export interface PlanPolicy {
     readonly name: 'amplitude' | 'rfc';
     /** Member values in groups are user ids (rfc) — for amplitude ids are emails anyway. */
     readonly sendsExternalId: boolean;
+    /**
+     * The target documents that a deprovisioned user (deleted or deactivated) leaves every group (Amplitude:
+     * both remove the user from the org). When false (rfc), a deactivated user stays a member, so the plan
+     * removes it; a deleted user's memberships are checked after the delete (see `memberOf`).
+     */
+    readonly deprovisionDropsMembers: boolean;
   };
 }

@@ -21,11 +21,15 @@ export function createTarget(loaded: LoadedConfig, logger: Logger, overrides: Pa
   return createScimTarget({
     url: t.url,
     token: t.token,
+    tokenSource: loaded.tokenSource,
     profile: t.profile,
     perMinute: t.rateLimit.perMinute,
     concurrency: t.rateLimit.concurrency,
     timeoutMs: t.timeoutMs,
     rejectUnauthorized: t.tls.rejectUnauthorized,
+    maxResponseBytes: t.maxResponseBytes,
+    maxRetryAfterSeconds: t.maxRetryAfterSeconds,
+    maxRetryTimeSeconds: t.maxRetryTimeSeconds,
     logger: logger.child({ component: 'scim' }),
     ...overrides,
   });

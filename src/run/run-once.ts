@@ -5,8 +5,8 @@ import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { stableHash } from '../model/hash.js';
 import type { TargetSnapshot } from '../model/types.js';
-import { computePlan, staleRecords } from '../plan/index.js';
-import type { Plan } from '../plan/types.js';
+import { computePlan, liftGuard } from '../plan/index.js';
+import type { HeldUser, Plan } from '../plan/types.js';
 import type { ScimTarget } from '../scim/port.js';
 import type { Source } from '../sources/port.js';
 import type { StateStore } from '../state/index.js';
@@ -31,6 +31,11 @@ export interface RunOptions {
   readonly savedPlan?: Plan;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: { done: number; failed: number; total: number }) => void;
+  /**
+   * Apply mode: called with the plan once the deletion guard has allowed it, before anything is written;
+   * false leaves everything as it is (outcome `planned`). The CLI shows the plan and asks a person here.
+   */
+  readonly confirm?: (plan: Plan) => Promise<boolean>;
 }
 
 export type RunResult =
@@ -51,6 +56,8 @@ export type RunResult =
 export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger;
+  // Valid settings that will hurt (a rate above the target's limit): said on every run, not only by check.
+  for (const warning of deps.loaded.warnings) log.warn(warning);
   const startedAt = now();
   const state = await deps.store.load();
 
@@ -66,29 +73,50 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
     actualHash: snapshotHash(actual),
     createdAt: startedAt.toISOString(),
   };
-  const plan = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(deps.loaded.config, opts.allowDeletes ?? 0), ctx);
+  const computed = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(deps.loaded.config, opts.allowDeletes ?? 0), ctx);
   if (opts.savedPlan) checkSavedPlan(opts.savedPlan, state, ctx);
+  // A saved plan carries the guard's verdict from plan time; `apply --allow-deletes N` may lift it here, and
+  // the plan executed must be the one with the verdict lifted (the executor refuses a blocked plan).
+  const plan = opts.savedPlan ? { ...computed, blocked: liftGuard(computed.blocked, opts.allowDeletes ?? 0) } : computed;
+  warnHeld(log, plan.held ?? []);
 
   if (opts.mode === 'plan') return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
 
-  // A saved plan carries the guard's verdict from plan time; `apply --allow-deletes N` may lift it here.
-  const blocked = opts.savedPlan && plan.summary.deleteUsers <= (opts.allowDeletes ?? 0) ? [] : plan.blocked;
-  if (blocked.length > 0) {
-    await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
+  if (plan.blocked.length > 0) {
+    // Recording the refusal would move the state serial and make the reviewed plan stale, when the refusal
+    // itself says to apply that same plan again with --allow-deletes.
+    if (!opts.savedPlan) await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
     return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
   }
 
-  const cleaned = dropStaleRecords(state, actual, plan);
-  const report = await execute(plan, deps.target, deps.store, cleaned, {
+  if (opts.confirm && !(await opts.confirm(plan))) return { outcome: 'planned', plan, requests: deps.target.requestCounts() };
+
+  // Ownership records are kept even for users missing from the target read: a record goes only when its
+  // delete is confirmed (the executor records it), so a read that was short for any reason cannot turn a
+  // managed user into an unmanaged one that is never deprovisioned.
+  const report = await execute(plan, deps.target, deps.store, state, {
     concurrency: deps.loaded.config.target.rateLimit.concurrency,
+    maxMembersPerPatch: deps.loaded.config.target.maxMembersPerPatch,
     signal: opts.signal,
     logger: log.child({ component: 'apply' }),
     onProgress: opts.onProgress,
     now,
   });
-  const outcome = report.aborted ? 'aborted' : report.counts.failed > 0 ? 'partial' : 'converged';
+  // 'aborted' is a shutdown (the signal); a run the target stopped (key rejected, throttled too long) is partial.
+  const outcome = report.aborted && opts.signal?.aborted === true ? 'aborted' : report.aborted || report.counts.failed > 0 ? 'partial' : 'converged';
   await recordRun(deps, await deps.store.load(), startedAt, now(), outcome === 'converged' ? 'converged' : 'partial', plan, report);
   return { outcome, plan, report, requests: deps.target.requestCounts() };
+}
+
+/** Held users are named at WARN on every run (CLI and daemon alike) until their source entry is fixed. */
+function warnHeld(log: Logger, held: readonly HeldUser[]): void {
+  if (held.length === 0) return;
+  const shown = held.slice(0, 20).map((h) => `${h.userName} (${h.entries.map((e) => `${e.entry}: ${e.reason}`).join('; ')})`);
+  const more = held.length > shown.length ? ` and ${held.length - shown.length} more` : '';
+  log.warn(
+    { held: held.map((h) => ({ userName: h.userName, entries: h.entries, fix: h.fix })) },
+    `${held.length} managed user${held.length === 1 ? ' is' : 's are'} held, neither changed nor deleted, because the source entry cannot be read: ${shown.join(', ')}${more}; fix: ${[...new Set(held.map((h) => h.fix))].join('; ')}`,
+  );
 }
 
 /** Records the run in state (the executor has already committed per-operation changes). */
@@ -143,14 +171,4 @@ export function snapshotHash(actual: TargetSnapshot): string {
   const users = actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`).sort();
   const groups = actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${[...g.members].sort().join(',')}`).sort();
   return stableHash({ users, groups });
-}
-
-/** Records of managed users that are gone from the target and that the plan does not touch. */
-function dropStaleRecords(state: SyncState, actual: TargetSnapshot, plan: Plan): SyncState {
-  const stale = staleRecords(state, actual);
-  if (stale.length === 0) return state;
-  const users = { ...state.users };
-  const touched = new Set(plan.operations.map((op) => ('sourceId' in op ? op.sourceId : null)));
-  for (const id of stale) if (!touched.has(id)) delete users[id];
-  return { ...state, users };
 }

@@ -1,9 +1,9 @@
 import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/types.js';
 import type { UserAttributes } from '../plan/types.js';
 import { TargetError } from '../errors.js';
-import { httpError, invalidResponse, readErrorBody } from './http-errors.js';
+import { httpError, invalidResponse, readErrorBody, readIncomplete } from './http-errors.js';
 import { ScimHttp, type HttpResponse } from './http.js';
-import { nextStartIndex } from './pagination.js';
+import { PageReader } from './pagination.js';
 import { parseGroup, parseListPage, parseUser, profileByName, type ScimProfile } from './profiles/index.js';
 import { idFromLocation, idSegment } from './profiles/shared.js';
 import type { JsonObject } from './profiles/types.js';
@@ -70,7 +70,13 @@ class HttpScimTarget implements ScimTarget {
       const user = this.#parse('GET', lookup.path, res, parseUser(res.body, this.profile.normalizeId));
       return user.userName === wanted ? user : undefined;
     }
-    const { res } = await this.#get(lookup.path, lookup.query, [200], signal);
+    const { res } = await this.#get(lookup.path, lookup.query, [200, 400, 501], signal);
+    if (res.status !== 200) {
+      // No filter support (400 invalidFilter, 501): find the user in the full list, as the groups lookup does.
+      if (res.status === 400 && readErrorBody(res.body, res.text).scimType !== 'invalidFilter') throw this.#error('GET', lookup.path, res);
+      const users = await this.#list('/Users', (raw) => parseUser(raw, this.profile.normalizeId), signal);
+      return users.find((u) => u.userName === wanted);
+    }
     const page = this.#parse('GET', lookup.path, res, parseListPage(res.body));
     for (const raw of page.resources) {
       const user = this.#parse('GET', lookup.path, res, parseUser(raw, this.profile.normalizeId));
@@ -91,6 +97,13 @@ class HttpScimTarget implements ScimTarget {
     return { group: { id, displayName, members: memberIds.map((m) => this.profile.normalizeId(m)) }, adopted: false };
   }
 
+  async getGroup(id: string, signal?: AbortSignal): Promise<TargetGroup | undefined> {
+    const path = `/Groups/${idSegment(id)}`;
+    const { res } = await this.#get(path, undefined, [200, 404], signal);
+    if (res.status === 404) return undefined;
+    return this.#parse('GET', path, res, parseGroup(res.body, this.profile.normalizeId));
+  }
+
   async patchMembers(groupId: string, add: readonly string[], remove: readonly string[], signal?: AbortSignal): Promise<void> {
     const body = this.profile.patchMembersBody(add, remove);
     if (body === undefined) return;
@@ -109,33 +122,36 @@ class HttpScimTarget implements ScimTarget {
     return this.http.statusCounts();
   }
 
+  writesInFlight(): number {
+    return this.http.writesInFlight();
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }
 
-  /** Every page of a list, advancing by what each page returned (pagination.ts). */
-  async #list<T extends { id: string }>(path: string, parse: (raw: unknown) => T | string, signal: AbortSignal | undefined): Promise<T[]> {
-    const byId = new Map<string, T>();
-    let start: number | undefined = 1;
-    while (start !== undefined) {
+  /**
+   * Every page of a list, advancing by what each page returned. PageReader (pagination.ts) decides from the
+   * pages when the list is complete; a read it cannot prove complete throws before anyone acts on it.
+   */
+  async #list<T extends { id: string }>(path: '/Users' | '/Groups', parse: (raw: unknown) => T | string, signal: AbortSignal | undefined): Promise<T[]> {
+    const items: T[] = [];
+    const reader = new PageReader(path === '/Users' ? 'users' : 'groups', this.profile.pageSize);
+    let start = 1;
+    for (;;) {
       const { res } = await this.#get(path, this.profile.listQuery(start), [200], signal);
       const page = this.#parse('GET', path, res, parseListPage(res.body));
-      const before = byId.size;
+      const ids: string[] = [];
       for (const raw of page.resources) {
         const item = this.#parse('GET', path, res, parse(raw));
-        byId.set(item.id, item);
+        items.push(item);
+        ids.push(item.id);
       }
-      if (page.resources.length > 0 && byId.size === before) {
-        // The server ignored startIndex (same page again): reading on would never end or would invent data.
-        throw new TargetError(`GET ${path} returned the same resources again at startIndex ${start}: the target does not page`, {
-          status: res.status,
-          retryable: false,
-          fix: 'check target.profile: the server may expect a different paging parameter',
-        });
-      }
-      start = nextStartIndex(start, this.profile.pageSize, page);
+      const verdict = reader.observe(start, ids, page);
+      if (verdict.kind === 'done') return items;
+      if (verdict.kind === 'incomplete') throw readIncomplete('GET', path, verdict.problem, verdict.fix);
+      start = verdict.startIndex;
     }
-    return [...byId.values()];
   }
 
   async #get(path: string, query: string | undefined, ok: readonly number[], signal: AbortSignal | undefined): Promise<{ res: HttpResponse }> {

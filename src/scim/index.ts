@@ -3,6 +3,6 @@ export { DEFAULT_SCIM_CLIENT, resolveScimClientOptions } from './options.js';
 export { RateBudget } from './budget.js';
 export { parseRetryAfter } from './retry-after.js';
 export { RETRY_RULES, decideRetry, backoffDelay, type RetryDecision } from './retry-rules.js';
-export { nextStartIndex } from './pagination.js';
+export { PageReader, type PageVerdict } from './pagination.js';
 export { amplitudeProfile, rfcProfile, profileByName, isPlaceholderName, type ScimProfile } from './profiles/index.js';
 export type { ScimTarget, RequestCounts } from './port.js';

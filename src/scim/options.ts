@@ -6,6 +6,8 @@ export interface ScimClientOptions {
   readonly url: string;
   /** Bearer token. Never logged and never part of an error message. */
   readonly token: string;
+  /** Where the token came from (`environment variable SCIM_TOKEN`, `file …`), named when the target rejects it. */
+  readonly tokenSource?: string;
   readonly profile: 'amplitude' | 'rfc';
   /** Client-side sliding-window budget, requests per rolling minute; 0 = off. @default 90 */
   readonly perMinute?: number;
@@ -19,6 +21,12 @@ export interface ScimClientOptions {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** TLS certificate verification. @default true */
   readonly rejectUnauthorized?: boolean;
+  /** A response body larger than this stops the read (a list page: the run writes nothing). @default 32 MiB */
+  readonly maxResponseBytes?: number;
+  /** A 429 whose Retry-After asks for a longer wait stops the run instead of stalling it. @default 120 */
+  readonly maxRetryAfterSeconds?: number;
+  /** All retry waits of one client (one run) together; a wait that would pass it stops the run. @default 600 */
+  readonly maxRetryTimeSeconds?: number;
   /** @default a silent logger */
   readonly logger?: Logger;
 }
@@ -30,11 +38,15 @@ export const DEFAULT_SCIM_CLIENT = {
   timeoutMs: 30_000,
   backoff: { baseMs: 1000, maxMs: 60_000 },
   rejectUnauthorized: true,
+  maxResponseBytes: 32 * 1024 * 1024,
+  maxRetryAfterSeconds: 120,
+  maxRetryTimeSeconds: 600,
 } as const;
 
 export interface ResolvedScimClientOptions {
   readonly url: URL;
   readonly token: string;
+  readonly tokenSource: string | undefined;
   readonly profile: 'amplitude' | 'rfc';
   readonly perMinute: number;
   readonly concurrency: number;
@@ -42,6 +54,9 @@ export interface ResolvedScimClientOptions {
   readonly timeoutMs: number;
   readonly backoff: { readonly baseMs: number; readonly maxMs: number };
   readonly rejectUnauthorized: boolean;
+  readonly maxResponseBytes: number;
+  readonly maxRetryAfterSeconds: number;
+  readonly maxRetryTimeSeconds: number;
   readonly logger: Logger;
 }
 
@@ -90,6 +105,7 @@ export function resolveScimClientOptions(o: ScimClientOptions): ResolvedScimClie
   return {
     url,
     token: o.token,
+    tokenSource: o.tokenSource,
     profile: o.profile,
     perMinute: integer('perMinute', o.perMinute ?? DEFAULT_SCIM_CLIENT.perMinute, 0),
     concurrency: integer('concurrency', o.concurrency ?? DEFAULT_SCIM_CLIENT.concurrency, 1),
@@ -97,6 +113,9 @@ export function resolveScimClientOptions(o: ScimClientOptions): ResolvedScimClie
     timeoutMs: integer('timeoutMs', o.timeoutMs ?? DEFAULT_SCIM_CLIENT.timeoutMs, 1),
     backoff: { baseMs, maxMs },
     rejectUnauthorized: o.rejectUnauthorized ?? DEFAULT_SCIM_CLIENT.rejectUnauthorized,
+    maxResponseBytes: integer('maxResponseBytes', o.maxResponseBytes ?? DEFAULT_SCIM_CLIENT.maxResponseBytes, 1024),
+    maxRetryAfterSeconds: integer('maxRetryAfterSeconds', o.maxRetryAfterSeconds ?? DEFAULT_SCIM_CLIENT.maxRetryAfterSeconds, 0),
+    maxRetryTimeSeconds: integer('maxRetryTimeSeconds', o.maxRetryTimeSeconds ?? DEFAULT_SCIM_CLIENT.maxRetryTimeSeconds, 0),
     logger: o.logger ?? silentLogger(),
   };
 }

@@ -25,6 +25,8 @@ export interface ScimTarget {
   findUserByUserName(userName: string, signal?: AbortSignal): Promise<TargetUser | undefined>;
   /** Creates a group (Amplitude answers 200, not 201). Adopts an existing one of the same name on conflict. */
   createGroup(displayName: string, memberIds: readonly string[], signal?: AbortSignal): Promise<{ group: TargetGroup; adopted: boolean }>;
+  /** One group as the target holds it now; undefined when it is gone (404). */
+  getGroup(id: string, signal?: AbortSignal): Promise<TargetGroup | undefined>;
   /** One PATCH adding and removing member ids. */
   patchMembers(groupId: string, add: readonly string[], remove: readonly string[], signal?: AbortSignal): Promise<void>;
   deleteGroup(id: string, signal?: AbortSignal): Promise<void>;
@@ -35,5 +37,11 @@ export interface ScimTarget {
    * arrived). Optional: the daemon's `scimsync_requests_total{method,status}` uses it when present.
    */
   requestStatusCounts?(): Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * Writes sent and not yet answered. A caller's signal abandons waits (rate budget, retry backoff) and
+   * reads, never a write already sent: its outcome must be known to be recorded. Optional (`apply`'s Ctrl-C
+   * message says how many it waits for).
+   */
+  writesInFlight?(): number;
   close(): Promise<void>;
 }

@@ -28,8 +28,6 @@ export const RETRY_RULES = {
     'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
     TIMEOUT_CODE,
   ],
-  /** Never wait longer than this for one Retry-After, whatever the server says. */
-  maxRetryAfterMs: 5 * 60_000,
 } as const;
 
 /**

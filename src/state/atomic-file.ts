@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { crashPoint } from './crash-points.js';
 
 /**
  * Writes `text` to `path` so that a reader (or a crash) only ever sees the old file or the new one:
@@ -10,8 +11,9 @@ import { basename, dirname, join } from 'node:path';
  */
 export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
+  crashPoint('state-temp-created');
   let renamed = false;
   try {
     try {
@@ -20,12 +22,30 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
     } finally {
       await handle.close();
     }
+    crashPoint('state-temp-written');
     await rename(temp, path);
     renamed = true;
+    crashPoint('state-renamed');
     await syncDirectory(dir);
   } finally {
     if (!renamed) await unlink(temp).catch(() => undefined);
   }
+}
+
+function tempPrefix(path: string): string {
+  return `.${basename(path)}.`;
+}
+
+/**
+ * Temp files of writes killed before their rename. Only the lock holder writes the state, so once we hold
+ * the lock every such file is a leftover of a dead process: removed, so crashes do not pile them up.
+ */
+export async function removeTempLeftovers(path: string): Promise<number> {
+  const dir = dirname(path);
+  const prefix = tempPrefix(path);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(prefix) && n.endsWith('.tmp'));
+  await Promise.all(names.map((n) => unlink(join(dir, n)).catch(() => undefined)));
+  return names.length;
 }
 
 /** The rename is durable only once the directory entry is; some platforms cannot open a directory: best effort. */
@@ -40,9 +60,3 @@ async function syncDirectory(dir: string): Promise<void> {
     await handle?.close();
   }
 }
-
-/** Creates the state directory (0700: the file maps the organization's people) if it is missing. */
-export async function ensureDirectory(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-}
-

@@ -9,7 +9,7 @@ import { parseStateV1 } from './schema.js';
 const MIGRATIONS: Readonly<Record<number, (doc: Record<string, unknown>) => Record<string, unknown>>> = {};
 
 const REBUILD_FIX = (file: string) =>
-  `restore a backup of ${file}, or move it aside and run \`scimsync state rebuild -c CONFIG\` to rebuild it from the target`;
+  `restore a backup of ${file}, or run \`scimsync state rebuild -c CONFIG\` to rebuild it from the target (it keeps this file aside)`;
 
 /** Brings a parsed state document to the current format and checks its shape. Never guesses. */
 export function migrateState(raw: unknown, file: string): SyncState {

@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { ConfigError, StateError, isScimsyncError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
-import { ensureDirectory } from './atomic-file.js';
+import { removeTempLeftovers } from './atomic-file.js';
 import { StateFileAdapter } from './file-adapter.js';
 import { freshState, sameTarget } from './fresh.js';
-import { acquireLock, type StateLock } from './lock.js';
+import { assertOrdinaryLocation, ensureDirectory } from './fs-guard.js';
+import { acquireLock, type LockOptions, type StateLock } from './lock.js';
 import { migrateState, REBUILD_FIX } from './migrate.js';
 import type { SyncState } from './types.js';
 
@@ -42,6 +43,8 @@ export interface StateStoreOptions {
   readonly flushIntervalMs?: number;
   readonly logger?: Logger;
   readonly now?: () => Date;
+  /** Grace, wait and heartbeat periods of the lock (tests shorten them). */
+  readonly lock?: LockOptions;
 }
 
 // 30 s: under a 100-requests-a-minute budget the timer, not the op count, decides how often the file is
@@ -58,18 +61,37 @@ export async function openStateStore(path: string, options: StateStoreOptions): 
   const logger = options.logger ?? silentLogger();
   const now = options.now ?? (() => new Date());
   await ensureDirectory(file);
-  const lock = await acquireLock(file, logger, now);
+  const lock = await acquireLock(file, logger, now, options.lock);
+  try {
+    const removed = await removeTempLeftovers(file);
+    if (removed > 0) logger.info({ file, removed }, 'removed temp files of state writes that never finished (a crash)');
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   return new FileStateStore(file, lock, { target: options.target, flushEveryOps, flushIntervalMs, logger });
 }
 
-/** Reads and validates a state file without taking the lock (`state show`). Missing file: undefined. */
-export async function readStateFile(path: string): Promise<SyncState | undefined> {
+/**
+ * Reads and validates a state file without taking the lock (`plan`, `state show`, `check`). Missing file:
+ * undefined. With `target`, a state made for another target is refused like in `load`.
+ */
+export async function readStateFile(path: string, options: { target?: string } = {}): Promise<SyncState | undefined> {
   const file = resolve(path);
+  await assertOrdinaryLocation(file);
   const text = await new StateFileAdapter(file).read();
-  return text === null ? undefined : parseStateText(text, file);
+  if (text === null) return undefined;
+  const state = parseStateText(text, file);
+  if (options.target !== undefined) assertSameTarget(state, file, options.target);
+  return state;
 }
 
 function parseStateText(text: string, file: string): SyncState {
+  // Only a missing file is a fresh start. An empty one (killed mid-write by an editor, a full disk, a bad
+  // restore) lost the ownership record: starting fresh would stop deprovisioning every leaver.
+  if (text.trim() === '') {
+    throw new StateError('SCIMSYNC_STATE_CORRUPT', `state file ${file} is corrupt: it is empty (${text.length} bytes)`, REBUILD_FIX(file));
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -77,6 +99,16 @@ function parseStateText(text: string, file: string): SyncState {
     throw new StateError('SCIMSYNC_STATE_CORRUPT', `state file ${file} is corrupt: not valid JSON`, REBUILD_FIX(file), err);
   }
   return migrateState(raw, file);
+}
+
+function assertSameTarget(state: SyncState, file: string, target: string): void {
+  if (sameTarget(state.target, target)) return;
+  throw new StateError(
+    'SCIMSYNC_STATE_OTHER_TARGET',
+    `state file ${file} belongs to target ${state.target}, not ${target}`,
+    'give each target its own state.path in the config (one state file per target); if the target really moved, ' +
+      'run `scimsync state rebuild -c CONFIG` (it keeps the old file aside)',
+  );
 }
 
 function invalidOption(name: string, value: unknown, expected: string): ConfigError {
@@ -119,8 +151,8 @@ class FileStateStore implements FileStateStoreHandle {
   async load(): Promise<SyncState> {
     this.#assertOpen();
     if (this.#state) return this.#state;
-    await this.#db.read();
-    if (this.#db.data === '') {
+    const text = await this.#adapter.read();
+    if (text === null) {
       // Persist the fresh state now: a plan saved from it must find the same lineage when applied.
       const state = freshState(this.#settings.target, randomUUID());
       this.#settings.logger.info({ file: this.path, lineage: state.lineage }, 'no state file: starting a fresh state');
@@ -131,14 +163,8 @@ class FileStateStore implements FileStateStoreHandle {
       this.#throwFailure();
       return state;
     }
-    const state = parseStateText(this.#db.data, this.path);
-    if (!sameTarget(state.target, this.#settings.target)) {
-      throw new StateError(
-        'SCIMSYNC_STATE_CORRUPT',
-        `state file ${this.path} belongs to target ${state.target}, not ${this.#settings.target}`,
-        'give this target its own state.path in the config (one state file per target)',
-      );
-    }
+    const state = parseStateText(text, this.path);
+    assertSameTarget(state, this.path, this.#settings.target);
     this.#state = state;
     this.#serial = state.serial;
     return state;
@@ -196,6 +222,8 @@ class FileStateStore implements FileStateStoreHandle {
     this.#chain = this.#chain.then(async () => {
       this.#db.data = text;
       try {
+        // A process paused past the lock's heartbeat may have lost the lock: never write over the new holder.
+        await this.#lock.assertHeld();
         await this.#db.write();
       } catch (err) {
         this.#failure ??= err;

@@ -1,16 +1,20 @@
 import { loadConfig, type LoadedConfig } from '../../config/index.js';
 import { ConfigError, isScimsyncError } from '../../errors.js';
 import { createLogger, type Logger } from '../../log.js';
-import type { TargetSnapshot } from '../../model/types.js';
+import type { DesiredSnapshot, TargetSnapshot } from '../../model/types.js';
+import { computePlan } from '../../plan/index.js';
 import { createSource, createTarget } from '../../run/compose.js';
+import { policyFromConfig } from '../../run/policy.js';
 import { readStateFile, sameTarget } from '../../state/index.js';
-import { CONFIG_OPTION, parseCommandArgs } from '../args.js';
+import type { SyncState } from '../../state/types.js';
+import { parseCommandArgs } from '../args.js';
 import { requireConfigPath } from '../context.js';
 import { scrub } from '../errors.js';
+import { CHECK } from '../specs.js';
 
 /** One checked step: ✔ or ✖, what was found, and for ✖ the fix. */
 export interface CheckStep {
-  readonly name: 'config' | 'source' | 'target' | 'state';
+  readonly name: 'config' | 'source' | 'target' | 'state' | 'safety';
   readonly ok: boolean;
   readonly text: string;
   readonly details?: readonly string[];
@@ -24,8 +28,9 @@ export interface CheckStep {
  * beside a daemon. Like "Test API credentials", for both ends.
  */
 export async function checkCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('check', argv, CONFIG_OPTION);
-  const steps = await runChecks(requireConfigPath(values.config), (step, secrets) => process.stdout.write(renderStep(step, secrets)));
+  const args = parseCommandArgs(CHECK, argv);
+  if (!args) return 0;
+  const steps = await runChecks(requireConfigPath(args.values.config), (step, secrets) => process.stdout.write(renderStep(step, secrets)));
   return steps.every((s) => s.ok) ? 0 : 1;
 }
 
@@ -45,18 +50,54 @@ export async function runChecks(configPath: string, report: (step: CheckStep, se
     return steps;
   }
   const cfg = loaded.config;
-  emit({ name: 'config', ok: true, text: `${loaded.path} is valid (source ${cfg.source.type}, target ${cfg.target.profile} profile)` }, loaded.secrets);
+  emit(
+    {
+      name: 'config',
+      ok: true,
+      text: `${loaded.path} is valid (source ${cfg.source.type}, target ${cfg.target.profile} profile)`,
+      details: loaded.warnings.map((w) => `warning: ${w}`),
+    },
+    loaded.secrets,
+  );
 
   // Progress logs would interleave with the ✔ lines: only warnings and errors go to stderr.
   const logger = createLogger({ level: 'warn', pretty: process.stderr.isTTY === true });
-  const [sourceStep, targetResult] = await Promise.all([checkSource(loaded, logger), checkTarget(loaded, logger)]);
-  emit(sourceStep, loaded.secrets);
+  const [sourceResult, targetResult] = await Promise.all([checkSource(loaded, logger), checkTarget(loaded, logger)]);
+  emit(sourceResult.step, loaded.secrets);
   emit(targetResult.step, loaded.secrets);
-  emit(await checkState(loaded, targetResult.baseUrl, targetResult.snapshot), loaded.secrets);
+  const stateResult = await checkState(loaded, targetResult.baseUrl, targetResult.snapshot);
+  emit(stateResult.step, loaded.secrets);
+  const safety = checkSafetyOf(loaded, sourceResult.snapshot, targetResult, stateResult.state);
+  if (safety) emit(safety, loaded.secrets);
   return steps;
 }
 
-async function checkSource(loaded: LoadedConfig, logger: Logger): Promise<CheckStep> {
+/**
+ * What a run would refuse or hold, from the three reads above (no extra request): managed users whose source
+ * entry cannot be read, and a source whose groups vanished. Reported only when there is something to fix.
+ */
+function checkSafetyOf(loaded: LoadedConfig, desired: DesiredSnapshot | undefined, target: TargetResult, state: SyncState | undefined): CheckStep | undefined {
+  if (!desired || !target.snapshot || !state) return undefined;
+  let held;
+  try {
+    const ctx = { target: target.baseUrl, configHash: loaded.hash, actualHash: '', createdAt: new Date().toISOString() };
+    held = computePlan(desired, target.snapshot, state, policyFromConfig(loaded.config), ctx).held;
+  } catch (err) {
+    return failure('safety', 'plan', err);
+  }
+  if (held.length === 0) return undefined;
+  const details = held.slice(0, 10).map((h) => `${h.userName}: ${h.entries.map((e) => `${e.entry}: ${e.reason}`).join('; ')}`);
+  if (held.length > 10) details.push(`… and ${held.length - 10} more (see \`scimsync plan\`)`);
+  return {
+    name: 'safety',
+    ok: false,
+    text: `${plural(held.length, 'managed user')} held: the source entry cannot be read, so scimsync neither changes nor deletes ${held.length === 1 ? 'it' : 'them'}`,
+    details,
+    fix: [...new Set(held.map((h) => h.fix))].join('; '),
+  };
+}
+
+async function checkSource(loaded: LoadedConfig, logger: Logger): Promise<{ step: CheckStep; snapshot?: DesiredSnapshot }> {
   let source;
   try {
     source = createSource(loaded, logger);
@@ -69,13 +110,16 @@ async function checkSource(loaded: LoadedConfig, logger: Logger): Promise<CheckS
     const details = snap.skipped.slice(0, 5).map((s) => `skipped ${s.entry}: ${s.reason}`);
     if (snap.skipped.length > 5) details.push(`… and ${snap.skipped.length - 5} more (see \`scimsync plan\`)`);
     return {
-      name: 'source',
-      ok: true,
-      text: `${source.description}: ${plural(active, 'user')} and ${plural(snap.groups.length, 'group')} in scope${extras ? ` (${extras})` : ''}`,
-      details,
+      step: {
+        name: 'source',
+        ok: true,
+        text: `${source.description}: ${plural(active, 'user')} and ${plural(snap.groups.length, 'group')} in scope${extras ? ` (${extras})` : ''}`,
+        details,
+      },
+      snapshot: snap,
     };
   } catch (err) {
-    return failure('source', source?.description ?? loaded.config.source.type, err);
+    return { step: failure('source', source?.description ?? loaded.config.source.type, err) };
   } finally {
     await source?.close().catch(() => undefined);
   }
@@ -120,35 +164,40 @@ async function checkTarget(loaded: LoadedConfig, logger: Logger): Promise<Target
   }
 }
 
-async function checkState(loaded: LoadedConfig, baseUrl: string, snapshot: TargetSnapshot | undefined): Promise<CheckStep> {
+async function checkState(loaded: LoadedConfig, baseUrl: string, snapshot: TargetSnapshot | undefined): Promise<{ step: CheckStep; state?: SyncState }> {
   const path = loaded.config.state.path;
   let state;
   try {
     state = await readStateFile(path);
   } catch (err) {
-    return failure('state', path, err);
+    return { step: failure('state', path, err) };
   }
-  if (!state) return { name: 'state', ok: true, text: `${path}: no state file yet; scimsync manages nothing until the first apply creates it` };
+  if (!state) return { step: { name: 'state', ok: true, text: `${path}: no state file yet; scimsync manages nothing until the first apply creates it` } };
   if (!sameTarget(state.target, baseUrl)) {
     return {
-      name: 'state',
-      ok: false,
-      text: `${path} belongs to target ${state.target}, not ${baseUrl}`,
-      fix: 'point state.path at this target\'s state file, or run `scimsync state rebuild` for the new target',
+      step: {
+        name: 'state',
+        ok: false,
+        text: `${path} belongs to target ${state.target}, not ${baseUrl}`,
+        fix: 'point state.path at this target\'s state file, or run `scimsync state rebuild` for the new target',
+      },
     };
   }
   const users = Object.values(state.users);
   const groups = Object.values(state.groups);
-  if (!snapshot) return { name: 'state', ok: true, text: `${path}: ${plural(users.length, 'user')} and ${plural(groups.length, 'group')} recorded as managed (target not read)` };
+  if (!snapshot) return { state, step: { name: 'state', ok: true, text: `${path}: ${plural(users.length, 'user')} and ${plural(groups.length, 'group')} recorded as managed (target not read)` } };
   const userIds = new Set(snapshot.users.map((u) => u.id));
   const groupIds = new Set(snapshot.groups.map((g) => g.id));
   const presentUsers = users.filter((u) => userIds.has(u.targetId)).length;
   const presentGroups = groups.filter((g) => groupIds.has(g.targetId)).length;
   const gone = users.length - presentUsers + (groups.length - presentGroups);
   return {
-    name: 'state',
-    ok: true,
-    text: `${path}: scimsync manages ${presentUsers} of the target's users and ${presentGroups} of its groups${gone > 0 ? ` (${gone} recorded but gone from the target; the next run forgets them)` : ''}`,
+    state,
+    step: {
+      name: 'state',
+      ok: true,
+      text: `${path}: scimsync manages ${presentUsers} of the target's users and ${presentGroups} of its groups${gone > 0 ? ` (${gone} recorded but gone from the target; the next run forgets them)` : ''}`,
+    },
   };
 }
 

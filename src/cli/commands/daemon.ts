@@ -1,8 +1,10 @@
 import { loadConfig } from '../../config/index.js';
 import { startDaemon } from '../../daemon/index.js';
-import { CONFIG_OPTION, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { loggerFor, requireConfigPath } from '../context.js';
 import { formatError } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
+import { DAEMON } from '../specs.js';
 
 /**
  * `scimsync daemon -c FILE [--run-now]`: apply on the config's schedule until SIGTERM/SIGINT, then exit 0 once
@@ -10,10 +12,9 @@ import { formatError } from '../errors.js';
  * A bad config at start exits 1 at once: a daemon that can never run should crash-loop visibly.
  */
 export async function daemonCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('daemon', argv, {
-    ...CONFIG_OPTION,
-    'run-now': { type: 'boolean', default: false },
-  });
+  const args = parseCommandArgs(DAEMON, argv);
+  if (!args) return 0;
+  const { values } = args;
   const configPath = requireConfigPath(values.config);
   const loaded = await loadConfig(configPath);
   const logger = loggerFor(loaded);
@@ -28,24 +29,22 @@ export async function daemonCommand(argv: string[]): Promise<number> {
   const started = daemon;
 
   const stopped = new Promise<number>((resolve) => {
-    let signals = 0;
-    const onSignal = (sig: NodeJS.Signals): void => {
-      signals += 1;
-      if (signals > 1) {
+    onInterrupt({
+      first(sig) {
+        started.stop(sig).then(
+          ({ clean }) => resolve(clean ? 0 : 1),
+          (err: unknown) => {
+            process.stderr.write(formatError(err, loaded.secrets));
+            resolve(1);
+          },
+        );
+      },
+      second(sig) {
         // A second Ctrl-C means "now": state already flushed by the executor's batches is kept.
         logger.warn({ signal: sig }, 'second signal: exiting without waiting for the in-flight run');
         process.exit(1);
-      }
-      started.stop(sig).then(
-        ({ clean }) => resolve(clean ? 0 : 1),
-        (err: unknown) => {
-          process.stderr.write(formatError(err, loaded.secrets));
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+      },
+    });
   });
   const code = await stopped;
   // Clean: everything is closed, but a stray handle (a keep-alive socket) must not hang the pod. Unclean: the

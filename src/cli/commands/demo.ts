@@ -8,6 +8,8 @@ import { runOnce } from '../../run/run-once.js';
 import { buildContext } from '../context.js';
 import { formatError } from '../errors.js';
 import { describeApply, formatRequests } from '../output.js';
+import { parseCommandArgs } from '../args.js';
+import { DEMO } from '../specs.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../config/demo/config.yaml', import.meta.url));
 
@@ -16,7 +18,8 @@ const DEMO_CONFIG = fileURLToPath(new URL('../../../config/demo/config.yaml', im
  * free port, syncs config/demo/ into it, and shows that a second plan has nothing left to do. No network,
  * no secrets (the emulator's key is made up here and lives only in this process).
  */
-export async function demoCommand(_argv: string[]): Promise<number> {
+export async function demoCommand(argv: string[]): Promise<number> {
+  if (!parseCommandArgs(DEMO, argv)) return 0;
   const dir = await mkdtemp(join(tmpdir(), 'scimsync-demo-'));
   const emulator = await startEmulator({
     port: 0,

@@ -2,20 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, isScimsyncError } from '../../errors.js';
 import { startEmulator } from '../../emulator/index.js';
 import type { EmulatorOptions, EmulatorSeed } from '../../emulator/index.js';
-import { parseCommandArgs } from '../args.js';
-
-const OPTIONS = {
-  host: { type: 'string' },
-  port: { type: 'string' },
-  token: { type: 'string' },
-  'rate-limit': { type: 'string' },
-  profile: { type: 'string' },
-  seed: { type: 'string' },
-  'retry-after': { type: 'string' },
-  'pending-names': { type: 'string' },
-  persist: { type: 'string' },
-  'max-members-per-patch': { type: 'string' },
-} as const;
+import { parseChoice as choice, parseCommandArgs } from '../args.js';
+import { EMULATOR } from '../specs.js';
 
 function wholeNumber(flag: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
@@ -25,14 +13,6 @@ function wholeNumber(flag: string, value: string | undefined, max = Number.MAX_S
     throw new ConfigError(`${flag} expects a whole number ${range}, got "${value}"`, [], `e.g. ${flag} 100`);
   }
   return n;
-}
-
-function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`, [], `e.g. ${flag} ${allowed[0]}`);
-  }
-  return value as T;
 }
 
 async function readSeed(path: string): Promise<EmulatorSeed> {
@@ -49,9 +29,11 @@ async function readSeed(path: string): Promise<EmulatorSeed> {
   }
 }
 
-/** Turns flags into EmulatorOptions; throws ConfigError naming the bad flag. */
-export async function emulatorOptionsFromArgs(argv: string[]): Promise<EmulatorOptions> {
-  const { values } = parseCommandArgs('emulator', argv, OPTIONS);
+/** Turns flags into EmulatorOptions (undefined after printing `--help`); throws ConfigError naming the bad flag. */
+export async function emulatorOptionsFromArgs(argv: string[]): Promise<EmulatorOptions | undefined> {
+  const args = parseCommandArgs(EMULATOR, argv);
+  if (!args) return undefined;
+  const { values } = args;
   const o: EmulatorOptions = {};
   if (values.host !== undefined) o.host = values.host;
   const port = wholeNumber('--port', values.port, 65535);
@@ -71,6 +53,8 @@ export async function emulatorOptionsFromArgs(argv: string[]): Promise<EmulatorO
   const maxMembers = wholeNumber('--max-members-per-patch', values['max-members-per-patch']);
   if (maxMembers !== undefined) o.maxMembersPerPatch = maxMembers;
   if (values.persist !== undefined) o.persistPath = values.persist;
+  // Checked (unknown names listed with the known ones) when the emulator starts: one rule, in quirks.ts.
+  if (values.quirk !== undefined) o.quirks = values.quirk;
   if (values.seed !== undefined) o.seed = await readSeed(values.seed);
   return o;
 }
@@ -85,13 +69,14 @@ function oneLine(err: unknown): string {
  * base URL) on stdout once it accepts requests; the token is never printed.
  */
 export async function emulatorCommand(argv: string[]): Promise<number> {
-  let options: EmulatorOptions;
+  let options: EmulatorOptions | undefined;
   try {
     options = await emulatorOptionsFromArgs(argv);
   } catch (err) {
     console.error(oneLine(err));
     return 1;
   }
+  if (!options) return 0;
   let emulator;
   try {
     emulator = await startEmulator(options);

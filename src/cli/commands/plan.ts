@@ -1,28 +1,26 @@
 import { writeFile } from 'node:fs/promises';
-import { hasPendingChanges, planToJson, renderPlanText } from '../../plan/index.js';
+import { hasPendingChanges } from '../../plan/index.js';
 import { runOnce } from '../../run/run-once.js';
-import { CONFIG_OPTION, parseCommandArgs, parseCount } from '../args.js';
+import { parseCommandArgs, parseCount } from '../args.js';
 import { buildContext } from '../context.js';
 import { formatError } from '../errors.js';
-import { formatRequests } from '../output.js';
+import { formatRequests, planFormat, renderPlanAs } from '../output.js';
+import { PLAN } from '../specs.js';
 
-/** `scimsync plan -c FILE [--json] [--out PLAN.json]`: exit 0 no changes, 2 changes pending, 1 error. */
+/** `scimsync plan -c FILE [--json | --format F] [--out PLAN.json]`: exit 0 no changes, 2 changes pending, 1 error. */
 export async function planCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('plan', argv, {
-    ...CONFIG_OPTION,
-    json: { type: 'boolean', default: false },
-    out: { type: 'string' },
-    'allow-deletes': { type: 'string' },
-  });
+  const args = parseCommandArgs(PLAN, argv);
+  if (!args) return 0;
+  const { values } = args;
+  const format = planFormat(values.format, values.json);
+  const allowDeletes = parseCount('--allow-deletes', values['allow-deletes'], 0);
   const ctx = await buildContext({ configPath: values.config, readOnlyState: true });
   try {
-    const result = await runOnce(ctx, { mode: 'plan', allowDeletes: parseCount('--allow-deletes', values['allow-deletes'], 0) });
+    const result = await runOnce(ctx, { mode: 'plan', allowDeletes });
     const plan = result.plan;
     if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ ...planToJson(plan), requests: result.requests }, null, 2) + '\n');
-    } else {
-      process.stdout.write(renderPlanText(plan, { color: process.stdout.isTTY === true }));
+    process.stdout.write(renderPlanAs(plan, format, { color: process.stdout.isTTY === true, extra: { requests: result.requests } }));
+    if (format === 'text') {
       process.stdout.write(`\nRead with ${formatRequests(result.requests)}.${values.out ? ` Plan saved to ${values.out}.` : ''}\n`);
     }
     return hasPendingChanges(plan) ? 2 : 0;

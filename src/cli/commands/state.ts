@@ -1,35 +1,39 @@
-import { rename, stat } from 'node:fs/promises';
+import { lstat, rename } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
 import { computePlan, recordApplied } from '../../plan/index.js';
 import { createSource, createTarget } from '../../run/compose.js';
 import { policyFromConfig } from '../../run/policy.js';
 import { snapshotHash } from '../../run/run-once.js';
-import { freshState, openStateStore, readStateFile } from '../../state/index.js';
+import { errnoError, freshState, openStateStore, readStateFile, stateIoError } from '../../state/index.js';
 import type { SyncState } from '../../state/types.js';
-import { CONFIG_OPTION, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { requireConfigPath, loggerFor } from '../context.js';
 import { formatError } from '../errors.js';
+import { STATE } from '../specs.js';
 import { randomUUID } from 'node:crypto';
 
 /** `scimsync state show|rebuild -c FILE [--json]`. */
 export async function stateCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('state', argv, { ...CONFIG_OPTION, json: { type: 'boolean', default: false } }, true);
+  const args = parseCommandArgs(STATE, argv);
+  if (!args) return 0;
+  const { values, positionals } = args;
   const sub = positionals[0];
   if (sub !== 'show' && sub !== 'rebuild') {
     throw new ConfigError(`scimsync state: expected "show" or "rebuild", got "${sub ?? ''}"`, [], 'run `scimsync state show -c FILE` or `scimsync state rebuild -c FILE`');
   }
   const loaded = await loadConfig(requireConfigPath(values.config));
   try {
-    return sub === 'show' ? await show(loaded.config.state.path, values.json) : await rebuild(loaded);
+    return sub === 'show' ? await show(loaded.config.state.path, loaded.config.target.url, values.json) : await rebuild(loaded);
   } catch (err) {
     process.stderr.write(formatError(err, loaded.secrets));
     return 1;
   }
 }
 
-async function show(path: string, json: boolean): Promise<number> {
-  const state = await readStateFile(path);
+async function show(path: string, target: string, json: boolean): Promise<number> {
+  const state = await readStateFile(path, { target });
   if (!state) {
     process.stdout.write(json ? JSON.stringify({ path, exists: false }) + '\n' : `${path}: no state yet (nothing is managed; the first apply creates it)\n`);
     return 0;
@@ -60,26 +64,21 @@ async function show(path: string, json: boolean): Promise<number> {
 /**
  * Rebuilds ownership from the target: every target user whose userName matches a source user, and every
  * target group whose name matches a synced source group, is recorded as adopted. Nothing is written to the
- * target. An unreadable old file is kept beside the new one (`.corrupt-<time>`), never deleted.
+ * target. The old file (corrupt, or made for another target) is kept beside the new one
+ * (`.before-rebuild-<time>`), never deleted. The lock comes first: while an apply runs, rebuild refuses
+ * and leaves its state file where it is.
  */
 async function rebuild(loaded: Awaited<ReturnType<typeof loadConfig>>): Promise<number> {
   const logger = loggerFor(loaded);
-  const path = loaded.config.state.path;
+  const path = resolve(loaded.config.state.path);
   const source = createSource(loaded, logger);
   const target = createTarget(loaded, logger);
   try {
-    const [desired, actual] = [await source.read(), await target.snapshot()];
-    const exists = await stat(path).then(
-      () => true,
-      () => false,
-    );
-    if (exists) {
-      const aside = `${path}.before-rebuild-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(path, aside);
-      process.stdout.write(`kept the previous state file as ${aside}\n`);
-    }
     const store = await openStateStore(path, { target: target.baseUrl, logger });
     try {
+      const [desired, actual] = [await source.read(), await target.snapshot()];
+      const aside = await moveAside(path);
+      if (aside) process.stdout.write(`kept the previous state file as ${aside}\n`);
       const base = freshState(target.baseUrl, randomUUID());
       const policy = { ...policyFromConfig(loaded.config), deprovision: 'none' as const };
       const plan = computePlan(desired, actual, base, policy, {
@@ -105,4 +104,19 @@ async function rebuild(loaded: Awaited<ReturnType<typeof loadConfig>>): Promise<
   } finally {
     await Promise.allSettled([source.close(), target.close()]);
   }
+}
+
+/** Renames the state file to `<path>.before-rebuild-<time>`; undefined if there is none. */
+async function moveAside(path: string): Promise<string | undefined> {
+  const info = await lstat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw stateIoError(err, path, 'read state file');
+  });
+  if (!info) return undefined;
+  if (info.isDirectory()) throw stateIoError(errnoError('EISDIR', `${path} is a directory`), path, 'move aside state file');
+  const aside = `${path}.before-rebuild-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await rename(path, aside).catch((err: unknown) => {
+    throw stateIoError(err, path, 'move aside state file');
+  });
+  return aside;
 }

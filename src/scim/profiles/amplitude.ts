@@ -25,6 +25,7 @@ export const amplitudeProfile: ScimProfile = {
   name: 'amplitude',
   contentType: 'application/json',
   pageSize: 100,
+  deprovisionDropsMembers: true,
   createdStatuses: [200, 201],
   listQuery: (startIndex) => `startIndex=${startIndex}&itemsPerPage=100&count=100`,
   normalizeId: (id) => id.toLowerCase(),
@@ -41,9 +42,10 @@ export const amplitudeProfile: ScimProfile = {
   createGroupBody,
   patchMembersBody: (add, remove) => {
     const ops: JsonObject[] = [];
-    if (add.length > 0) ops.push(addMembersOp(add));
+    // Removes first: a server applying operations in order (RFC 7644 §3.5.2) must not drop a value just added.
     // Amplitude's documented (Entra-legacy) form: path "members" plus a value array of the members to drop.
     if (remove.length > 0) ops.push({ op: 'remove', path: 'members', value: remove.map((value) => ({ value })) });
+    if (add.length > 0) ops.push(addMembersOp(add));
     return patchOp(ops);
   },
 };

@@ -22,6 +22,7 @@ export const rfcProfile: ScimProfile = {
   name: 'rfc',
   contentType: 'application/scim+json',
   pageSize: 100,
+  deprovisionDropsMembers: false,
   createdStatuses: [200, 201],
   listQuery: (startIndex) => `startIndex=${startIndex}&count=100`,
   normalizeId: (id) => id,
@@ -40,9 +41,10 @@ export const rfcProfile: ScimProfile = {
   createGroupBody,
   patchMembersBody: (add, remove) => {
     const ops: JsonObject[] = [];
-    if (add.length > 0) ops.push(addMembersOp(add));
+    // Removes first: operations apply in order (RFC 7644 §3.5.2), so a value removed after it was added is lost.
     // A bare `remove` of "members" would drop every member (RFC 7644 §3.5.2.2): name each one by filter.
     for (const id of remove) ops.push({ op: 'remove', path: `members[value eq ${filterLiteral(id)}]` });
+    if (add.length > 0) ops.push(addMembersOp(add));
     return patchOp(ops);
   },
 };

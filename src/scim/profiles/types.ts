@@ -25,6 +25,8 @@ export interface ScimProfile {
   readonly contentType: string;
   /** The page size asked for; also the largest the target allows. */
   readonly pageSize: number;
+  /** A deleted or deactivated user leaves every group, documented (Amplitude); the RFC does not require it. */
+  readonly deprovisionDropsMembers: boolean;
   /** Statuses that mean "created" for POST /Users and POST /Groups. */
   readonly createdStatuses: readonly number[];
   /** Query string (without `?`) for one list page starting at the 1-based `startIndex`. */

@@ -1,45 +1,87 @@
 import { readFile } from 'node:fs/promises';
+import iconv from 'iconv-lite';
 import { SourceError } from '../../errors.js';
+import { fileAccessProblem } from '../../config/file-errors.js';
+
+/** `source.encoding`: what a file without a byte-order mark is decoded as. A BOM always wins. */
+export type CsvEncoding = 'utf-8' | 'windows-1252' | 'latin1';
+
+const ENCODING_FIX =
+  'set source.encoding: windows-1252 (Excel "CSV" on Windows) or latin1, or export the file as "CSV UTF-8"';
 
 /**
- * Reads a CSV file as UTF-8 text. A BOM is dropped; invalid UTF-8 is an error naming the line, because a
+ * Reads a CSV file as text. A UTF-8, UTF-16 LE or UTF-16 BE byte-order mark decides the encoding and is
+ * dropped; without one the file is decoded as `encoding`. `key` is the config key naming the file. Invalid UTF-8 is an error naming the line, because a
  * mis-decoded name or email would silently become a different person.
  */
-export async function readUtf8File(path: string, signal?: AbortSignal): Promise<string> {
+export async function readCsvFile(path: string, key: string, encoding: CsvEncoding, signal?: AbortSignal): Promise<string> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path, signal ? { signal } : {});
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code})`;
-    throw new SourceError(`${path}: ${why}`, { fix: 'check the path in the config (relative paths are relative to the config file)', cause: err });
+    const p = fileAccessProblem(err, path, key, 'the export');
+    throw new SourceError(`${path}: ${p.why}`, { fix: p.fix, cause: err });
   }
-  return decodeUtf8(bytes, path);
+  return decodeCsv(bytes, path, encoding);
+}
+
+/** Decodes by the BOM if there is one, else as `encoding` (utf-8: strictly). */
+export function decodeCsv(bytes: Uint8Array, file: string, encoding: CsvEncoding): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes, file, 'utf-16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes, file, 'utf-16be');
+  const utf8Bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  // latin1 is read as windows-1252, as the WHATWG Encoding Standard does: a superset that gives 0x80–0x9F
+  // their printable characters (€, “, ”, Ÿ) instead of C1 controls no HR export means. iconv-lite, not
+  // TextDecoder: Node ≥ 20.18.3 decodes windows-1252 as ISO-8859-1 (nodejs/node#56542, #60888).
+  if (encoding !== 'utf-8' && !utf8Bom) return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'windows-1252');
+  return decodeUtf8(bytes, file);
+}
+
+function decodeUtf16(bytes: Uint8Array, file: string, label: 'utf-16le' | 'utf-16be'): string {
+  try {
+    // The default (ignoreBOM false) drops the BOM.
+    return new TextDecoder(label, { fatal: true }).decode(bytes);
+  } catch {
+    throw new SourceError(`${file}: starts with a ${label.toUpperCase()} byte-order mark but is not valid ${label.toUpperCase()}`, {
+      code: 'SCIMSYNC_SOURCE_INVALID',
+      fix: 'export the file again (Excel: "CSV UTF-8" or "Unicode Text"); the file may be cut short',
+    });
+  }
 }
 
 /** Strict UTF-8 decode; on failure, finds the first bad line (0x0A never occurs inside a multi-byte sequence). */
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  // NUL is valid UTF-8, but an HR export never holds one: it is UTF-16 whose byte-order mark was lost.
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    const line = bytes.subarray(0, nul).filter((b) => b === 0x0a).length + 1;
+    throw new SourceError(`${file}:${line}: holds NUL bytes: it looks like UTF-16 without a byte-order mark`, {
+      code: 'SCIMSYNC_SOURCE_INVALID',
+      fix: 'export the file as "CSV UTF-8" (or as "Unicode Text", which starts with a byte-order mark)',
+    });
+  }
   try {
     // ignoreBOM false (the default) strips a leading BOM.
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    const strict = new TextDecoder('utf-8', { fatal: true });
-    let line = 1;
-    let start = 0;
-    for (let i = 0; i <= bytes.length; i++) {
-      if (i < bytes.length && bytes[i] !== 0x0a) continue;
-      try {
-        strict.decode(bytes.subarray(start, i));
-      } catch {
-        break;
-      }
-      line++;
-      start = i + 1;
-    }
-    throw new SourceError(`${file}:${line}: not valid UTF-8`, {
-      code: 'SCIMSYNC_SOURCE_INVALID',
-      fix: 'export the file as UTF-8 (for example: iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv)',
-    });
+    throw new SourceError(`${file}:${firstBadUtf8Line(bytes)}: not valid UTF-8`, { code: 'SCIMSYNC_SOURCE_INVALID', fix: ENCODING_FIX });
   }
+}
+
+function firstBadUtf8Line(bytes: Uint8Array): number {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== 0x0a) continue;
+    try {
+      strict.decode(bytes.subarray(start, i));
+    } catch {
+      return line;
+    }
+    line++;
+    start = i + 1;
+  }
+  return line;
 }

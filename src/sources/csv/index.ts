@@ -2,36 +2,37 @@ import type { CsvSourceConfig } from '../../config/index.js';
 import { SourceError } from '../../errors.js';
 import type { DesiredSnapshot } from '../../model/types.js';
 import type { Source } from '../port.js';
-import { readUtf8File } from './decode.js';
+import { readCsvFile } from './decode.js';
 import { buildGroups } from './groups.js';
+import { statusTable } from './status.js';
 import { parseTable, type CsvTable } from './table.js';
 import { buildUsers } from './users.js';
 
 export { splitGroups } from './users.js';
 
 /** Reads and parses one CSV file (I/O at the edge; the row logic in users.ts/groups.ts is pure). */
-async function readTable(path: string, delimiter: string, signal?: AbortSignal): Promise<CsvTable> {
-  return parseTable(await readUtf8File(path, signal), path, delimiter);
+async function readTable(cfg: CsvSourceConfig, which: 'users' | 'groups', path: string, signal?: AbortSignal): Promise<CsvTable> {
+  return parseTable(await readCsvFile(path, `source.${which}`, cfg.encoding, signal), path, cfg.delimiter);
 }
 
 /** Parses already-read CSV text into a snapshot; what `read` does after I/O (also handy in tests and benches). */
-export function snapshotFromTables(cfg: Pick<CsvSourceConfig, 'columns'>, users: CsvTable, groups?: CsvTable): DesiredSnapshot {
+export function snapshotFromTables(cfg: Pick<CsvSourceConfig, 'columns' | 'statusValues'>, users: CsvTable, groups?: CsvTable): DesiredSnapshot {
   if (users.rows.length === 0) {
     throw new SourceError(`${users.file}: no users: refusing to treat an empty source as 'everyone left'`, {
       code: 'SCIMSYNC_SOURCE_INVALID',
       fix: users.header.length === 0 ? 'check the export: the file is empty' : 'check the export: the file has a header but no rows',
     });
   }
-  const u = buildUsers(users, cfg.columns);
+  const u = buildUsers(users, cfg.columns, statusTable(cfg.statusValues));
   if (u.users.length === 0) {
     const first = u.skipped[0];
     throw new SourceError(
       `${users.file}: no usable users: all ${u.skipped.length} rows were skipped (first: ${first ? `${first.entry}: ${first.reason}` : 'none'})`,
-      { code: 'SCIMSYNC_SOURCE_INVALID', fix: 'check the export and source.columns: no row has a valid email and active value' },
+      { code: 'SCIMSYNC_SOURCE_INVALID', fix: first?.fix ?? 'check the export and source.columns: no row has a valid email and status value' },
     );
   }
   const g = buildGroups(u, groups);
-  const skipped = [...u.skipped, ...g.skipped].map(({ entry, reason }) => ({ entry, reason }));
+  const skipped = [...u.skipped, ...g.skipped].map(({ line: _line, ...entry }) => entry);
   return { users: u.users, groups: g.groups, skipped, quarantined: [...u.quarantined].sort() };
 }
 
@@ -44,8 +45,8 @@ export function createCsvSource(cfg: CsvSourceConfig): Source {
     description: `csv ${cfg.users}`,
     async read(signal?: AbortSignal): Promise<DesiredSnapshot> {
       signal?.throwIfAborted();
-      const users = await readTable(cfg.users, cfg.delimiter, signal);
-      const groups = cfg.groups === undefined ? undefined : await readTable(cfg.groups, cfg.delimiter, signal);
+      const users = await readTable(cfg, 'users', cfg.users, signal);
+      const groups = cfg.groups === undefined ? undefined : await readTable(cfg, 'groups', cfg.groups, signal);
       return snapshotFromTables(cfg, users, groups);
     },
     async close(): Promise<void> {

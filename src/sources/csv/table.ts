@@ -14,6 +14,37 @@ export interface CsvTable {
   readonly label: string;
   readonly header: readonly string[];
   readonly rows: readonly CsvRow[];
+  /** The delimiter the file was read with, and whether it came from `source.delimiter` or the header. */
+  readonly delimiter: string;
+  readonly delimiterFrom: 'config' | 'header';
+}
+
+/** What `source.delimiter` may be detected as, in order of preference on a tie. */
+const CANDIDATES = [',', ';', '\t', '|'] as const;
+
+/**
+ * The delimiter a header line uses: the candidate that occurs most often outside double quotes (a header
+ * names columns, so it holds no stray delimiters). A one-column header has none: `,`.
+ */
+export function detectDelimiter(text: string): { readonly delimiter: string; readonly count: number } {
+  const counts = new Map<string, number>(CANDIDATES.map((c) => [c, 0]));
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  let best: { delimiter: string; count: number } = { delimiter: ',', count: 0 };
+  for (const c of CANDIDATES) {
+    const n = counts.get(c) ?? 0;
+    if (n > best.count) best = { delimiter: c, count: n };
+  }
+  return best;
+}
+
+/** How a delimiter is written in the config (`"\t"` for a tab). */
+export function showDelimiter(d: string): string {
+  return JSON.stringify(d);
 }
 
 interface ParsedRecord {
@@ -30,25 +61,28 @@ const keepLineNumber = ((record: string[], context: { lines: number }): ParsedRe
 /**
  * RFC 4180 parse of a whole file. Quoting errors and rows whose field count differs from the header stop the
  * read: a shifted column would put a name where an email belongs. Blank and all-empty rows are ignored.
+ * Without a configured delimiter, the header's decides (`,` `;` tab `|`).
  */
-export function parseTable(text: string, file: string, delimiter: string): CsvTable {
+export function parseTable(text: string, file: string, configured?: string): CsvTable {
+  const delimiterFrom = configured === undefined ? 'header' : 'config';
+  const delimiter = configured ?? detectDelimiter(text.replace(/^\s*\n/, '')).delimiter;
   // CRLF → LF first: csv-parse counts a CRLF inside a quoted field as two lines, which would shift every
   // later line number. A line break inside a name is kept (as LF); any other byte is untouched.
   const lf = text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
   // A lone CR left after that is a line break to csv-parse's line count: such rare files go there too.
   const records = lf.includes('"') || lf.includes('\r') ? parseQuoted(lf, file, delimiter) : splitUnquoted(lf, delimiter);
   const [first, ...rest] = records;
-  if (!first) return { file, label: basename(file), header: [], rows: [] };
+  if (!first) return { file, label: basename(file), header: [], rows: [], delimiter, delimiterFrom };
   const header = first.fields.map((h) => h.trim());
   for (const r of rest) {
     if (r.fields.length !== header.length) {
       throw new SourceError(`${file}:${r.line}: row has ${r.fields.length} fields but the header has ${header.length}`, {
         code: 'SCIMSYNC_SOURCE_INVALID',
-        fix: `quote fields that contain the delimiter "${delimiter}", or fix the export so every row has the header's columns`,
+        fix: `quote fields that contain the delimiter ${showDelimiter(delimiter)}, or fix the export so every row has the header's columns`,
       });
     }
   }
-  return { file, label: basename(file), header, rows: rest };
+  return { file, label: basename(file), header, rows: rest, delimiter, delimiterFrom };
 }
 
 /**
@@ -125,8 +159,21 @@ function duplicateColumn(table: CsvTable, name: string): SourceError {
   });
 }
 
+/**
+ * A column the config asks for is not in the header. When `source.delimiter` was set and the header is one
+ * field that another delimiter would split, that is the problem, not the column name: say so, with that fix.
+ */
 export function missingColumn(table: CsvTable, name: string, fix: string): SourceError {
-  return new SourceError(`${table.file}: column "${name}" not found in the header (found: ${table.header.join(', ')})`, {
+  const found = `found: ${table.header.join(', ')}`;
+  const other = table.delimiterFrom === 'config' && table.header.length === 1 ? detectDelimiter(table.header[0] ?? '') : undefined;
+  if (other && other.count > 0 && other.delimiter !== table.delimiter) {
+    const shown = showDelimiter(other.delimiter);
+    return new SourceError(
+      `${table.file}: column "${name}" not found: the header looks ${shown}-separated, but source.delimiter is ${showDelimiter(table.delimiter)} (${found})`,
+      { code: 'SCIMSYNC_SOURCE_INVALID', fix: `set source.delimiter: ${shown}, or remove source.delimiter so it is detected from the header` },
+    );
+  }
+  return new SourceError(`${table.file}: column "${name}" not found in the header (${found})`, {
     code: 'SCIMSYNC_SOURCE_INVALID',
     fix,
   });

@@ -1,6 +1,7 @@
 import type { SkippedEntry, SourceUser } from '../../model/types.js';
 import { isValidEmail, normalizeEmail } from '../../model/normalize.js';
 import type { CsvSourceConfig } from '../../config/index.js';
+import { statusTable, unknownStatus, type StatusTable } from './status.js';
 import { findColumn, missingColumn, type CsvTable } from './table.js';
 
 /** A user row that passed its own checks, before cross-row (duplicate) checks. */
@@ -22,18 +23,6 @@ export interface UsersResult {
 
 type Columns = CsvSourceConfig['columns'];
 const DEFAULT_COLUMNS: Columns = { id: 'id', email: 'email', givenName: 'givenName', familyName: 'familyName', active: 'active', groups: 'groups' };
-
-const ACTIVE: Readonly<Record<string, boolean>> = {
-  '': true,
-  true: true,
-  yes: true,
-  '1': true,
-  active: true,
-  false: false,
-  no: false,
-  '0': false,
-  inactive: false,
-};
 
 /** Maps the configured column names to header indexes. Only `email` is required, plus any renamed column. */
 function mapColumns(table: CsvTable, columns: Columns): Record<keyof Columns, number> {
@@ -62,9 +51,9 @@ export function splitGroups(cell: string): string[] {
 
 /**
  * Turns the users table into SourceUsers. Pure. A bad row is skipped with its `file:line` and reason, and the
- * email it names is quarantined, so the plan neither creates nor deletes that person on bad data.
+ * email (and id) it names is quarantined, so the plan neither creates nor deletes that person on bad data.
  */
-export function buildUsers(table: CsvTable, columns: Columns): UsersResult {
+export function buildUsers(table: CsvTable, columns: Columns, status: StatusTable = statusTable()): UsersResult {
   const col = mapColumns(table, columns);
   const cell = (fields: readonly string[], i: number): string => (i === -1 ? '' : (fields[i] ?? ''));
   const skipped: (SkippedEntry & { line: number })[] = [];
@@ -75,8 +64,8 @@ export function buildUsers(table: CsvTable, columns: Columns): UsersResult {
   /** Emails on two or more valid rows (rare): all of those rows, in file order. */
   const sameEmail = new Map<string, Candidate[]>();
   const candidates: Candidate[] = [];
-  const skip = (line: number, reason: string, email?: string): void => {
-    skipped.push({ entry: `${table.label}:${line}`, reason, line });
+  const skip: Skip = (line, reason, email, more = {}): void => {
+    skipped.push({ entry: `${table.label}:${line}`, reason, line, ...(email !== undefined ? { email } : {}), ...more });
     if (email !== undefined && !quarantined.has(email)) quarantined.set(email, line);
   };
 
@@ -93,13 +82,15 @@ export function buildUsers(table: CsvTable, columns: Columns): UsersResult {
       skip(line, `invalid email "${rawEmail}"`, email);
       continue;
     }
+    const id = cell(fields, col.id).trim();
     const rawActive = cell(fields, col.active).trim();
-    const active = ACTIVE[rawActive.toLowerCase()];
+    const active = status.get(rawActive.toLowerCase());
     if (active === undefined) {
-      skip(line, `invalid active value "${rawActive}" (use true/false, yes/no, 1/0 or active/inactive)`, email);
+      const { reason, fix } = unknownStatus(rawActive, columns.active);
+      // The id too: a managed user whose email changed on this same unreadable row is held, not "left".
+      skip(line, reason, email, { fix, ...(id !== '' ? { sourceId: id } : {}) });
       continue;
     }
-    const id = cell(fields, col.id).trim();
     const c: Candidate = {
       line,
       user: {
@@ -123,14 +114,14 @@ export function buildUsers(table: CsvTable, columns: Columns): UsersResult {
   for (const c of afterId) {
     const badLine = quarantined.size === 0 ? undefined : quarantined.get(c.user.email);
     if (badLine === undefined) kept.push(c);
-    else skip(c.line, `email ${c.user.email} is quarantined: ${table.label}:${badLine} names it too and is invalid`);
+    else skip(c.line, `email ${c.user.email} is quarantined: ${table.label}:${badLine} names it too and is invalid`, c.user.email, { sourceId: c.user.sourceId });
   }
 
   skipped.sort((a, b) => a.line - b.line);
   return { users: kept.map((c) => c.user), kept, skipped, quarantined: new Set(quarantined.keys()), emailsInFile: named };
 }
 
-type Skip = (line: number, reason: string, email?: string) => void;
+type Skip = (line: number, reason: string, email?: string, more?: Pick<SkippedEntry, 'sourceId' | 'fix'>) => void;
 
 function sameData(a: Candidate, b: Candidate): boolean {
   const u = a.user;
@@ -156,7 +147,7 @@ function dropDuplicateEmails(candidates: readonly Candidate[], sameEmail: Readon
       return false;
     }
     const lines = same.map((o) => o.line).join(', ');
-    skip(c.line, `email ${c.user.email} appears on lines ${lines} with different data`, c.user.email);
+    skip(c.line, `email ${c.user.email} appears on lines ${lines} with different data`, c.user.email, { sourceId: c.user.sourceId });
     return false;
   });
 }
@@ -169,7 +160,7 @@ function dropConflictingIds(candidates: readonly Candidate[], skip: Skip): reado
     const same = byId.get(c.user.sourceId);
     if (same === undefined) return true;
     const lines = same.map((o) => o.line).join(', ');
-    skip(c.line, `id "${c.user.sourceId}" is used for different emails on lines ${lines}`, c.user.email);
+    skip(c.line, `id "${c.user.sourceId}" is used for different emails on lines ${lines}`, c.user.email, { sourceId: c.user.sourceId });
     return false;
   });
 }

@@ -4,6 +4,7 @@
  * that sends nothing (no bind) reads the certificate so the error can say which one and which names.
  */
 import { readFile } from 'node:fs/promises';
+import { fileAccessProblem } from '../../config/file-errors.js';
 import tls, { type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { Client } from 'ldapts';
 import { SourceError } from '../../errors.js';
@@ -21,10 +22,8 @@ async function loadCa(path: string | undefined): Promise<Buffer[] | undefined> {
   try {
     return [await readFile(path)];
   } catch (err) {
-    throw new SourceError(`cannot read the LDAP CA file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
-      cause: err,
-      fix: 'set source.tls.ca to a readable PEM file (absolute, or relative to the config file)',
-    });
+    const p = fileAccessProblem(err, path, 'source.tls.ca', 'the PEM file of the CA');
+    throw new SourceError(`cannot read the LDAP CA file ${path}: ${p.why}`, { cause: err, fix: p.fix });
   }
 }
 

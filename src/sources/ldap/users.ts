@@ -136,7 +136,8 @@ export function indexDecoded(decoded: readonly DecodedUser[], disabledDns: Reado
       if (order.size === 0) all.forEach((d, k) => order.set(d, k));
       const inOrder = [...run].sort((a, b) => order.get(a)! - order.get(b)!);
       for (const x of inOrder) conflicts.set(x.key, reason);
-      conflictSkips.push({ first: order.get(inOrder[0]!)!, entries: inOrder.map((x) => ({ entry: x.user.origin, reason })) });
+      // Naming the email and id lets the plan show which managed user this holds.
+      conflictSkips.push({ first: order.get(inOrder[0]!)!, entries: inOrder.map((x) => ({ entry: x.user.origin, reason, email, sourceId: x.user.sourceId })) });
     }
     i = j;
   }

@@ -11,9 +11,9 @@ import { startEmulator, type RunningEmulator } from '../../../src/emulator/index
 const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
 const TOKEN = 'check-test-key-5e6f7a8b';
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCIMSYNC_LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCIMSYNC_LOG_LEVEL: 'warn', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -99,6 +99,61 @@ describe('scimsync check', () => {
     expect(r.stdout).toMatch(/✔ source/);
     expect(r.stdout).toMatch(/✖ target http:\/\/127\.0\.0\.1:\d+\/scim\/1\/: .*401.*\[SCIMSYNC_SCIM_AUTH\]\n {4}fix: .*key/);
     expect(r.stdout + r.stderr).not.toContain('not-the-key-1a2b3c4d');
+  });
+
+  it('a wrong base path (/scim/v2/ on Amplitude): ✖ target says no SCIM endpoint at that URL and gives the right URLs', async () => {
+    const wrong = emulator.url.replace(/scim\/1\/$/, 'scim/v2/');
+    const r = await cli(['check', '-c', await config('wrong-base', { url: wrong })]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`✖ target ${wrong}: GET /Users failed with 404: no SCIM endpoint at ${wrong}`);
+    expect(r.stdout).toContain(
+      '    fix: check target.url: it must be the SCIM base URL, under which /Users and /Groups are listed (Amplitude: https://core.amplitude.com/scim/1/, EU: https://core.eu.amplitude.com/scim/1/)',
+    );
+    expect(r.stdout).not.toMatch(/gone from the target|state rebuild/);
+  });
+
+  it('a rejected key read from tokenFile: the fix names the file, never the key', async () => {
+    const tokenFile = join(dir, 'stale-token');
+    await writeFile(tokenFile, 'stale-key-9z8y7x6w\n');
+    const path = join(dir, 'stale.yaml');
+    await writeFile(path, JSON.stringify({ source: { type: 'csv', users: './users.csv' }, target: { url: emulator.url, tokenFile: './stale-token', rateLimit: { perMinute: 0 } } }));
+    const r = await cli(['check', '-c', path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`the SCIM target rejected the key from file ${tokenFile} (401) for GET /Users [SCIMSYNC_SCIM_AUTH]`);
+    expect(r.stdout).toContain(`    fix: the key in use came from file ${tokenFile}: `);
+    expect(r.stdout + r.stderr).not.toContain('stale-key-9z8y7x6w');
+  });
+
+  it('a tokenFile holding more than the key is a config problem naming target.tokenFile, not a network error', async () => {
+    await writeFile(join(dir, 'pasted-token'), `Authorization: Bearer ${TOKEN}\n`);
+    const path = join(dir, 'pasted.yaml');
+    await writeFile(path, JSON.stringify({ source: { type: 'csv', users: './users.csv' }, target: { url: emulator.url, tokenFile: './pasted-token' } }));
+    const r = await cli(['check', '-c', path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✖ config .*pasted\.yaml: 1 problem \[SCIMSYNC_CONFIG_INVALID\]/);
+    expect(r.stdout).toContain(`    - target.tokenFile: ${join(dir, 'pasted-token')}: the token contains whitespace or a control character (at character 15 of`);
+    expect(r.stdout).not.toMatch(/NETWORK|DNS|firewall/);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
+  it('a rate above Amplitude\'s 100/min: check warns under ✔ config, and so does every plan', async () => {
+    const path = join(dir, 'fast.yaml');
+    await writeFile(path, JSON.stringify({ source: { type: 'csv', users: './users.csv' }, target: { url: emulator.url, token: TOKEN, rateLimit: { perMinute: 150 } } }));
+    const warning = 'target.rateLimit.perMinute is 150, but Amplitude allows 100 requests per minute per org: expect 429 responses and stalls';
+    const r = await cli(['check', '-c', path]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^✔ config .*\\n {4}- warning: ${warning}`, 'm'));
+    // Whether this plan has changes depends on the earlier tests' applies; that it ran and warned does not.
+    const plan = await cli(['plan', '-c', path]);
+    expect([0, 2]).toContain(plan.code);
+    expect(plan.stderr).toContain(warning);
+  });
+
+  it('SCIMSYNC_LOG_LEVEL=verbose: a config problem listing the levels, not a logger stack trace', async () => {
+    const r = await cli(['plan', '-c', await config('verbose')], { SCIMSYNC_LOG_LEVEL: 'verbose' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('SCIMSYNC_LOG_LEVEL: "verbose" is not a log level — use one of trace, debug, info, warn, error, fatal, silent');
+    expect(r.stderr).not.toMatch(/ at .*pino|unknown level/i);
   });
 
   it('an unreachable target: ✖ target with the network code and the fix, exit 1', async () => {

@@ -78,7 +78,7 @@ describe('the container image contents (npm pack + production install)', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/^usage: scimsync <command>/);
     // The image's default CMD names a command the entrypoint knows.
-    expect(out).toMatch(/^\s+daemon\s+-c FILE/m);
+    expect(out).toMatch(/^\s+daemon\s+\S/m);
   });
 
   it('`scimsync emulator` serves SCIM from the installed package', async () => {
@@ -125,6 +125,63 @@ describe('the container image contents (npm pack + production install)', () => {
     } finally {
       await emulator.stop();
     }
+  });
+
+  it('`import … from "scimsync"` resolves the package exports: plan, apply, loadConfig and startEmulator from the installed package', async () => {
+    // The ESM entry and its types are what package.json `exports` names.
+    const pkgDir = join(app, 'node_modules', 'scimsync');
+    expect(existsSync(join(pkgDir, 'dist', 'index.js'))).toBe(true);
+    expect(existsSync(join(pkgDir, 'dist', 'index.d.ts'))).toBe(true);
+    // The path the example configs' modeline comment offers for a copy outside the repository.
+    expect(existsSync(join(pkgDir, 'config', 'scimsync.schema.json'))).toBe(true);
+    await writeFile(
+      join(app, 'use-api.mjs'),
+      `import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { apply, loadConfig, plan, startEmulator, ConfigError } from 'scimsync';
+const dir = process.argv[2];
+const emulator = await startEmulator({ port: 0, rateLimit: 0, token: 'api-test-token' });
+try {
+  await writeFile(join(dir, 'users.csv'), 'email,givenName,familyName\\nann@example.com,Ann,Lee\\nbob@example.com,Bob,Ray\\n');
+  await writeFile(join(dir, 'api.yaml'), 'source: { type: csv, users: ./users.csv }\\ntarget: { url: "' + emulator.url + '", token: api-test-token, rateLimit: { perMinute: 0 } }\\nstate: { path: ./api-state.json }\\n');
+  const loaded = await loadConfig(join(dir, 'api.yaml'));
+  const first = await plan(join(dir, 'api.yaml'));
+  const applied = await apply(join(dir, 'api.yaml'));
+  const again = await plan(join(dir, 'api.yaml'));
+  let configError = '';
+  try { await loadConfig(join(dir, 'nope.yaml')); } catch (e) { configError = e instanceof ConfigError ? e.code : String(e); }
+  console.log(JSON.stringify({ profile: loaded.config.target.profile, first: first.summary.createUsers, outcome: applied.outcome, again: again.operations.length, users: emulator.users().map((u) => u.userName), configError }));
+} finally {
+  await emulator.stop();
+}
+`,
+    );
+    const apiDir = join(work, 'api');
+    await mkdir(apiDir, { recursive: true });
+    const { stdout } = await run(process.execPath, [join(app, 'use-api.mjs'), apiDir], { cwd: app });
+    expect(JSON.parse(stdout)).toEqual({
+      profile: 'amplitude',
+      first: 2,
+      outcome: 'converged',
+      again: 0,
+      users: ['ann@example.com', 'bob@example.com'],
+      configError: 'SCIMSYNC_CONFIG_INVALID',
+    });
+
+    // A TypeScript consumer type-checks against the shipped declarations (through `exports` → types).
+    await writeFile(
+      join(app, 'consumer.ts'),
+      `import { plan, type Plan, type LoadedConfig, type RunningEmulator } from 'scimsync';
+export async function creates(config: string): Promise<number> { const p: Plan = await plan(config); return p.summary.createUsers; }
+export type Both = [LoadedConfig['config']['target']['profile'], RunningEmulator['url']];
+`,
+    );
+    await writeFile(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2023', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] }),
+    );
+    await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'image-root', private: true, type: 'module' }));
+    await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(app, 'tsconfig.json')], { cwd: app });
   });
 
   it('every path the Dockerfile COPYs or runs exists, and the image contract holds', async () => {

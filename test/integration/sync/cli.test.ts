@@ -71,6 +71,30 @@ describe('the scimsync CLI contract', () => {
     expect(h.emulator.users()).toHaveLength(5);
   });
 
+  it('apply --plan FILE --allow-deletes N applies a saved plan the guard blocked, exactly as reviewed', async () => {
+    h = await createSyncHarness({ sync: { safety: { maxDeletes: 2, maxDeletePercent: 100 } } });
+    await h.setPeople(people(10, []));
+    expect((await runCli(['apply', '-c', h.configPath])).code).toBe(0);
+    await h.setPeople(people(5, []));
+    const planFile = join(h.dir, 'blocked-plan.json');
+    expect((await runCli(['plan', '-c', h.configPath, '--out', planFile])).code).toBe(2);
+    const saved = JSON.parse(await readFile(planFile, 'utf8')) as { blocked: { rule: string; count: number }[] };
+    expect(saved.blocked).toMatchObject([{ rule: 'maxDeletes', count: 5 }]);
+
+    h.emulator.resetStats();
+    const short = await runCli(['apply', '-c', h.configPath, '--plan', planFile, '--allow-deletes', '4']);
+    expect(short.code).toBe(3);
+    expect(short.stdout).toContain('--allow-deletes 5');
+    expect(h.emulator.stats().writes).toBe(0);
+
+    const lifted = await runCli(['apply', '-c', h.configPath, '--plan', planFile, '--allow-deletes', '5', '--json']);
+    expect(lifted.stderr).toBe('');
+    expect(lifted.code).toBe(0);
+    const doc = JSON.parse(lifted.stdout) as { outcome: string; blocked: unknown[]; summary: { deleteUsers: number } };
+    expect(doc).toMatchObject({ outcome: 'converged', blocked: [], summary: { deleteUsers: 5 } });
+    expect(h.emulator.users()).toHaveLength(5);
+  });
+
   it('a rejected key at debug level: exit 1 after at most 3 requests, and the key appears nowhere', async () => {
     h = await createSyncHarness();
     await h.setPeople(people(3, []));

@@ -15,13 +15,15 @@ export interface Person {
   givenName: string;
   familyName: string;
   active?: boolean;
+  /** The status cell as an HR export writes it; default from `active` (yes/no). */
+  status?: string;
   groups?: string[];
 }
 
 export function csvOf(people: readonly Person[]): string {
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const rows = people.map((p) =>
-    [p.id, p.email, p.givenName, p.familyName, p.active === false ? 'no' : 'yes', (p.groups ?? []).join(';')].map(quote).join(','),
+    [p.id, p.email, p.givenName, p.familyName, p.status ?? (p.active === false ? 'no' : 'yes'), (p.groups ?? []).join(';')].map(quote).join(','),
   );
   return ['id,email,givenName,familyName,active,groups', ...rows].join('\n') + '\n';
 }

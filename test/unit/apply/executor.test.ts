@@ -84,6 +84,25 @@ describe('execute', () => {
     expect(target.maxInFlight).toBe(3);
   });
 
+  it("one group's membership chunks go one after another, in order; other groups' in parallel", async () => {
+    target.delayMs = 5;
+    const users = Array.from({ length: 5 }, (_, i) => target.seedUser(`m${i}@example.com`));
+    const big = target.seedGroup('Big');
+    const other = target.seedGroup('Other');
+    const chunk = (name: string, id: string, n: number, members: number[]) => ({
+      ...updateMembers(name, { id }, members.map((i) => existing(`m${i}@example.com`, users[i]!.id))),
+      key: `group:members:${name.toLowerCase()}:${n}`,
+    });
+    const plan = planOf([chunk('Big', big.id, 1, [0]), chunk('Big', big.id, 2, [1]), chunk('Big', big.id, 3, [2]), chunk('Other', other.id, 1, [3]), chunk('Other', other.id, 2, [4])]);
+    const store = await openStore();
+    const report = await execute(plan, target, store, await store.load(), { concurrency: 4 });
+    expect(report.counts.applied).toBe(5);
+    expect(target.maxPatchesInFlightPerGroup).toBe(1);
+    expect(target.maxInFlight).toBe(2);
+    const bigPatches = target.calls.filter((c) => c.what.startsWith(`group ${big.id} `)).map((c) => c.what);
+    expect(bigPatches).toEqual([0, 1, 2].map((i) => `group ${big.id} +${users[i]!.id} -`));
+  });
+
   it('a failed op never stops the others; dependents skip only what they cannot resolve', async () => {
     const stay = target.seedUser('stay@example.com');
     target.failWith = (c) => (c.what === 'user bad@example.com' || c.what === 'group Broken' ? serverError() : undefined);
@@ -131,6 +150,64 @@ describe('execute', () => {
     expect(report.counts).toEqual({ planned: 7, applied: 2, failed: 1, skipped: 4, resumed: 0 });
     expect(report.results.at(-1)).toMatchObject({ key: 'group:create:Eng', status: 'skipped', reason: expect.stringContaining('rejected the API key') as unknown });
     expect(target.calls).toHaveLength(3);
+  });
+
+  it('a Retry-After longer than the run may wait stops taking new operations, like a rejected key', async () => {
+    const throttled = new TargetError('POST /Users was refused with 429 and Retry-After: 100000', { status: 429, code: 'SCIMSYNC_TARGET_THROTTLED' });
+    target.failWith = (c) => (c.what === 'user u1@example.com' ? throttled : undefined);
+    const plan = planOf(Array.from({ length: 5 }, (_, i) => createUser(`u${i}@example.com`)));
+    const store = await openStore();
+    const report = await execute(plan, target, store, await store.load(), { concurrency: 1 });
+    expect(report.aborted).toBe(true);
+    expect(report.counts).toEqual({ planned: 5, applied: 1, failed: 1, skipped: 3, resumed: 0 });
+    expect(report.results.at(-1)).toMatchObject({ status: 'skipped', reason: 'not started: the target throttles longer than this run may wait' });
+    expect(target.calls).toHaveLength(2);
+  });
+
+  describe('deleted users a target keeps as group members', () => {
+    const withGroups = (email: string, id: string, groups: { id: string; displayName: string }[]) => ({
+      ...deleteUser(email, id),
+      memberOf: groups.map((g) => ({ groupName: g.displayName, groupId: g.id })),
+    });
+
+    it('a target that keeps them: one GET finds out, then each leaves each of its managed groups in the same run', async () => {
+      target.keepsDeletedMembers = true;
+      const [a, b, stay] = ['a@example.com', 'b@example.com', 'stay@example.com'].map((e) => target.seedUser(e));
+      const eng = target.seedGroup('Eng', [a!.id, b!.id, stay!.id]);
+      const ops = target.seedGroup('Ops', [a!.id]);
+      const store = await openStore();
+      const plan = planOf([withGroups('a@example.com', a!.id, [eng, ops]), withGroups('b@example.com', b!.id, [eng])]);
+      const report = await execute(plan, target, store, await store.load(), { concurrency: 1 });
+      expect(report.counts).toMatchObject({ applied: 2, failed: 0 });
+      expect(report.requests).toEqual({ DELETE: 2, GET: 1, PATCH: 2 });
+      expect(target.calls.slice(2).map((c) => `${c.method} ${c.what}`)).toEqual([
+        `GET group ${eng.id}`,
+        `PATCH group ${eng.id} + -${a!.id},${b!.id}`,
+        `PATCH group ${ops.id} + -${a!.id}`,
+      ]);
+      expect([...target.groups.get(eng.id)!.members]).toEqual([stay!.id]);
+      expect([...target.groups.get(ops.id)!.members]).toEqual([]);
+    });
+
+    it('a target that drops them: one GET, no PATCH', async () => {
+      const a = target.seedUser('a@example.com');
+      const eng = target.seedGroup('Eng', [a.id]);
+      const store = await openStore();
+      const report = await execute(planOf([withGroups('a@example.com', a.id, [eng])]), target, store, await store.load());
+      expect(report.requests).toEqual({ DELETE: 1, GET: 1 });
+      expect(report.counts).toMatchObject({ applied: 1, failed: 0 });
+    });
+
+    it('removing a kept member fails: that delete is reported failed, so the run is not taken as converged', async () => {
+      target.keepsDeletedMembers = true;
+      const a = target.seedUser('a@example.com');
+      const eng = target.seedGroup('Eng', [a.id]);
+      target.failWith = (c) => (c.method === 'PATCH' ? serverError() : undefined);
+      const store = await openStore();
+      const report = await execute(planOf([withGroups('a@example.com', a.id, [eng])]), target, store, await store.load());
+      expect(report.results[0]).toMatchObject({ status: 'failed', error: { httpStatus: 500, message: expect.stringMatching(/^deleted, but still a member of a group: /) as unknown } });
+      expect(report.counts).toMatchObject({ applied: 0, failed: 1 });
+    });
   });
 
   it('an abort signal stops taking operations; those in flight finish and are recorded', async () => {
@@ -203,7 +280,7 @@ describe('execute', () => {
   it('refuses a plan blocked by the deletion guard and sends nothing', async () => {
     const a = target.seedUser('a@example.com');
     const store = await openStore();
-    const plan = planOf([deleteUser('a@example.com', a.id)], [{ rule: 'maxDeletes', limit: 0, actual: 1, message: '1 deletion exceeds maxDeletes 0' }]);
+    const plan = planOf([deleteUser('a@example.com', a.id)], [{ rule: 'maxDeletes', limit: 0, actual: 1, count: 1, message: '1 deletion exceeds maxDeletes 0' }]);
     await expect(execute(plan, target, store, await store.load())).rejects.toMatchObject({ code: 'SCIMSYNC_SAFETY_BLOCKED' });
     expect(target.calls).toHaveLength(0);
   });

@@ -21,10 +21,15 @@ export class FakeTarget implements ScimTarget {
   readonly calls: FakeCall[] = [];
   /** Returns an error to throw for a call (checked before the call takes effect), or undefined. */
   failWith: (call: FakeCall) => Error | undefined = () => undefined;
+  /** Like servers the RFC allows: a deleted user's id stays in the groups' members. */
+  keepsDeletedMembers = false;
   /** Delay each write (ms, real time), to let concurrent ops overlap. */
   delayMs = 0;
   inFlight = 0;
   maxInFlight = 0;
+  /** The most PATCHes of one group ever in flight at once. */
+  maxPatchesInFlightPerGroup = 0;
+  readonly #patchesInFlight = new Map<string, number>();
   #counts: Record<string, number> = {};
   #nextId = 1;
 
@@ -69,7 +74,14 @@ export class FakeTarget implements ScimTarget {
   async deleteUser(id: string): Promise<void> {
     await this.#call('DELETE', `user ${id}`);
     this.#user(id);
-    this.#removeUser(id);
+    if (this.keepsDeletedMembers) this.users.delete(id);
+    else this.#removeUser(id);
+  }
+
+  async getGroup(id: string): Promise<TargetGroup | undefined> {
+    await this.#call('GET', `group ${id}`);
+    const g = this.groups.get(id);
+    return g && { id: g.id, displayName: g.displayName, members: [...g.members] };
   }
 
   async findUserByUserName(userName: string): Promise<TargetUser | undefined> {
@@ -88,7 +100,14 @@ export class FakeTarget implements ScimTarget {
   }
 
   async patchMembers(groupId: string, add: readonly string[], remove: readonly string[]): Promise<void> {
-    await this.#call('PATCH', `group ${groupId} +${add.join(',')} -${remove.join(',')}`);
+    const inFlight = (this.#patchesInFlight.get(groupId) ?? 0) + 1;
+    this.#patchesInFlight.set(groupId, inFlight);
+    this.maxPatchesInFlightPerGroup = Math.max(this.maxPatchesInFlightPerGroup, inFlight);
+    try {
+      await this.#call('PATCH', `group ${groupId} +${add.join(',')} -${remove.join(',')}`);
+    } finally {
+      this.#patchesInFlight.set(groupId, inFlight - 1);
+    }
     const g = this.groups.get(groupId);
     if (!g) throw new TargetError(`group ${groupId} not found`, { status: 404 });
     for (const m of add) this.#user(m);

@@ -12,6 +12,7 @@ export function planOf(operations: readonly PlannedOperation[], blocked: Plan['b
     },
     skipped: [],
     blocked,
+    held: [],
     untouched: {},
   };
 }

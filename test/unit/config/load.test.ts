@@ -38,7 +38,7 @@ describe('parseConfig: defaults and resolution', () => {
         type: 'csv',
         users: '/etc/scimsync/users.csv',
         columns: { id: 'id', email: 'email', givenName: 'givenName', familyName: 'familyName', active: 'active', groups: 'groups' },
-        delimiter: ',',
+        encoding: 'utf-8',
       },
       target: {
         url: 'https://core.amplitude.com/scim/1/',
@@ -48,6 +48,9 @@ describe('parseConfig: defaults and resolution', () => {
         maxMembersPerPatch: 100,
         tls: { rejectUnauthorized: true, insecureHosts: [] },
         timeoutMs: 30000,
+        maxResponseBytes: 33554432,
+        maxRetryAfterSeconds: 120,
+        maxRetryTimeSeconds: 600,
       },
       sync: {
         deprovision: 'delete',
@@ -55,7 +58,7 @@ describe('parseConfig: defaults and resolution', () => {
         manageAllUsers: false,
         groups: { enabled: true, include: ['*'], exclude: [] },
         protect: [],
-        safety: { maxDeletes: 25, maxDeletePercent: 10 },
+        safety: { maxDeletes: 25, maxDeletePercent: 10, maxGroupDeletes: 5, maxMemberRemovals: 50, maxMemberRemovalPercent: 20 },
       },
       state: { path: '/etc/scimsync/.scimsync/state.json' },
       schedule: '*/15 * * * *',
@@ -147,8 +150,13 @@ describe('parseConfig: secret files', () => {
   });
 
   it.each([
-    ['missing', `{ url: "https://x.example/", tokenFile: ${secret('nope')} }`, 'target.tokenFile', `file ${secret('nope')} does not exist — create it or fix the path`],
-    ['empty', `{ url: "https://x.example/", tokenFile: ${secret('empty')} }`, 'target.tokenFile', `file ${secret('empty')} is empty — write the secret into it`],
+    [
+      'missing',
+      `{ url: "https://x.example/", tokenFile: ${secret('nope')} }`,
+      'target.tokenFile',
+      `${secret('nope')}: file not found — create the secret file there, or fix target.tokenFile (a relative path is relative to the config file)`,
+    ],
+    ['empty', `{ url: "https://x.example/", tokenFile: ${secret('empty')} }`, 'target.tokenFile', `${secret('empty')} is empty — write the secret into it`],
     ['both', `{ url: "https://x.example/", token: abcdef, tokenFile: ${secret('scim-token')} }`, 'target.token', 'set either token or tokenFile, not both'],
     ['neither', '{ url: "https://x.example/" }', 'target.token', 'required — set token: ${SCIM_TOKEN} or tokenFile: /run/secrets/scim'],
   ])('%s token file', (_n, target, path, message) => {
@@ -165,7 +173,10 @@ describe('parseConfig: secret files', () => {
       { path: 'source.bindDN', message: 'required when a bind password is set — set bindDN or remove the password for an anonymous bind' },
     ]);
     expect(problems(ldap(`bindDN: "cn=admin,dc=x", bindPasswordFile: ${secret('nope')}`)).issues).toEqual([
-      { path: 'source.bindPasswordFile', message: `file ${secret('nope')} does not exist — create it or fix the path` },
+      {
+        path: 'source.bindPasswordFile',
+        message: `${secret('nope')}: file not found — create the secret file there, or fix source.bindPasswordFile (a relative path is relative to the config file)`,
+      },
     ]);
     const anon = parseConfig(ldap(''), { path: '/c/config.yaml', env: {} });
     expect(anon.secrets).toEqual(['t0k3n']);
@@ -258,6 +269,19 @@ extra: 1
       'log.level': 'must be one of "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent", got "loud"',
       extra: 'unknown key — remove it (valid here: source, target, sync, state, schedule, daemon, log)',
     });
+  });
+
+  it('source.statusValues: a value in both lists is a problem at its path; a valid pair is kept as written', () => {
+    const yaml = `source: { type: csv, users: ./u.csv, statusValues: { active: [Employed, "On Leave"], inactive: [Terminated, " on leave "] } }
+target: { url: "https://x.example/", token: t0k3n }
+`;
+    expect(issueMap(problems(yaml))).toEqual({
+      'source.statusValues.inactive[1]': '"on leave" is also listed under active — a status value is either active or inactive; remove it from one list',
+    });
+    const ok = parseConfig(yaml.replace(', " on leave "', ''), { path: '/c/config.yaml', env: {} });
+    expect(ok.config.source).toMatchObject({ statusValues: { active: ['Employed', 'On Leave'], inactive: ['Terminated'] } });
+    const partial = parseConfig(yaml.replace('active: [Employed, "On Leave"], inactive: [Terminated, " on leave "]', 'inactive: [gone]'), { path: '/c/config.yaml', env: {} });
+    expect(partial.config.source).toMatchObject({ statusValues: { active: [], inactive: ['gone'] } });
   });
 
   it('unknown keys inside the LDAP variant are checked against the LDAP keys', () => {

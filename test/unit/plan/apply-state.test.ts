@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TargetError } from '../../../src/errors.js';
-import { recordApplied, recordAppliedBatch, staleGroupRecords, staleRecords } from '../../../src/plan/apply-state.js';
+import { recordApplied, recordAppliedBatch } from '../../../src/plan/apply-state.js';
 import { computePlan } from '../../../src/plan/plan.js';
 import type { PlannedOperation } from '../../../src/plan/types.js';
-import { actual, CTX, desired, managed, plan, policy, rec, sg, state, su, tu, tg } from './fixtures.js';
+import { actual, CTX, desired, plan, policy, sg, state, su, tu, tg } from './fixtures.js';
 
 const ann = su('ann');
 const A = { userName: 'ann@x.com', givenName: 'Ann', familyName: 'Lee' };
@@ -84,14 +84,5 @@ describe('recordApplied', () => {
     expect(second.operations).toEqual([]);
     expect(s1.users['id-bob']?.ownership).toBe('created');
     expect(s1.users['id-ann']?.ownership).toBe('adopted');
-  });
-});
-
-describe('stale records', () => {
-  it('lists source ids and group names whose target is gone', () => {
-    const s = state({ ...managed(ann, su('bob')), odd: rec(su('cat'), { targetId: 'T-cat' }) }, { eng: { targetId: '1', displayName: 'Eng', ownership: 'created' }, ops: { targetId: '2', displayName: 'Ops', ownership: 'adopted' } });
-    const a = actual([tu('ann')], [tg('2', 'Ops', [])]);
-    expect(staleRecords(s, a)).toEqual(['id-bob', 'odd']);
-    expect(staleGroupRecords(s, a)).toEqual(['eng']);
   });
 });

@@ -64,13 +64,22 @@ describe('users: create, adopt, update', () => {
       want: [],
     },
     {
-      name: 'protected: adopted (state only) but never updated',
+      name: 'protected: never adopted nor updated',
       users: [ann],
       targets: [tu('ann', { givenName: 'Boss' })],
       records: {},
       protect: ['*@x.com'],
-      want: ['user:adopt:ann@x.com'],
+      want: [],
     },
+    {
+      name: 'protected and managed (adopted before it was protected): never updated',
+      users: [su('ann', { givenName: 'New' })],
+      targets: [tu('ann')],
+      records: managed(ann),
+      protect: ['ANN@x.com'],
+      want: [],
+    },
+    { name: 'protected and not in the target: never created', users: [ann], targets: [], records: {}, protect: ['ann@x.com'], want: [] },
     {
       name: 'inactive in target (rfc deactivate): update with reactivate',
       users: [ann],
@@ -92,7 +101,7 @@ describe('users: create, adopt, update', () => {
   });
 
   it('sends externalId (the source id) only when the profile does, and compares it', () => {
-    const rfc = policy({ profile: { name: 'rfc', sendsExternalId: true } });
+    const rfc = policy({ profile: { name: 'rfc', sendsExternalId: true, deprovisionDropsMembers: false } });
     const c = op(plan(desired([ann]), actual([]), state(), rfc).operations, 'createUser');
     expect(c.attributes.externalId).toBe('id-ann');
     const records = { [ann.sourceId]: rec(ann, { pushedHash: hashOf(ann, 'id-ann') }) };

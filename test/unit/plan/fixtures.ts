@@ -9,16 +9,17 @@ export const POLICY: PlanPolicy = {
   deprovision: 'delete',
   protect: [],
   groups: { enabled: true, include: ['*'], exclude: [] },
-  safety: { maxDeletes: 1000, maxDeletePercent: 100 },
+  safety: { maxDeletes: 1000, maxDeletePercent: 100, maxGroupDeletes: 1000, maxMemberRemovals: 100_000, maxMemberRemovalPercent: 100 },
   allowDeletes: 0,
   manageAllUsers: false,
   onEmailChange: 'delete-old',
   maxMembersPerPatch: 100,
-  profile: { name: 'amplitude', sendsExternalId: false },
+  profile: { name: 'amplitude', sendsExternalId: false, deprovisionDropsMembers: true },
 };
 
-export function policy(over: Partial<PlanPolicy> = {}): PlanPolicy {
-  return { ...POLICY, ...over };
+/** Overrides; `safety` is merged key by key (a test names only the limits it is about). */
+export function policy(over: Partial<Omit<PlanPolicy, 'safety'>> & { safety?: Partial<PlanPolicy['safety']> } = {}): PlanPolicy {
+  return { ...POLICY, ...over, safety: { ...POLICY.safety, ...over.safety } };
 }
 
 /** `su('ann')` → ann@x.com, sourceId id-ann, names Ann / Lee. */

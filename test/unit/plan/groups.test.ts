@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunkMembers } from '../../../src/plan/groups.js';
+import { renderPlanText } from '../../../src/plan/render.js';
 import type { MemberRef, PlannedOperation, PlanPolicy } from '../../../src/plan/types.js';
 import type { GroupRecord } from '../../../src/state/types.js';
 import { actual, desired, keys, managed, plan, policy, sg, state, su, tu, tg } from './fixtures.js';
@@ -36,12 +37,18 @@ describe('groups', () => {
       records: {},
       want: ['group:adopt:eng', 'group:members:eng:1'],
     },
-    { name: 'managed group no longer in the source: delete', groups: [], tgroups: [tg('7', 'Eng', [])], records: { eng: grec('7', 'Eng') }, want: ['group:delete:eng'] },
+    {
+      name: 'managed group no longer in the source: delete',
+      groups: [sg('Ops', [])],
+      tgroups: [tg('7', 'Eng', []), tg('8', 'Ops', [])],
+      records: { eng: grec('7', 'Eng'), ops: grec('8', 'Ops') },
+      want: ['group:delete:eng'],
+    },
     {
       name: 'adopted group no longer in the source: delete',
-      groups: [],
-      tgroups: [tg('7', 'Eng', [])],
-      records: { eng: grec('7', 'Eng', 'adopted') },
+      groups: [sg('Ops', [])],
+      tgroups: [tg('7', 'Eng', []), tg('8', 'Ops', [])],
+      records: { eng: grec('7', 'Eng', 'adopted'), ops: grec('8', 'Ops') },
       want: ['group:delete:eng'],
     },
     { name: 'unmanaged group not in the source: never touched', groups: [], tgroups: [tg('7', 'Admins', ['ann'])], records: {}, want: [] },
@@ -164,5 +171,76 @@ describe('chunkMembers', () => {
   ])('$add adds + $remove removes by $max', ({ add, remove, max, want }) => {
     const chunks = chunkMembers(refs(add, 'a'), refs(remove, 'r'), max);
     expect(chunks.map((c) => [c.add.length, c.remove.length])).toEqual(want);
+  });
+});
+
+describe('memberships of deprovisioned users and of users the target no longer has', () => {
+  // rfc's membership facts; no externalId, so the users' recorded hashes still match.
+  const rfc = (over: Partial<PlanPolicy> = {}): PlanPolicy =>
+    policy({ profile: { name: 'rfc', sendsExternalId: false, deprovisionDropsMembers: false }, ...over });
+  const eng = { eng: grec('7', 'Eng') };
+  const leaverOps = (p: ReturnType<typeof plan>) => p.operations.filter((o) => o.kind === 'deleteUser' || o.kind === 'updateMembers');
+
+  it('deactivate on a target that keeps the user (rfc): the same plan removes it from its managed groups', () => {
+    const p = plan(desired([ann, su('bob', { active: false })], { groups: [sg('Eng', ['ann', 'bob'])] }), actual(targets, [tg('7', 'Eng', ['ann', 'bob'])]), state(everyone, eng), rfc({ deprovision: 'deactivate' }));
+    expect(keys(p)).toEqual(['user:delete:bob@x.com', 'user:delete:cat@x.com', 'group:members:eng:1']);
+    expect(members(p.operations[2])).toEqual({ add: [], remove: ['bob@x.com'] });
+  });
+
+  it('deactivate where that removes the user from the org (amplitude): left to the target, no PATCH', () => {
+    const p = plan(desired([ann, su('bob', { active: false })], { groups: [sg('Eng', ['ann', 'bob'])] }), actual(targets, [tg('7', 'Eng', ['ann', 'bob'])]), state(everyone, eng), policy({ deprovision: 'deactivate' }));
+    expect(keys(p)).toEqual(['user:delete:bob@x.com', 'user:delete:cat@x.com']);
+  });
+
+  it('delete on rfc: the delete carries its managed groups so the executor can check they were dropped; amplitude: not', () => {
+    const a = actual(targets, [tg('7', 'Eng', ['ann', 'bob']), tg('8', 'Hand-made', ['bob'])]);
+    const d = desired([ann], { groups: [sg('Eng', ['ann'])] });
+    const onRfc = plan(d, a, state(everyone, eng), rfc());
+    expect(onRfc.operations.find((o) => o.key === 'user:delete:bob@x.com')).toMatchObject({ memberOf: [{ groupName: 'Eng', groupId: '7' }] });
+    expect(onRfc.operations.find((o) => o.key === 'user:delete:cat@x.com')).not.toHaveProperty('memberOf');
+    expect(keys(onRfc)).toEqual(['user:delete:bob@x.com', 'user:delete:cat@x.com']);
+    const onAmplitude = plan(d, a, state(everyone, eng));
+    expect(onAmplitude.operations.find((o) => o.key === 'user:delete:bob@x.com')).not.toHaveProperty('memberOf');
+  });
+
+  it('a member id that is no user (a deleted user the target kept) is removed from a managed group, flagged, never from an unmanaged one', () => {
+    const p = plan(
+      desired([ann], { groups: [sg('Eng', ['ann'])] }),
+      actual([tu('ann')], [
+        { id: '7', displayName: 'Eng', members: ['ann@x.com', '9f3e-gone'] },
+        { id: '8', displayName: 'Hand-made', members: ['ann@x.com', '9f3e-gone'] },
+      ]),
+      state(managed(ann), eng),
+      rfc(),
+    );
+    expect(p.operations).toEqual([
+      {
+        kind: 'updateMembers',
+        key: 'group:members:eng:1',
+        reason: 'membership changed in source: 0 to add, 1 to remove (1 deleted, kept as members by the target)',
+        groupName: 'Eng',
+        group: { id: '7' },
+        add: [],
+        remove: [{ userName: '9f3e-gone', target: { id: '9f3e-gone' }, orphan: true }],
+      },
+    ]);
+    expect(renderPlanText(p)).toContain('- 9f3e-gone (no such user: a deleted user the target kept)');
+  });
+
+  it('a nested group as a member is not taken for a kept deleted user', () => {
+    const groups = [{ id: '7', displayName: 'Eng', members: ['ann@x.com', '9'] }, tg('9', 'Sub', [])];
+    const p = plan(desired([ann], { groups: [sg('Eng', ['ann'])] }), actual([tu('ann')], groups), state(managed(ann), eng), rfc());
+    expect(keys(p)).toEqual(['group:members:eng:1']);
+    expect(p.operations[0]).toMatchObject({ remove: [{ userName: '9', target: { id: '9' } }] });
+    expect(p.operations[0]).not.toHaveProperty('remove.0.orphan');
+  });
+
+  it.each(['amplitude', 'rfc'] as const)('%s: once the target shows it keeps deleted users, a deleted user leaves its managed groups in the same plan', (profile) => {
+    const pol = profile === 'rfc' ? rfc() : policy();
+    // Some earlier delete left "old@x.com" behind in an unmanaged group: evidence enough.
+    const p = plan(desired([ann], { groups: [sg('Eng', ['ann'])] }), actual(targets, [tg('7', 'Eng', ['ann', 'bob']), tg('8', 'Hand-made', ['old@x.com'])]), state(everyone, eng), pol);
+    expect(leaverOps(p).map((o) => o.key)).toEqual(['user:delete:bob@x.com', 'user:delete:cat@x.com', 'group:members:eng:1']);
+    expect(members(p.operations.find((o) => o.kind === 'updateMembers'))).toEqual({ add: [], remove: ['bob@x.com'] });
+    expect(p.operations.find((o) => o.key === 'user:delete:bob@x.com')).not.toHaveProperty('memberOf');
   });
 });

@@ -74,8 +74,8 @@ describe('matchUsers', () => {
     const m = matchUsers([ann, bob, dupEmail, dupId], indexTargetUsers([]), state(), new Set());
     expect(m.matches.map((x) => x.user.email)).toEqual(['ann@x.com', 'bob@x.com']);
     expect(m.skipped).toEqual([
-      { entry: 'users.csv:9', reason: 'duplicate email ann@x.com (also users.csv:ann)' },
-      { entry: 'users.csv:10', reason: 'duplicate source id id-bob (also users.csv:bob)' },
+      { entry: 'users.csv:9', reason: 'duplicate email ann@x.com (also users.csv:ann)', email: 'ann@x.com', sourceId: 'id-ann2' },
+      { entry: 'users.csv:10', reason: 'duplicate source id id-bob (also users.csv:bob)', email: 'carl@x.com', sourceId: 'id-bob' },
     ]);
     expect([...m.held].sort()).toEqual(['id-ann2', 'id-bob']);
     expect(m.heldEmails.has('carl@x.com')).toBe(true);

@@ -78,7 +78,7 @@ describe('computePlan', () => {
     );
     expect(p.skipped).toEqual([
       { entry: 'users.csv:3', reason: 'invalid email' },
-      { entry: 'users.csv:5', reason: 'duplicate email ann@x.com (also users.csv:ann)' },
+      { entry: 'users.csv:5', reason: 'duplicate email ann@x.com (also users.csv:ann)', email: 'ann@x.com', sourceId: 'id-ann2' },
       { entry: 'Eng-test', reason: 'excluded by sync.groups include/exclude' },
     ]);
     expect(keys(p)).toEqual(['user:create:ann@x.com']);

@@ -69,7 +69,7 @@ describe('planToJson', () => {
   it('has the contract keys and survives a JSON round trip unchanged', () => {
     const p = scenario();
     const json = planToJson(p);
-    expect(Object.keys(json)).toEqual(['formatVersion', 'basis', 'summary', 'operations', 'skipped', 'blocked', 'untouched']);
+    expect(Object.keys(json)).toEqual(['formatVersion', 'basis', 'summary', 'operations', 'skipped', 'blocked', 'held', 'untouched']);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
     expect(json.summary).toEqual(p.summary);
     expect(json.basis).toMatchObject({ stateLineage: 'lin-1', stateSerial: 7, configHash: 'cfg', actualHash: 'act', createdAt: CTX.createdAt });

@@ -34,6 +34,26 @@ describe('error messages', () => {
     expect(httpError('GET', '/Users', 503, { detail: undefined, scimType: undefined }, TOKEN, 6).message).toBe('GET /Users failed with 503 after 6 attempts');
   });
 
+  it('a 404 on listing a collection is a wrong base URL, with the Amplitude URLs; a 404 elsewhere is not', () => {
+    const none = { detail: undefined, scimType: undefined };
+    const base = 'https://core.amplitude.com/scim/v2/';
+    for (const path of ['/Users', '/Groups']) {
+      const err = httpError('GET', path, 404, none, TOKEN, 1, base);
+      expect(err.message).toBe(`GET ${path} failed with 404: no SCIM endpoint at ${base}`);
+      expect(err.fix).toBe(
+        'check target.url: it must be the SCIM base URL, under which /Users and /Groups are listed (Amplitude: https://core.amplitude.com/scim/1/, EU: https://core.eu.amplitude.com/scim/1/)',
+      );
+      expect(err.fix).not.toMatch(/gone|state rebuild/);
+    }
+    expect(httpError('PUT', '/Users/a@x.com', 404, none, TOKEN, 1, base).fix).toMatch(/gone from the target/);
+  });
+
+  it('a rejected key names where it came from (never the key)', () => {
+    const err = authError('GET', '/Users', 401, 'environment variable SCIM_TOKEN');
+    expect(err.message).toBe('the SCIM target rejected the key from environment variable SCIM_TOKEN (401) for GET /Users');
+    expect(err.fix).toMatch(/^the key in use came from environment variable SCIM_TOKEN: .*regenerate it/);
+  });
+
   it('auth errors carry their own code and fix', () => {
     const err = authError('GET', '/Users', 401);
     expect(err.message).toBe('the SCIM target rejected the key (401) for GET /Users');

@@ -9,6 +9,7 @@ describe('resolveScimClientOptions', () => {
     const o = resolveScimClientOptions(base);
     expect(o.url.href).toBe('https://core.amplitude.com/scim/1/');
     expect(o).toMatchObject({ perMinute: 90, concurrency: 2, maxRetries: 5, timeoutMs: 30_000, backoff: { baseMs: 1000, maxMs: 60_000 }, rejectUnauthorized: true });
+    expect(o).toMatchObject({ maxResponseBytes: 32 * 1024 * 1024, maxRetryAfterSeconds: 120, maxRetryTimeSeconds: 600 });
   });
 
   it.each([
@@ -21,6 +22,9 @@ describe('resolveScimClientOptions', () => {
     [{ url: 'ftp://x/scim' }, /url/],
     [{ url: 'not a url' }, /url/],
     [{ rejectUnauthorized: 'no' }, /rejectUnauthorized/],
+    [{ maxResponseBytes: 100 }, /maxResponseBytes: expected an integer >= 1024, got 100/],
+    [{ maxRetryAfterSeconds: -1 }, /maxRetryAfterSeconds/],
+    [{ maxRetryTimeSeconds: 0.5 }, /maxRetryTimeSeconds/],
   ])('refuses %j', (patch, message) => {
     expect(() => resolveScimClientOptions({ ...base, ...(patch as object) } as never)).toThrow(message);
   });

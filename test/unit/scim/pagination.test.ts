@@ -1,47 +1,135 @@
 import { describe, expect, it } from 'vitest';
-import { nextStartIndex } from '../../../src/scim/pagination.js';
+import { PageReader, type PageVerdict } from '../../../src/scim/pagination.js';
 import { parseListPage, type ListPage } from '../../../src/scim/profiles/parse.js';
 
-const items = (n: number): unknown[] => Array.from({ length: n }, (_, i) => ({ id: `u${i}` }));
+/** What one server answers for a page request: the ids on the page and its totalResults (undefined: absent). */
+type Server = (startIndex: number, count: number) => { ids: string[]; total: number | undefined };
+
+const ids = (from: number, n: number): string[] => Array.from({ length: Math.max(0, n) }, (_, i) => `u${from + i}`);
+
+/** An honest server holding `n` resources, optionally capping pages at `cap`. */
+const honest =
+  (n: number, cap = 100): Server =>
+  (start, count) => ({ ids: ids(start, Math.min(count, cap, n - start + 1)), total: n });
+
+/** Reads like the client does; returns the last verdict, the requests made and the resources read. */
+function readAll(server: Server, maxPages?: number): { verdict: PageVerdict; requests: number; read: number } {
+  const reader = new PageReader('users', 100, maxPages);
+  let start = 1;
+  for (let requests = 1; requests < 100_000; requests++) {
+    const { ids: pageIds, total } = server(start, 100);
+    const raw = { ...(total === undefined ? {} : { totalResults: total }), itemsPerPage: 100, Resources: pageIds.map((id) => ({ id })) };
+    const verdict = reader.observe(start, pageIds, page(raw));
+    if (verdict.kind !== 'next') return { verdict, requests, read: reader.count };
+    start = verdict.startIndex;
+  }
+  throw new Error('the reader never stopped');
+}
+
 const page = (raw: unknown): ListPage => {
   const p = parseListPage(raw);
   if (typeof p === 'string') throw new Error(p);
   return p;
 };
 
-describe('nextStartIndex', () => {
-  it("advances by the resources returned, not by Amplitude's echoed itemsPerPage", () => {
-    // Amplitude's documented example: itemsPerPage 100 with a single resource.
-    const p = page({ startIndex: 1, itemsPerPage: 100, totalResults: 150, Resources: items(100) });
-    expect(nextStartIndex(1, 100, p)).toBe(101);
-    const last = page({ startIndex: 101, itemsPerPage: 100, totalResults: 150, Resources: items(50) });
-    expect(nextStartIndex(101, 100, last)).toBeUndefined();
+describe('PageReader against honest servers: exactly ⌈n/100⌉ requests', () => {
+  it.each([
+    [0, 1],
+    [20, 1],
+    [250, 3],
+    [200, 2],
+    [10_000, 100],
+  ])('%i resources: %i requests, all read', (n, requests) => {
+    expect(readAll(honest(n))).toEqual({ verdict: { kind: 'done' }, requests, read: n });
   });
 
-  it('stops exactly at totalResults (a full last page needs no extra request)', () => {
-    expect(nextStartIndex(101, 100, page({ totalResults: 200, Resources: items(100) }))).toBeUndefined();
+  it('exactly one full page: one extra request, since totalResults = the page length could be a per-page count', () => {
+    expect(readAll(honest(100))).toEqual({ verdict: { kind: 'done' }, requests: 2, read: 100 });
   });
 
-  it('stops on an empty page even if totalResults claims more', () => {
-    expect(nextStartIndex(201, 100, page({ totalResults: 500, Resources: [] }))).toBeUndefined();
+  it('a server that silently caps pages below what was asked: the page size is learned from the first page', () => {
+    expect(readAll(honest(120, 50))).toEqual({ verdict: { kind: 'done' }, requests: 3, read: 120 });
   });
 
-  it('stops on a short page when totalResults is absent', () => {
-    expect(nextStartIndex(1, 100, page({ Resources: items(99) }))).toBeUndefined();
-    expect(nextStartIndex(1, 100, page({ Resources: items(100) }))).toBe(101);
+  it('no totalResults at all: full pages read on, a short page ends the list', () => {
+    const server: Server = (start, count) => ({ ids: ids(start, Math.min(count, 230 - start + 1)), total: undefined });
+    expect(readAll(server)).toEqual({ verdict: { kind: 'done' }, requests: 3, read: 230 });
+  });
+});
+
+describe('PageReader against misbehaving servers', () => {
+  it('totalResults = the page length (WSO2, SCIMple, scimmy): pages decide, the whole list is read', () => {
+    const perPage: Server = (start, count) => {
+      const got = ids(start, Math.min(count, 250 - start + 1));
+      return { ids: got, total: got.length };
+    };
+    expect(readAll(perPage)).toEqual({ verdict: { kind: 'done' }, requests: 3, read: 250 });
   });
 
-  it('keeps reading when a server caps pages below the request but totalResults says more remain', () => {
-    expect(nextStartIndex(1, 100, page({ totalResults: 120, Resources: items(50) }))).toBe(51);
+  it('startIndex ignored (every request answers the first 100, totalResults 100): incomplete, after 2 requests', () => {
+    const r = readAll(() => ({ ids: ids(1, 100), total: 100 }));
+    expect(r.requests).toBe(2);
+    expect(r.verdict).toMatchObject({ kind: 'incomplete', problem: 'the page at startIndex 101 repeats 100 users already read: the target ignores startIndex' });
   });
 
+  it('an empty page while totalResults says more remain: incomplete', () => {
+    const emptyAt2: Server = (start, count) => (start > 100 ? { ids: [], total: 250 } : honest(250)(start, count));
+    expect(readAll(emptyAt2)).toEqual({
+      verdict: expect.objectContaining({ kind: 'incomplete', problem: 'an empty page at startIndex 101 ended the list after 100 users, but totalResults says 250' }),
+      requests: 2,
+      read: 100,
+    });
+  });
+
+  it('a short page while totalResults says more remain: incomplete', () => {
+    const short: Server = (start, count) => (start > 100 ? { ids: ids(start, 30), total: 250 } : honest(250)(start, count));
+    expect(readAll(short).verdict).toMatchObject({ kind: 'incomplete', problem: expect.stringContaining('a short page (30 of 100) at startIndex 101') });
+  });
+
+  it('pages that never end, with a real total: incomplete as soon as the pages pass it', () => {
+    const endless: Server = (start) => ({ ids: ids(start, 100), total: 250 });
+    expect(readAll(endless)).toMatchObject({ verdict: { kind: 'incomplete', problem: 'the target listed 300 users but totalResults says 250' }, requests: 3 });
+  });
+
+  it('pages that never end, without usable totals: incomplete at the page cap', () => {
+    const endless: Server = (start) => ({ ids: ids(start, 100), total: 100 });
+    expect(readAll(endless, 50)).toMatchObject({ verdict: { kind: 'incomplete', problem: expect.stringContaining('50 pages (5000 users) and no end') }, requests: 50 });
+  });
+
+  it('pages that never end, whose total always moves a page on: incomplete at ⌈first total / page⌉ + 1 pages', () => {
+    const moving: Server = (start) => ({ ids: ids(start, 100), total: Math.max(250, start - 1 + 200) });
+    expect(readAll(moving)).toMatchObject({
+      verdict: { kind: 'incomplete', problem: 'the target kept sending full pages of users past its first totalResults (250): 4 pages (400 users) and no end' },
+      requests: 4,
+    });
+  });
+
+  it('a total that falls between pages (resources removed while read, one may be skipped): incomplete', () => {
+    const shrinking: Server = (start, count) => ({ ids: ids(start, Math.min(count, 249 - start + 1)), total: start === 1 ? 250 : 249 });
+    expect(readAll(shrinking).verdict).toMatchObject({ kind: 'incomplete', problem: 'totalResults fell from 250 to 249 between pages of users: resources were removed while it was read' });
+  });
+
+  it('a total that grows between pages (a user appended while read): the newcomer is read too, complete', () => {
+    const growing: Server = (start, count) => {
+      const n = start === 1 ? 250 : 251;
+      return { ids: ids(start, Math.min(count, n - start + 1)), total: n };
+    };
+    expect(readAll(growing)).toEqual({ verdict: { kind: 'done' }, requests: 3, read: 251 });
+  });
+
+  it('a page that overlaps the previous one (the list shifted): incomplete', () => {
+    const shifted: Server = (start, count) => ({ ids: ids(start === 1 ? 1 : start - 1, count), total: 250 });
+    expect(readAll(shifted).verdict).toMatchObject({ kind: 'incomplete', problem: expect.stringContaining('repeats 1 of its 100 users') });
+  });
+});
+
+describe('parseListPage', () => {
   it('treats an empty list with no Resources as complete', () => {
     expect(page({ totalResults: 0 })).toEqual({ totalResults: 0, resources: [] });
-    expect(nextStartIndex(1, 100, page({ totalResults: 0 }))).toBeUndefined();
   });
 
   it('reads totalResults sent as a string', () => {
-    expect(page({ totalResults: '3', Resources: items(3) }).totalResults).toBe(3);
+    expect(page({ totalResults: '3', Resources: ids(1, 3) }).totalResults).toBe(3);
   });
 
   it('refuses a list that claims results but has no Resources, or is not an object', () => {

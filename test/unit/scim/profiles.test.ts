@@ -36,12 +36,12 @@ describe('amplitude profile', () => {
     expect(amplitudeProfile.userLookup('A+b@X.com')).toEqual({ path: '/Users/a%2Bb@x.com', shape: 'resource' });
   });
 
-  it('adds and removes members in one PatchOp, removal as a value array', () => {
+  it('removes, then adds members in one PatchOp (in-order servers must not drop an addition), removal as a value array', () => {
     expect(amplitudeProfile.patchMembersBody(['a@x.com'], ['b@x.com', 'c@x.com'])).toEqual({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [
-        { op: 'add', path: 'members', value: [{ value: 'a@x.com' }] },
         { op: 'remove', path: 'members', value: [{ value: 'b@x.com' }, { value: 'c@x.com' }] },
+        { op: 'add', path: 'members', value: [{ value: 'a@x.com' }] },
       ],
     });
     expect(amplitudeProfile.patchMembersBody([], ['b@x.com'])).toMatchObject({ Operations: [{ op: 'remove' }] });
@@ -87,9 +87,9 @@ describe('rfc profile', () => {
     expect(rfcProfile.patchMembersBody(['u1'], ['u2', 'u"3'])).toEqual({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [
-        { op: 'add', path: 'members', value: [{ value: 'u1' }] },
         { op: 'remove', path: 'members[value eq "u2"]' },
         { op: 'remove', path: 'members[value eq "u\\"3"]' },
+        { op: 'add', path: 'members', value: [{ value: 'u1' }] },
       ],
     });
   });

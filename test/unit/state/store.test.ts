@@ -107,7 +107,7 @@ describe('state store: load', () => {
   it('a state made for another target names both URLs; a trailing-slash variant is the same target', async () => {
     const path = join(dir, 'state.json');
     await writeFile(path, JSON.stringify(freshState('https://other.example.com/scim/v2', 'l')));
-    const err = await expectStateError((await openStore(path)).load(), 'SCIMSYNC_STATE_CORRUPT');
+    const err = await expectStateError((await openStore(path)).load(), 'SCIMSYNC_STATE_OTHER_TARGET');
     expect(err.message).toContain('https://other.example.com/scim/v2');
     expect(err.message).toContain(TARGET);
     expect(err.fix).toContain('state.path');

@@ -36,7 +36,7 @@ interface Case {
   expect: Outcome | { error: string; fix?: RegExp };
 }
 
-const BAD_ACTIVE = (v: string) => `invalid active value "${v}" (use true/false, yes/no, 1/0 or active/inactive)`;
+const BAD_ACTIVE = (v: string) => `unknown status "${v}" in column active`;
 
 const CASES: Case[] = [
   {
@@ -172,7 +172,7 @@ const CASES: Case[] = [
   {
     name: 'invalid UTF-8 (a Latin-1 byte) after valid multi-byte names',
     users: 'invalid-utf8.csv',
-    expect: { error: `${at('invalid-utf8.csv')}:3: not valid UTF-8`, fix: /iconv/ },
+    expect: { error: `${at('invalid-utf8.csv')}:3: not valid UTF-8`, fix: /source\.encoding: windows-1252/ },
   },
   {
     name: 'extra, unmapped columns are ignored',
@@ -308,7 +308,8 @@ function source(c: Case) {
     users: at(c.users),
     ...(c.groups ? { groups: at(c.groups) } : {}),
     columns: { ...COLUMNS, ...c.columns },
-    delimiter: c.delimiter ?? ',',
+    ...(c.delimiter ? { delimiter: c.delimiter } : {}),
+    encoding: 'utf-8',
   });
 }
 

@@ -21,7 +21,7 @@ async function csv(name: string, text: string): Promise<string> {
   return p;
 }
 const source = (users: string, groups?: string) =>
-  createCsvSource({ type: 'csv', users, ...(groups ? { groups } : {}), columns: COLUMNS, delimiter: ',' });
+  createCsvSource({ type: 'csv', users, ...(groups ? { groups } : {}), columns: COLUMNS, delimiter: ',', encoding: 'utf-8' });
 const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a SourceError'); }, (e: unknown) => e as SourceError);
 
 describe('createCsvSource', () => {
@@ -63,7 +63,7 @@ describe('createCsvSource', () => {
     const e = await failure(source(users).read());
     expect(e.message).toBe(`${users}: column "email" appears more than once in the header`);
     const folded = await csv('dup-header-case.csv', 'Mail,MAIL\na@example.com,b@example.com\n');
-    const e2 = await failure(createCsvSource({ type: 'csv', users: folded, columns: { ...COLUMNS, email: 'mail' }, delimiter: ',' }).read());
+    const e2 = await failure(createCsvSource({ type: 'csv', users: folded, columns: { ...COLUMNS, email: 'mail' }, delimiter: ',', encoding: 'utf-8' }).read());
     expect(e2.message).toBe(`${folded}: column "mail" appears more than once in the header`);
   });
 

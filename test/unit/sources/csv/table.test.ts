@@ -39,6 +39,8 @@ describe('splitUnquoted (files without quotes)', () => {
         { line: 3, fields: ['1', 'a@x.io'] },
         { line: 4, fields: ['2', 'b@x.io'] },
       ],
+      delimiter: ',',
+      delimiterFrom: 'config',
     });
   });
 
