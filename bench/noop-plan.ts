@@ -2,7 +2,8 @@
  * Issue 2 benchmark: a no-op plan over 100,000 users / 1,000 groups / 500,000 memberships against the
  * emulator seeded with the same data. Goals: ≤ 5 s wall, ≤ 500 MB peak RSS, exactly 1,010 GETs.
  * Run: `npm run build && npx tsx bench/noop-plan.ts [users] [groups] [membershipsPerUser]`.
- * Env: BENCH_RUNS (5), BENCH_PROFILE=DIR (one more plan under `node --cpu-prof`, summarised), BENCH_KEEP=1.
+ * Env: BENCH_RUNS (5), BENCH_PROFILE=DIR (one more plan under `node --cpu-prof`, summarised), BENCH_KEEP=1,
+ * BENCH_BASELINE_CLI=…/dist/cli/main.js (another build, e.g. main's, run in the same rounds: before/after).
  *
  * Each round runs `scimsync plan` and the floor (bench/lib/scim-floor.ts: the same 1,010 GETs with undici
  * and JSON.parse, nothing else) one after the other, swapping the order each round, so the per-round
@@ -23,6 +24,7 @@ const GROUPS = Number(process.argv[3] ?? 1_000);
 const PER_USER = Number(process.argv[4] ?? 5);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const PROFILE = process.env.BENCH_PROFILE;
+const BASELINE = process.env.BENCH_BASELINE_CLI;
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./lib/scim-floor.ts', import.meta.url));
@@ -62,9 +64,9 @@ await writeFile(
 const out = join(dir, 'stdout');
 
 /** The real CLI (its bin, shebang and all) under /usr/bin/time: what a user would see. */
-async function cli(args: string[]) {
+async function cli(args: string[], bin = CLI) {
   const spawnedAt = Date.now();
-  const r = await timed(CLI, args, out);
+  const r = await timed(bin, args, out);
   const stdout = await readFile(out, 'utf8');
   const at = (msg: string): number => {
     const line = r.stderr.split('\n').find((l) => l.includes(`"msg":"${msg}"`));
@@ -90,30 +92,31 @@ await floor();
 
 type Plan = Awaited<ReturnType<typeof cli>> & { gets: number; writes: number };
 const plans: Plan[] = [];
+const baselines: Plan[] = [];
 const floors: Awaited<ReturnType<typeof floor>>[] = [];
 const rounds: Record<string, string>[] = [];
-for (let i = 0; i < RUNS; i++) {
-  const runPlan = async (): Promise<void> => {
-    await emulator.resetStats();
-    const p = await cli(['plan', '-c', configPath, '--json']);
-    if (p.code !== 0) throw new Error(`plan exited ${p.code} (0 = no changes expected): ${p.stderr.slice(-2000)}`);
-    const stats = await emulator.stats();
-    const gets = stats.byMethod.GET ?? 0;
-    plans.push({ ...p, gets, writes: stats.total - gets });
-  };
-  const runFloor = async (): Promise<void> => {
+const runPlan = async (bin: string, into: Plan[]): Promise<void> => {
+  await emulator.resetStats();
+  const p = await cli(['plan', '-c', configPath, '--json'], bin);
+  if (p.code !== 0) throw new Error(`${bin} plan exited ${p.code} (0 = no changes expected): ${p.stderr.slice(-2000)}`);
+  const stats = await emulator.stats();
+  const gets = stats.byMethod.GET ?? 0;
+  into.push({ ...p, gets, writes: stats.total - gets });
+};
+const contestants: (() => Promise<void>)[] = [
+  () => runPlan(CLI, plans),
+  async () => {
     floors.push(await floor());
-  };
-  // Swap the order each round: whichever runs second may find the emulator warmer.
-  if (i % 2 === 0) {
-    await runPlan();
-    await runFloor();
-  } else {
-    await runFloor();
-    await runPlan();
-  }
+  },
+  ...(BASELINE ? [() => runPlan(BASELINE, baselines)] : []),
+];
+if (BASELINE) await cli(['plan', '-c', configPath, '--json'], BASELINE);
+for (let i = 0; i < RUNS; i++) {
+  // Rotate the order each round: whichever runs later may find the emulator warmer.
+  for (let k = 0; k < contestants.length; k++) await contestants[(i + k) % contestants.length]!();
   const p = plans[i]!;
   const f = floors[i]!;
+  const b = baselines[i];
   rounds.push({
     round: String(i + 1),
     'plan s': (p.wallMs / 1000).toFixed(2),
@@ -123,12 +126,13 @@ for (let i = 0; i < RUNS; i++) {
     'floor s': (f.ms / 1000).toFixed(2),
     'plan / floor': (p.wallMs / f.ms).toFixed(2),
     'target read / floor': (p.phases.target / f.ms).toFixed(2),
+    ...(b ? { 'baseline s': (b.wallMs / 1000).toFixed(2), 'plan / baseline': (p.wallMs / b.wallMs).toFixed(2) } : {}),
     'plan CPU s': (p.cpuMs / 1000).toFixed(2),
     'RSS MB': p.maxRssMb.toFixed(0),
     GETs: String(p.gets),
     load1: loadavg()[0]!.toFixed(1),
   });
-  process.stderr.write(`round ${i + 1}/${RUNS}: plan ${(p.wallMs / 1000).toFixed(2)} s, floor ${(f.ms / 1000).toFixed(2)} s\n`);
+  process.stderr.write(`round ${i + 1}/${RUNS}: plan ${(p.wallMs / 1000).toFixed(2)} s, floor ${(f.ms / 1000).toFixed(2)} s${b ? `, baseline ${(b.wallMs / 1000).toFixed(2)} s` : ''}\n`);
 }
 
 let profileReport = '';
@@ -151,7 +155,7 @@ if (process.env.BENCH_KEEP === '1') {
 const expectedGets = Math.ceil(USERS / 100) + Math.ceil(GROUPS / 100);
 const s = (xs: number[]) => spread(xs).median;
 process.stdout.write(
-  `\nno-op plan: ${USERS} users / ${GROUPS} groups / ${USERS * PER_USER} memberships (adopted first: ${adopted.summary.adoptUsers} users, ${adopted.summary.adoptGroups} groups, exit ${adopt.code}); ${RUNS} rounds, plan and floor alternating\n\n` +
+  `\nno-op plan: ${USERS} users / ${GROUPS} groups / ${USERS * PER_USER} memberships (adopted first: ${adopted.summary.adoptUsers} users, ${adopted.summary.adoptGroups} groups, exit ${adopt.code}); ${RUNS} rounds, plan, floor${BASELINE ? ` and baseline (${BASELINE})` : ''} in rotating order\n\n` +
     table(rounds) +
     '\n\n' +
     table([
@@ -164,6 +168,19 @@ process.stdout.write(
       spreadRow('target read / floor (per round)', plans.map((p, i) => p.phases.target / floors[i]!.ms), 2),
       spreadRow('CPU of `scimsync plan` (s)', plans.map((p) => p.cpuMs / 1000), 2),
       spreadRow('peak RSS of `scimsync plan` (MB)', plans.map((p) => p.maxRssMb)),
+      ...(BASELINE
+        ? [
+            spreadRow('baseline: wall (s)', baselines.map((b) => b.wallMs / 1000), 2),
+            spreadRow('baseline:   start-up, state and CSV read (s)', baselines.map((b) => b.phases.startAndSource / 1000), 2),
+            spreadRow('baseline:   target read (s)', baselines.map((b) => b.phases.target / 1000), 2),
+            spreadRow('baseline:   plan, JSON output, exit (s)', baselines.map((b) => b.phases.planAndExit / 1000), 2),
+            spreadRow('baseline: CPU (s)', baselines.map((b) => b.cpuMs / 1000), 2),
+            spreadRow('baseline: peak RSS (MB)', baselines.map((b) => b.maxRssMb)),
+            spreadRow('baseline / floor (per round)', baselines.map((b, i) => b.wallMs / floors[i]!.ms), 2),
+            spreadRow('plan / baseline (per round)', plans.map((p, i) => p.wallMs / baselines[i]!.wallMs), 2),
+            spreadRow('plan CPU / baseline CPU (per round)', plans.map((p, i) => p.cpuMs / baselines[i]!.cpuMs), 2),
+          ]
+        : []),
     ]) +
     '\n\n' +
     table([
