@@ -23,4 +23,17 @@ export default tseslint.config(
     ignores: ['src/cli/**'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // zod's internals change between minor versions: read schemas through the public API (config/known-keys.ts).
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='_zod']",
+          message: "zod's _zod internals are not API: use instanceof, .shape, .unwrap(), .in, .options or .def",
+        },
+      ],
+    },
+  },
 );

@@ -9,15 +9,16 @@
  * and JSON.parse, nothing else) one after the other, swapping the order each round, so the per-round
  * ratio compares runs made under the same machine load. Prints median, IQR and min–max.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliNodeFlags } from './lib/cli-flags.js';
+import { timedCli, timedProcess, writeBenchConfig } from './lib/cli.js';
 import { render, summarise } from './lib/cpuprofile.js';
+import { writeSeed, writeUsersCsv } from './lib/dataset.js';
 import { startEmulatorProcess } from './lib/emulator-process.js';
 import { spread, spreadRow, table } from './lib/table.js';
-import { timed } from './lib/timed.js';
 
 const USERS = Number(process.argv[2] ?? 100_000);
 const GROUPS = Number(process.argv[3] ?? 1_000);
@@ -29,75 +30,49 @@ const BASELINE = process.env.BENCH_BASELINE_CLI;
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./lib/scim-floor.ts', import.meta.url));
 const dir = await mkdtemp(join(tmpdir(), 'scimsync-bench-noop-'));
-const email = (i: number) => `user${String(i).padStart(6, '0')}@example.com`;
-const groupName = (g: number) => `group-${String(g).padStart(4, '0')}`;
-// User i is in groups i, i+1, … (mod GROUPS): every group gets USERS*PER_USER/GROUPS members.
-const groupsOf = (i: number) => Array.from({ length: PER_USER }, (_, k) => (i + k * Math.ceil(GROUPS / PER_USER)) % GROUPS);
+const shape = { users: USERS, groups: GROUPS, perUser: PER_USER };
+await writeUsersCsv(dir, shape);
+const emulator = await startEmulatorProcess(['--rate-limit', '0', '--seed', await writeSeed(dir, shape)]);
+// info: the run logs "source read" and "target read" with timestamps, which split the wall time.
+const configPath = await writeBenchConfig(dir, emulator.url, emulator.token, {}, 'info');
 
-const csv = ['id,email,givenName,familyName,groups'];
-const members: string[][] = Array.from({ length: GROUPS }, () => []);
-for (let i = 0; i < USERS; i++) {
-  const gs = groupsOf(i);
-  for (const g of gs) members[g]!.push(email(i));
-  csv.push(`E${i},${email(i)},Given${i},Family${i},${gs.map(groupName).join(';')}`);
-}
-await writeFile(join(dir, 'users.csv'), csv.join('\n') + '\n');
-await writeFile(
-  join(dir, 'seed.json'),
-  JSON.stringify({
-    users: Array.from({ length: USERS }, (_, i) => ({ userName: email(i), givenName: `Given${i}`, familyName: `Family${i}` })),
-    groups: members.map((m, g) => ({ displayName: groupName(g), members: m })),
-  }),
-);
-const emulator = await startEmulatorProcess(['--rate-limit', '0', '--seed', join(dir, 'seed.json')]);
-const configPath = join(dir, 'config.yaml');
-await writeFile(
-  configPath,
-  JSON.stringify({
-    source: { type: 'csv', users: './users.csv' },
-    target: { url: emulator.url, token: emulator.token, rateLimit: { perMinute: 0, concurrency: 2 } },
-    state: { path: './state.json' },
-    // info: the run logs "source read" and "target read" with timestamps, which split the wall time.
-    log: { level: 'info' },
-  }),
-);
-const out = join(dir, 'stdout');
-
-/** The real CLI (its bin, shebang and all) under /usr/bin/time: what a user would see. */
-async function cli(args: string[], bin = CLI) {
+/** A run of the CLI, its wall time split by the timestamps of the run's "source read" and "target read" logs. */
+function cli(args: string[], bin = CLI) {
   const spawnedAt = Date.now();
-  const r = await timed(bin, args, out);
-  const stdout = await readFile(out, 'utf8');
+  const r = timedCli(args, bin);
+  const wallMs = r.seconds * 1000;
   const at = (msg: string): number => {
     const line = r.stderr.split('\n').find((l) => l.includes(`"msg":"${msg}"`));
     return line ? (JSON.parse(line) as { time: number }).time : NaN;
   };
   const source = at('source read');
   const target = at('target read');
-  return { ...r, stdout, phases: { startAndSource: source - spawnedAt, target: target - source, planAndExit: spawnedAt + r.wallMs - target } };
+  return { ...r, wallMs, cpuMs: r.cpuSeconds * 1000, phases: { startAndSource: source - spawnedAt, target: target - source, planAndExit: spawnedAt + wallMs - target } };
 }
 
-async function floor() {
-  const r = await timed(process.execPath, ['--import', 'tsx', FLOOR, emulator.url, emulator.token], out);
+function floor() {
+  const r = timedProcess(process.execPath, ['--import', 'tsx', FLOOR, emulator.url, emulator.token]);
   if (r.code !== 0) throw new Error(`scim-floor exited ${r.code}: ${r.stderr}`);
-  return { ...(JSON.parse(await readFile(out, 'utf8')) as { ms: number; requests: number }), wallMs: r.wallMs };
+  return JSON.parse(r.stdout) as { ms: number; requests: number };
 }
 
 // Steady state first: an apply that only adopts (state only, no writes), as after a `state rebuild`.
-const adopt = await cli(['apply', '-c', configPath, '--json']);
+const adopt = cli(['apply', '-c', configPath, '--json']);
 const adopted = JSON.parse(adopt.stdout) as { summary: Record<string, number> };
 // Warm the emulator's JIT and the file cache once on each side.
-await cli(['plan', '-c', configPath, '--json']);
-await floor();
+// --refresh: a full read of the target (without it, the plan would use the snapshot the apply kept: bench/changes-only.ts).
+const PLAN = ['plan', '-c', configPath, '--json', '--refresh'];
+cli(PLAN);
+floor();
 
-type Plan = Awaited<ReturnType<typeof cli>> & { gets: number; writes: number };
+type Plan = ReturnType<typeof cli> & { gets: number; writes: number };
 const plans: Plan[] = [];
 const baselines: Plan[] = [];
-const floors: Awaited<ReturnType<typeof floor>>[] = [];
+const floors: ReturnType<typeof floor>[] = [];
 const rounds: Record<string, string>[] = [];
 const runPlan = async (bin: string, into: Plan[]): Promise<void> => {
   await emulator.resetStats();
-  const p = await cli(['plan', '-c', configPath, '--json'], bin);
+  const p = cli(PLAN, bin);
   if (p.code !== 0) throw new Error(`${bin} plan exited ${p.code} (0 = no changes expected): ${p.stderr.slice(-2000)}`);
   const stats = await emulator.stats();
   const gets = stats.byMethod.GET ?? 0;
@@ -106,11 +81,11 @@ const runPlan = async (bin: string, into: Plan[]): Promise<void> => {
 const contestants: (() => Promise<void>)[] = [
   () => runPlan(CLI, plans),
   async () => {
-    floors.push(await floor());
+    floors.push(floor());
   },
   ...(BASELINE ? [() => runPlan(BASELINE, baselines)] : []),
 ];
-if (BASELINE) await cli(['plan', '-c', configPath, '--json'], BASELINE);
+if (BASELINE) cli(PLAN, BASELINE);
 for (let i = 0; i < RUNS; i++) {
   // Rotate the order each round: whichever runs later may find the emulator warmer.
   for (let k = 0; k < contestants.length; k++) await contestants[(i + k) % contestants.length]!();
@@ -139,7 +114,7 @@ let profileReport = '';
 if (PROFILE) {
   // Apart from the measured rounds: the profiler slows the process down.
   const before = new Set(await readdir(PROFILE).catch(() => []));
-  await timed(process.execPath, [...cliNodeFlags(), '--cpu-prof', '--cpu-prof-dir', PROFILE, CLI, 'plan', '-c', configPath, '--json'], out);
+  timedProcess(process.execPath, [...cliNodeFlags(), '--cpu-prof', '--cpu-prof-dir', PROFILE, CLI, ...PLAN]);
   const made = (await readdir(PROFILE)).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
   for (const f of made) profileReport += `\n${join(PROFILE, f)}\n` + render(summarise(JSON.parse(await readFile(join(PROFILE, f), 'utf8'))), 30);
 }

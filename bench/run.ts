@@ -1,11 +1,11 @@
 /**
  * `npm run bench [name …]`: runs the benchmarks one after another (each prints its own table).
- * Names: emulator, plan, noop-plan, rate, ldap (ldap needs slapd installed). Default: all but ldap.
+ * Names: emulator, plan, noop-plan, rate, first-load, changes-only, ldap (ldap needs slapd installed). Default: all but ldap.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['emulator', 'plan', 'noop-plan', 'rate'];
+const ALL = ['emulator', 'plan', 'noop-plan', 'rate', 'first-load', 'changes-only'];
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 const root = fileURLToPath(new URL('..', import.meta.url));
 let failed = 0;

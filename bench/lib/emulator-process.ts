@@ -49,3 +49,6 @@ export async function startEmulatorProcess(args: string[], token = 'bench-token'
       }),
   };
 }
+
+// Benchmarks that started from here import the table from this module.
+export { table } from './table.js';

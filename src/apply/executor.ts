@@ -35,10 +35,13 @@ export const PHASES: readonly (readonly OperationKind[])[] = [
 ];
 
 /**
- * Applied ops are folded into state in small batches (one copy of the record maps per batch, so a run stays
- * linear), at most this many ops or this long after the first unfolded one. The store then batches writes.
+ * Applied ops are folded into state in batches (one copy of the record maps per batch), at most this long
+ * after the first unfolded one, or after this many ops — or 1/FOLDS_PER_PLAN of the plan if that is more: a
+ * plan of 100,000 adoptions (no request, so no time passes) must not copy 100,000 records every 50 ops.
+ * The store then batches writes.
  */
 const FOLD_EVERY_OPS = 50;
+const FOLDS_PER_PLAN = 16;
 const FOLD_EVERY_MS = 1000;
 
 /**
@@ -75,6 +78,9 @@ class Run {
   #failed = 0;
   #unfolded: { op: PlannedOperation; result: { targetId: string | undefined } }[] = [];
   #firstUnfoldedAt = 0;
+  readonly #foldEvery: number;
+  /** createUser ops waiting for a group write to invite them (Amplitude), by key. */
+  readonly #invites = new Map<string, Extract<PlannedOperation, { kind: 'createUser' }>>();
 
   constructor(plan: Plan, target: ScimTarget, store: StateStore, state: SyncState, opts: ResolvedExecutorOptions) {
     this.#plan = plan;
@@ -88,6 +94,7 @@ class Run {
     this.#resumable = new Set(done);
     this.#state = { ...state, progress };
     this.#refs = new RefResolver(plan.operations, () => this.#state);
+    this.#foldEvery = Math.max(FOLD_EVERY_OPS, Math.ceil(plan.operations.length / FOLDS_PER_PLAN));
     // On a stop, what is applied reaches the store at once (and every op finishing after it, see #finish):
     // a second Ctrl-C that flushes and quits then loses nothing the target did.
     opts.signal?.addEventListener('abort', () => this.#fold(), { once: true });
@@ -114,6 +121,7 @@ class Run {
       this.#fold();
       if (kinds.includes('deleteUser')) await this.#removeKeptMembers(ops);
     }
+    await this.#inviteByPost();
 
     const results = this.#plan.operations.map((op) => this.#results.get(op.key) ?? skippedResult(op, 'not run'));
     const counts = countResults(results);
@@ -138,6 +146,12 @@ class Run {
     if (this.#stopReason !== undefined) {
       this.#refs.notApplied(op.key, 'skipped');
       this.#finish(skippedResult(op, `not started: ${this.#stopReason}`));
+      return;
+    }
+    if (op.kind === 'createUser' && op.invitedThrough !== undefined && op.invitedThrough.length > 0) {
+      // No request: the first group write that carries this member invites it (Amplitude id = email).
+      this.#refs.invite(op.key, op.attributes.userName);
+      this.#invites.set(op.key, op);
       return;
     }
     let outcome;
@@ -175,15 +189,48 @@ class Run {
       return;
     }
     this.#refs.applied(op.key, outcome.targetId);
-    this.#record(op, outcome.targetId);
-    this.#log.debug({ key: op.key, kind: op.kind, targetId: outcome.targetId, adopted: outcome.adopted }, 'operation applied');
+    // The invited users first, in the same fold as the group write: state never holds the write without them.
+    const delivered = this.#delivered(op, outcome.invited ?? []);
+    this.#record([...delivered, { op, result: { targetId: outcome.targetId } }]);
+    this.#log.debug({ key: op.key, kind: op.kind, targetId: outcome.targetId, adopted: outcome.adopted, invited: delivered.length }, 'operation applied');
     const result: OpResult = { key: op.key, kind: op.kind, status: 'applied' };
     this.#finish({
       ...result,
       ...(outcome.targetId === undefined ? {} : { targetId: outcome.targetId }),
       ...(outcome.adopted ? { adopted: true } : {}),
+      ...(outcome.recreated ? { recreated: true } : {}),
       ...(outcome.skippedMembers ? { skippedMembers: outcome.skippedMembers } : {}),
     });
+  }
+
+  /** The createUser ops a successful group write invited: applied now, with the email as their id. */
+  #delivered(groupOp: PlannedOperation, keys: readonly string[]): { op: PlannedOperation; result: { targetId: string } }[] {
+    const out: { op: PlannedOperation; result: { targetId: string } }[] = [];
+    for (const key of keys) {
+      const userOp = this.#invites.get(key);
+      if (userOp === undefined) continue; // already delivered by another of its groups
+      this.#invites.delete(key);
+      const targetId = userOp.attributes.userName;
+      this.#refs.applied(key, targetId);
+      out.push({ op: userOp, result: { targetId } });
+      this.#finish({ key, kind: userOp.kind, status: 'applied', targetId, invitedBy: groupOp.key });
+    }
+    return out;
+  }
+
+  /**
+   * Invites no group write delivered (each write carrying them failed or was skipped): a POST /Users each
+   * after all, so that a group write the target keeps refusing cannot keep its new members out for ever.
+   * The memberships follow at the next run, once the users exist. Nothing is sent after an abort.
+   */
+  async #inviteByPost(): Promise<void> {
+    const pending = [...this.#invites.values()];
+    this.#invites.clear();
+    if (pending.length === 0) return;
+    this.#log.warn({ users: pending.length }, 'the group writes that were to invite these users did not succeed: creating them with POST /Users');
+    const queue = new PQueue({ concurrency: this.#opts.concurrency });
+    await Promise.all(pending.map((op) => queue.add(() => this.#runOne({ ...op, invitedThrough: undefined }))));
+    this.#fold();
   }
 
   /** Deleted users the target kept in their groups leave them now (kept-members.ts); a failure fails the delete's result. */
@@ -202,11 +249,11 @@ class Run {
     }
   }
 
-  /** Queues an applied op for the state; folds the queue when it is big or old enough. */
-  #record(op: PlannedOperation, targetId: string | undefined): void {
+  /** Queues applied ops for the state; folds the queue when it is big or old enough. */
+  #record(applied: readonly { op: PlannedOperation; result: { targetId: string | undefined } }[]): void {
     if (this.#unfolded.length === 0) this.#firstUnfoldedAt = this.#opts.now().getTime();
-    this.#unfolded.push({ op, result: { targetId } });
-    if (this.#unfolded.length >= FOLD_EVERY_OPS || this.#opts.now().getTime() - this.#firstUnfoldedAt >= FOLD_EVERY_MS) this.#fold();
+    this.#unfolded.push(...applied);
+    if (this.#unfolded.length >= this.#foldEvery || this.#opts.now().getTime() - this.#firstUnfoldedAt >= FOLD_EVERY_MS) this.#fold();
   }
 
   /** Records and their keys in `progress.done` enter state in one synchronous step: a flush sees both or neither. */

@@ -16,6 +16,10 @@ export interface OpResult {
   readonly resumed?: boolean;
   /** Members of an applied group op left out because the op that creates them did not succeed. */
   readonly skippedMembers?: readonly { readonly userName: string; readonly reason: string }[];
+  /** A createUser sent as no request of its own: the group write with this key invited the user. */
+  readonly invitedBy?: string;
+  /** An update found the user gone from the target (404) and created it again. */
+  readonly recreated?: boolean;
 }
 
 export interface ApplyReport {

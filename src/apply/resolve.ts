@@ -1,9 +1,13 @@
 import type { PlannedOperation, TargetRef } from '../plan/types.js';
 import type { SyncState } from '../state/types.js';
 
-export type Resolution = { readonly ok: true; readonly id: string } | { readonly ok: false; readonly reason: string };
+/** `invited`: the member is a user this plan invites through its groups; sending its id invites it. */
+export type Resolution = { readonly ok: true; readonly id: string; readonly invited?: boolean } | { readonly ok: false; readonly reason: string };
 
-type Outcome = { readonly status: 'applied'; readonly id: string | undefined } | { readonly status: 'failed' | 'skipped' | 'resumed' };
+type Outcome =
+  | { readonly status: 'applied'; readonly id: string | undefined }
+  | { readonly status: 'invite'; readonly id: string }
+  | { readonly status: 'failed' | 'skipped' | 'resumed' };
 
 /**
  * Turns a `TargetRef` into a target id: a literal id as is; `{createdBy}` as the id the referenced op
@@ -27,6 +31,11 @@ export class RefResolver {
     this.#outcomes.set(key, { status });
   }
 
+  /** A createUser delivered by a group write (Amplitude: the member value is the email, which is the id). */
+  invite(key: string, id: string): void {
+    this.#outcomes.set(key, { status: 'invite', id });
+  }
+
   resolve(ref: TargetRef): Resolution {
     if ('id' in ref) return { ok: true, id: ref.id };
     const key = ref.createdBy;
@@ -37,6 +46,8 @@ export class RefResolver {
     switch (outcome.status) {
       case 'applied':
         return outcome.id === undefined ? { ok: false, reason: `${key} returned no id` } : { ok: true, id: outcome.id };
+      case 'invite':
+        return { ok: true, id: outcome.id, invited: true };
       case 'resumed':
         return this.#fromState(key);
       case 'failed':

@@ -1,3 +1,4 @@
+import { TargetError } from '../errors.js';
 import type { MemberRef, PlannedOperation } from '../plan/types.js';
 import type { ScimTarget } from '../scim/port.js';
 import type { RefResolver } from './resolve.js';
@@ -9,6 +10,10 @@ export type OpOutcome =
       readonly targetId?: string;
       readonly adopted?: boolean;
       readonly skippedMembers?: readonly { readonly userName: string; readonly reason: string }[];
+      /** Keys of createUser operations this group write invited (their users now exist). */
+      readonly invited?: readonly string[];
+      /** An update found the user gone (404) and created it again. */
+      readonly recreated?: boolean;
     }
   | { readonly status: 'skipped'; readonly reason: string };
 
@@ -32,8 +37,7 @@ export async function runOperation(op: PlannedOperation, target: ScimTarget, ref
       return { status: 'applied', targetId: user.id, adopted };
     }
     case 'updateUser':
-      await target.updateUser(op.target.id, op.attributes);
-      return { status: 'applied', targetId: op.target.id };
+      return updateUser(op, target);
     case 'createGroup':
       return createGroup(op, target, refs);
     case 'updateMembers':
@@ -42,6 +46,22 @@ export async function runOperation(op: PlannedOperation, target: ScimTarget, ref
       await target.deleteGroup(op.target.id);
       return { status: 'applied', targetId: op.target.id };
   }
+}
+
+/**
+ * An update answered 404 means the user was deleted in the target behind scimsync's back (or since the
+ * snapshot it planned against): the source still wants the user, so it is created again, as a full read
+ * would have planned. The new id (rfc) replaces the recorded one.
+ */
+async function updateUser(op: Extract<PlannedOperation, { kind: 'updateUser' }>, target: ScimTarget): Promise<OpOutcome> {
+  try {
+    await target.updateUser(op.target.id, op.attributes);
+    return { status: 'applied', targetId: op.target.id };
+  } catch (err) {
+    if (!(err instanceof TargetError) || err.status !== 404) throw err;
+  }
+  const { user } = await target.createUser(op.attributes);
+  return { status: 'applied', targetId: user.id, recreated: true };
 }
 
 async function createGroup(op: Extract<PlannedOperation, { kind: 'createGroup' }>, target: ScimTarget, refs: RefResolver): Promise<OpOutcome> {
@@ -54,7 +74,7 @@ async function createGroup(op: Extract<PlannedOperation, { kind: 'createGroup' }
     const missing = members.ids.filter((id) => !have.has(id.toLowerCase()));
     if (missing.length > 0) await target.patchMembers(group.id, missing, []);
   }
-  return withSkipped({ status: 'applied', targetId: group.id, adopted }, members.skipped);
+  return withSkipped({ status: 'applied', targetId: group.id, adopted, ...invitedOf(members) }, members.skipped);
 }
 
 async function updateMembers(op: Extract<PlannedOperation, { kind: 'updateMembers' }>, target: ScimTarget, refs: RefResolver): Promise<OpOutcome> {
@@ -67,18 +87,32 @@ async function updateMembers(op: Extract<PlannedOperation, { kind: 'updateMember
     return { status: 'skipped', reason: `no member of ${op.groupName} could be resolved (${skipped.map((s) => s.reason).join('; ')})` };
   }
   await target.patchMembers(group.id, add.ids, remove.ids);
-  return withSkipped({ status: 'applied', targetId: group.id }, skipped);
+  return withSkipped({ status: 'applied', targetId: group.id, ...invitedOf(add) }, skipped);
 }
 
-function resolveMembers(members: readonly MemberRef[], refs: RefResolver): { ids: string[]; skipped: { userName: string; reason: string }[] } {
-  const ids: string[] = [];
-  const skipped: { userName: string; reason: string }[] = [];
+interface Resolved {
+  ids: string[];
+  skipped: { userName: string; reason: string }[];
+  /** createUser keys of members this write invites. */
+  invited: string[];
+}
+
+function resolveMembers(members: readonly MemberRef[], refs: RefResolver): Resolved {
+  const out: Resolved = { ids: [], skipped: [], invited: [] };
   for (const m of members) {
     const r = refs.resolve(m.target);
-    if (r.ok) ids.push(r.id);
-    else skipped.push({ userName: m.userName, reason: r.reason });
+    if (!r.ok) {
+      out.skipped.push({ userName: m.userName, reason: r.reason });
+      continue;
+    }
+    out.ids.push(r.id);
+    if (r.invited === true && 'createdBy' in m.target) out.invited.push(m.target.createdBy);
   }
-  return { ids, skipped };
+  return out;
+}
+
+function invitedOf(r: Resolved): { invited?: string[] } {
+  return r.invited.length > 0 ? { invited: r.invited } : {};
 }
 
 function withSkipped(

@@ -4,7 +4,7 @@ import { createSource, createTarget } from '../run/compose.js';
 import type { RunDeps } from '../run/run-once.js';
 import { freshState, openStateStore, readStateFile, type StateStore } from '../state/index.js';
 import { ConfigError } from '../errors.js';
-import type { StatusLine } from './status-line.js';
+import type { StatusLine } from '../progress/index.js';
 
 /** The collaborators one command run needs, built from the config file (the composition root). */
 export interface CommandContext extends RunDeps {

@@ -1,3 +1,4 @@
+import { scrub, UNEXPECTED_FIX } from '../error-text.js';
 import { ConfigError, isScimsyncError } from '../errors.js';
 
 /**
@@ -12,17 +13,10 @@ export function formatError(err: unknown, secrets: readonly string[] = []): stri
     if (err.fix) lines.push(`fix: ${err.fix}`);
   } else if (err instanceof Error) {
     lines.push(`error: ${err.message}`);
-    lines.push('fix: this is unexpected; re-run with SCIMSYNC_DEBUG=1 and report the stack trace');
+    lines.push(`fix: ${UNEXPECTED_FIX}`);
   } else {
     lines.push(`error: ${String(err)}`);
   }
   if (process.env.SCIMSYNC_DEBUG === '1' && err instanceof Error && err.stack) lines.push(err.stack);
   return scrub(lines.join('\n'), secrets) + '\n';
-}
-
-/** Replaces every secret value in a string (belt and braces: secrets should never get there at all). */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
 }

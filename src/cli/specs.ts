@@ -15,7 +15,7 @@ const ALLOW_DELETES = {
 export const PLAN = {
   name: 'plan',
   summary: 'show what a sync would change; writes nothing',
-  usage: 'plan -c FILE [--json | --format text|markdown|json] [--out PLAN.json] [--allow-deletes N]',
+  usage: 'plan -c FILE [--json | --format text|markdown|json] [--out PLAN.json] [--allow-deletes N] [--refresh]',
   description: 'Reads the source and the target and prints the plan. Writes nothing to the target or the state file.',
   options: {
     config: CONFIG,
@@ -23,6 +23,7 @@ export const PLAN = {
     format: { type: 'string', value: 'FORMAT', help: 'text (default), markdown (for a change ticket) or json' },
     out: { type: 'string', value: 'PLAN.json', help: 'also save the plan, to review with `show` and apply with `apply --plan`' },
     'allow-deletes': ALLOW_DELETES,
+    refresh: { type: 'boolean', default: false, help: 'read the whole target now instead of planning against the snapshot kept since the last full read' },
   },
   exitCodes: '0 no changes, 2 changes pending, 1 error',
   example: 'scimsync plan -c config.yaml --out plan.json',
@@ -31,7 +32,7 @@ export const PLAN = {
 export const APPLY = {
   name: 'apply',
   summary: 'sync now (or apply a saved plan)',
-  usage: 'apply -c FILE [--plan PLAN.json] [--allow-deletes N] [--yes] [--json]',
+  usage: 'apply -c FILE [--plan PLAN.json] [--allow-deletes N] [--refresh] [--yes] [--json]',
   description:
     'Plans and applies. On a terminal it shows the plan and asks before changing anything (--yes skips the ' +
     'question); without a terminal (cron, CI, Kubernetes) it never asks. Ctrl-C stops taking new work, waits ' +
@@ -40,6 +41,7 @@ export const APPLY = {
     config: CONFIG,
     plan: { type: 'string', value: 'PLAN.json', help: 'apply this saved plan exactly as reviewed (refused if the world moved on)' },
     'allow-deletes': ALLOW_DELETES,
+    refresh: { type: 'boolean', default: false, help: 'read the whole target now instead of planning against the snapshot kept since the last full read' },
     yes: { type: 'boolean', short: 'y', default: false, help: 'do not ask for confirmation on a terminal' },
     json: { type: 'boolean', default: false, help: 'print the plan and the results as one JSON document' },
   },

@@ -1,29 +1,28 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
-interface AnyDef {
-  readonly type: string;
-  readonly shape?: Record<string, z.core.$ZodType>;
-  readonly innerType?: z.core.$ZodType;
-  readonly in?: z.core.$ZodType;
-  readonly options?: readonly z.core.$ZodType[];
-  readonly discriminator?: string;
-}
+/**
+ * Only zod's public API (zod 4 classic: `instanceof`, `.shape`, `.unwrap()`, `.in`, `.options`, `.def`,
+ * `.values`), never its internals (`_zod`), so a zod upgrade cannot silently break the "did you mean" hints.
+ */
 
-const defOf = (s: z.core.$ZodType): AnyDef => s._zod.def as unknown as AnyDef;
+/** Wrappers whose `.unwrap()` gives the schema that says which keys are allowed. */
+const WRAPPERS = [z.ZodOptional, z.ZodNullable, z.ZodDefault, z.ZodPrefault, z.ZodNonOptional, z.ZodReadonly, z.ZodCatch] as const;
+
+type Wrapper = InstanceType<(typeof WRAPPERS)[number]>;
+const isWrapper = (s: z.ZodType): s is Wrapper => WRAPPERS.some((W) => s instanceof W);
 
 /** Unwraps optional/default/prefault/pipe; picks the union option whose discriminator matches the document. */
-function resolve(schema: z.core.$ZodType, value: unknown): z.core.$ZodType {
+function resolve(schema: z.ZodType, value: unknown): z.ZodType {
   let s = schema;
   for (let i = 0; i < 20; i++) {
-    const d = defOf(s);
-    if (d.innerType) s = d.innerType;
-    else if (d.type === 'pipe' && d.in) s = d.in;
-    else if (d.type === 'union' && d.options) {
-      const tag = d.discriminator && value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[d.discriminator] : undefined;
-      const match = d.options.find((o) => {
-        const shape = defOf(resolve(o, undefined)).shape;
-        const lit = shape && d.discriminator ? shape[d.discriminator] : undefined;
-        return lit !== undefined && (defOf(lit) as { values?: unknown[] }).values?.includes(tag);
+    if (isWrapper(s)) s = s.unwrap() as z.ZodType;
+    else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
+    else if (s instanceof z.ZodDiscriminatedUnion) {
+      const key = s.def.discriminator;
+      const tag = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+      const match = (s.options as readonly z.ZodType[]).find((o) => {
+        const lit = shapeOf(resolve(o, undefined))?.[key];
+        return lit instanceof z.ZodLiteral && lit.values.has(tag as z.core.util.Literal);
       });
       if (!match) return s;
       s = match;
@@ -32,19 +31,22 @@ function resolve(schema: z.core.$ZodType, value: unknown): z.core.$ZodType {
   return s;
 }
 
+function shapeOf(s: z.ZodType): Record<string, z.ZodType> | undefined {
+  return s instanceof z.ZodObject ? (s.shape as Record<string, z.ZodType>) : undefined;
+}
+
 /**
  * The keys the schema accepts at a path of the document, for "did you mean" hints on unknown keys.
- * Reads zod's definitions rather than keeping a second list that could drift from the schema.
+ * Reads the schema rather than keeping a second list that could drift from it.
  */
-export function knownKeysAt(root: z.core.$ZodType, doc: unknown, path: readonly PropertyKey[]): string[] {
+export function knownKeysAt(root: z.ZodType, doc: unknown, path: readonly PropertyKey[]): string[] {
   let schema = root;
   let value = doc;
   for (const p of path) {
-    const shape = defOf(resolve(schema, value)).shape;
-    const next = shape?.[String(p)];
+    const next = shapeOf(resolve(schema, value))?.[String(p)];
     if (!next) return [];
     schema = next;
     value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[p] : undefined;
   }
-  return Object.keys(defOf(resolve(schema, value)).shape ?? {});
+  return Object.keys(shapeOf(resolve(schema, value)) ?? {});
 }

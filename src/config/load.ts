@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { canonicalJson } from '../model/index.js';
 import { fileAccessProblem } from './file-errors.js';
-import { formatPath, toConfigIssues, type ConfigIssue } from './issues.js';
+import { toConfigIssues, type ConfigIssue } from './issues.js';
 import { knownKeysAt } from './known-keys.js';
 import { configSchema, LOG_LEVELS, type Config } from './schema.js';
-import { readSecretFile, tokenProblem } from './secret-files.js';
+import { foldSecretFiles, tokenProblem } from './secret-files.js';
 import { substituteEnv } from './substitute.js';
 
 export interface LoadedConfig {
@@ -56,7 +57,7 @@ export function parseConfig(yamlText: string, opts: { path: string; env?: NodeJS
   const issues: ConfigIssue[] = [];
   checkLogLevelOverride(env, issues);
   const substituted = substituteEnv(raw, env, issues);
-  readSecretFiles(substituted, baseDir, issues);
+  foldSecretFiles(substituted, baseDir, issues);
   const tokenSource = describeTokenSource(raw, baseDir, display);
   checkToken(substituted, tokenSource, issues);
 
@@ -97,9 +98,8 @@ function configWarnings(c: Config): string[] {
   const warnings: string[] = [];
   const perMinute = c.target.rateLimit.perMinute;
   if (c.target.profile === 'amplitude' && perMinute > AMPLITUDE_PER_MINUTE) {
-    warnings.push(
-      `target.rateLimit.perMinute is ${perMinute}, but Amplitude allows ${AMPLITUDE_PER_MINUTE} requests per minute per org: expect 429 responses and stalls while the client backs off — set it to 90 or less`,
-    );
+    const why = `Amplitude allows ${AMPLITUDE_PER_MINUTE} requests per minute per org: expect 429 responses and stalls while the client backs off`;
+    warnings.push(`target.rateLimit.perMinute is ${perMinute}, but ${why} — set it to 90 or less`);
   }
   return warnings;
 }
@@ -153,7 +153,11 @@ function parseYaml(text: string, display: string): unknown {
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new ConfigError(`${display}: YAML error: ${(err as Error).message}`, [{ path: display, message: (err as Error).message }], 'fix the YAML anchors and aliases');
+    throw new ConfigError(
+      `${display}: YAML error: ${(err as Error).message}`,
+      [{ path: display, message: (err as Error).message }],
+      'fix the YAML anchors and aliases',
+    );
   }
   if (value === null || value === undefined) {
     throw new ConfigError(`${display}: the config file is empty`, [{ path: '(root)', message: 'the config file is empty' }], 'start from config/csv.yaml');
@@ -162,34 +166,6 @@ function parseYaml(text: string, display: string): unknown {
     throw new ConfigError(`${display}: the config must be a mapping of keys (source, target, ...)`, [], 'start from config/csv.yaml');
   }
   return value;
-}
-
-/** Where `<key>File` may stand in for a secret `<key>`. */
-const SECRET_FILE_KEYS = [
-  { section: 'target', key: 'token', fileKey: 'tokenFile', kind: 'token' },
-  { section: 'source', key: 'bindPassword', fileKey: 'bindPasswordFile', kind: 'password' },
-] as const;
-
-/**
- * Reads `tokenFile`/`bindPasswordFile` relative to the config file and moves the content into the value key,
- * before validation, so a missing file is reported together with every other problem. When both keys are
- * given the schema reports it; nothing is read.
- */
-function readSecretFiles(doc: unknown, baseDir: string, issues: ConfigIssue[]): void {
-  for (const { section, key, fileKey, kind } of SECRET_FILE_KEYS) {
-    const sec = (doc as Record<string, unknown>)[section];
-    if (sec === null || typeof sec !== 'object' || Array.isArray(sec)) continue;
-    const s = sec as Record<string, unknown>;
-    const file = s[fileKey];
-    if (typeof file !== 'string' || file.trim() === '' || s[key] !== undefined) continue;
-    const r = readSecretFile(resolve(baseDir, file.trim()), formatPath([section, fileKey]), kind);
-    delete s[fileKey];
-    if (r.ok) s[key] = r.value;
-    else {
-      issues.push({ path: formatPath([section, fileKey]), message: r.message });
-      s[key] = 'unread'; // keeps the schema from also reporting "required"; the config is rejected anyway
-    }
-  }
 }
 
 function abs(baseDir: string, p: string): string {
@@ -218,16 +194,7 @@ function collectSecrets(c: Config): string[] {
 export function hashConfig(c: Config): string {
   const { token: _token, ...target } = c.target;
   const source = c.source.type === 'ldap' ? (({ bindPassword: _pw, ...rest }) => rest)(c.source) : c.source;
-  return createHash('sha256').update(canonical({ ...c, source, target })).digest('hex');
-}
-
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
+  return createHash('sha256')
+    .update(canonicalJson({ ...c, source, target }))
+    .digest('hex');
 }

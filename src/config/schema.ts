@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import cron from 'node-cron';
-import { readSecretFile } from './secret-files.js';
 import { isLoopbackHost, unverifiedTlsProblem } from './hosts.js';
+import { parseDuration } from './duration.js';
+import { listenProblem } from './listen.js';
+import { scheduleProblem } from './schedule.js';
+import { checkTargetUrl } from './target-url.js';
 
 /**
  * The config file's schema. Input side (what YAML may say) is what the JSON Schema documents; the output
@@ -180,6 +182,10 @@ export const targetSchema = z
       })
       .prefault({}),
     maxMembersPerPatch: z.int().min(1).max(10_000).default(100),
+    inviteThroughGroups: z
+      .boolean()
+      .optional()
+      .describe('amplitude: invite a new user through the POST/PATCH of a group it joins instead of a POST /Users each (default true; never on rfc).'),
     tls: z
       .strictObject({
         rejectUnauthorized: z.boolean().default(true),
@@ -200,22 +206,21 @@ export const targetSchema = z
         message: given === 0 ? 'required — set token: ${SCIM_TOKEN} or tokenFile: /run/secrets/scim' : 'set either token or tokenFile, not both',
       });
     }
-    const url = parseUrl(t.url, 'https://core.amplitude.com/scim/1/', ctx);
-    if (!url) return;
-    if (url.username || url.password) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'must not contain credentials — put the token in token or tokenFile' });
+    const checked = checkTargetUrl(t.url);
+    if (!checked.ok) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: checked.message });
+      return;
     }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['url'],
-        message: `http:// is refused for ${url.hostname}: the token would travel in clear — use https:// (http:// is allowed only for localhost, 127.0.0.0/8 and ::1)`,
-      });
-    } else if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: `must be an https:// URL, got ${url.protocol}//` });
-    }
+    const url = checked.url;
     const unverified = unverifiedTlsProblem('target', url.hostname, t.tls);
     if (unverified) ctx.addIssue({ code: 'custom', path: ['tls', 'rejectUnauthorized'], message: unverified });
+    if (t.inviteThroughGroups === true && t.profile === 'rfc') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['inviteThroughGroups'],
+        message: 'is for the amplitude profile only: an RFC 7644 server takes existing user ids as group members — remove it',
+      });
+    }
   });
 
 const syncSchema = z
@@ -241,6 +246,12 @@ const syncSchema = z
         maxMemberRemovalPercent: z.number().min(0).max(100).default(20),
       })
       .prefault({}),
+    fullReadEvery: z
+      .string()
+      .trim()
+      .default('24h')
+      .refine((s) => parseDuration(s) !== undefined, { message: 'must be a duration such as "24h", "90m", "1h30m" or "7d" ("0" = read the whole target every run)' })
+      .describe('Between full reads of the target, runs plan against the target as last read plus the writes applied since.'),
   })
   .prefault({});
 
@@ -249,27 +260,20 @@ const scheduleSchema = z
   .trim()
   .default('*/15 * * * *')
   .superRefine((s, ctx) => {
-    const fields = s.split(/\s+/).length;
-    if (fields !== 5 && fields !== 6) {
-      ctx.addIssue({ code: 'custom', message: `has ${fields} fields; a cron expression has 5 (or 6, seconds first) — e.g. "*/15 * * * *"` });
-    } else if (!cron.validate(s)) {
-      ctx.addIssue({ code: 'custom', message: `"${s}" is not a valid cron expression — e.g. "*/15 * * * *"` });
-    }
-  });
+    const problem = scheduleProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('Cron expression for the daemon: 5 fields, or 6 with seconds first. A step may not pass its field (no */70 in seconds).');
 
 const listenSchema = z
   .string()
   .trim()
   .default('127.0.0.1:9464')
-  .refine((s) => parseListen(s) !== null, { message: 'must be host:port, e.g. "127.0.0.1:9464" or "[::1]:9464"' });
-
-/** `host:port` (IPv6 in brackets) → parts, or null when malformed. */
-export function parseListen(s: string): { host: string; port: number } | null {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(s);
-  if (!m || m[1] === undefined || m[2] === undefined) return null;
-  const port = Number(m[2]);
-  return port <= 65_535 ? { host: m[1].replace(/^\[|\]$/g, ''), port } : null;
-}
+  .superRefine((s, ctx) => {
+    const problem = listenProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('host:port of /healthz, /readyz and /metrics (IPv6 in brackets). No host (":9464") is refused: write 0.0.0.0:9464 for every interface.');
 
 /** pino's level names; `SCIMSYNC_LOG_LEVEL` takes the same. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -291,29 +295,23 @@ const inputSchema = z.strictObject({
 type InputOutput = z.output<typeof inputSchema>;
 
 /**
- * Folds `tokenFile`/`bindPasswordFile` into `token`/`bindPassword`. The loader has normally read them already
- * (relative to the config file); this covers direct use of the schema, relative to the working directory.
+ * Drops `tokenFile`/`bindPasswordFile` from the output type: the loader has already read them into
+ * `token`/`bindPassword` (config/secret-files.ts, relative to the config file), before validation. The schema
+ * itself reads no file; one still here means the schema was used without the loader.
  */
-function foldSecretFiles(c: InputOutput, ctx: z.RefinementCtx) {
+function withoutSecretFileKeys(c: InputOutput, ctx: z.RefinementCtx) {
+  const message = 'was not read: secret files are read by loadConfig/parseConfig, relative to the config file — load the config with them';
+  const unread = (path: string[]): void => ctx.addIssue({ code: 'custom', path, message });
   const { tokenFile, token, ...target } = c.target;
-  let resolvedToken = token ?? '';
-  if (tokenFile !== undefined) {
-    const r = readSecretFile(tokenFile, 'target.tokenFile', 'token');
-    if (r.ok) resolvedToken = r.value;
-    else ctx.addIssue({ code: 'custom', path: ['target', 'tokenFile'], message: r.message });
-  }
-  if (c.source.type === 'csv') return { ...c, source: c.source, target: { ...target, token: resolvedToken } };
+  if (tokenFile !== undefined) unread(['target', 'tokenFile']);
+  if (c.source.type === 'csv') return { ...c, source: c.source, target: { ...target, token: token ?? '' } };
   const { bindPasswordFile, ...source } = c.source;
-  if (bindPasswordFile !== undefined) {
-    const r = readSecretFile(bindPasswordFile, 'source.bindPasswordFile', 'password');
-    if (r.ok) source.bindPassword = r.value;
-    else ctx.addIssue({ code: 'custom', path: ['source', 'bindPasswordFile'], message: r.message });
-  }
-  return { ...c, source, target: { ...target, token: resolvedToken } };
+  if (bindPasswordFile !== undefined) unread(['source', 'bindPasswordFile']);
+  return { ...c, source, target: { ...target, token: token ?? '' } };
 }
 
 /** Input: the YAML document (after `${VAR}` substitution). Output: `Config`. */
-export const configSchema = inputSchema.transform(foldSecretFiles);
+export const configSchema = inputSchema.transform(withoutSecretFileKeys);
 
 /** The schema the JSON Schema is generated from (input side: defaults are optional keys). */
 export const configInputSchema = inputSchema;

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileAccessProblem } from './file-errors.js';
+import { formatPath, type ConfigIssue } from './issues.js';
 
 export type SecretFileResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly message: string };
 
@@ -40,4 +42,33 @@ export function tokenProblem(token: string): string | undefined {
     if (c > 0x7e) return `contains a non-ASCII character (at character ${i + 1} of ${token.length})`;
   }
   return undefined;
+}
+
+/** Where `<key>File` may stand in for a secret `<key>`. */
+const SECRET_FILE_KEYS = [
+  { section: 'target', key: 'token', fileKey: 'tokenFile', kind: 'token' },
+  { section: 'source', key: 'bindPassword', fileKey: 'bindPasswordFile', kind: 'password' },
+] as const;
+
+/**
+ * Reads `tokenFile`/`bindPasswordFile` relative to the config file (`baseDir`) and moves the content into the
+ * value key of the document, before validation, so a missing file is reported together with every other
+ * problem. The one place secret files are read; the schema only drops the keys. When both keys are given the
+ * schema reports it; nothing is read.
+ */
+export function foldSecretFiles(doc: unknown, baseDir: string, issues: ConfigIssue[]): void {
+  for (const { section, key, fileKey, kind } of SECRET_FILE_KEYS) {
+    const sec = (doc as Record<string, unknown>)[section];
+    if (sec === null || typeof sec !== 'object' || Array.isArray(sec)) continue;
+    const s = sec as Record<string, unknown>;
+    const file = s[fileKey];
+    if (typeof file !== 'string' || file.trim() === '' || s[key] !== undefined) continue;
+    const r = readSecretFile(resolve(baseDir, file.trim()), formatPath([section, fileKey]), kind);
+    delete s[fileKey];
+    if (r.ok) s[key] = r.value;
+    else {
+      issues.push({ path: formatPath([section, fileKey]), message: r.message });
+      s[key] = 'unread'; // keeps the schema from also reporting "required"; the config is rejected anyway
+    }
+  }
 }

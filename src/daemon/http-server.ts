@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { listenProblem, parseListen } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 
@@ -13,7 +14,7 @@ export interface Readiness {
 }
 
 export interface HealthServerOptions {
-  /** `host:port`, `[v6]:port` or `:port` (all interfaces). Port 0 picks a free one. */
+  /** `host:port` or `[v6]:port` (config/listen.ts: a missing host is refused). Port 0 picks a free one. */
   readonly listen: string;
   readonly registry: Registry;
   readonly readiness: () => Readiness;
@@ -26,14 +27,12 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || !(port >= 0 && port <= 65535)) {
-    throw new ConfigError(`daemon.listen "${listen}" is not host:port`, [{ path: 'daemon.listen', message: 'expected host:port, e.g. 127.0.0.1:9464 or 0.0.0.0:9464' }], 'set daemon.listen to host:port');
-  }
-  const host = m[1] ?? (m[2] || '0.0.0.0');
-  return { host, port };
+/** `daemon.listen` as host and port, or a ConfigError naming it (one parser with the config: config/listen.ts). */
+function bindAddress(listen: string): { host: string; port: number } {
+  const parsed = parseListen(listen);
+  if (parsed) return parsed;
+  const message = listenProblem(listen) ?? 'must be host:port';
+  throw new ConfigError(`daemon.listen "${listen}" ${message}`, [{ path: 'daemon.listen', message }], 'set daemon.listen to host:port, e.g. 127.0.0.1:9464');
 }
 
 /**
@@ -42,7 +41,7 @@ export function parseListen(listen: string): { host: string; port: number } {
  * or a pod network, not the internet.
  */
 export async function startHealthServer(opts: HealthServerOptions): Promise<HealthServer> {
-  const { host, port } = parseListen(opts.listen);
+  const { host, port } = bindAddress(opts.listen);
   const log = opts.logger;
 
   const server = createServer((req, res) => {

@@ -2,7 +2,7 @@ export { startDaemon } from './daemon.js';
 export type { Daemon, DaemonOptions } from './daemon.js';
 export { createDaemonMetrics } from './metrics.js';
 export type { DaemonMetrics, OperationOutcome, RequestStatusCounts, RunResultLabel } from './metrics.js';
-export { parseListen, startHealthServer } from './http-server.js';
+export { startHealthServer } from './http-server.js';
 export type { HealthServer, HealthServerOptions, Readiness } from './http-server.js';
 export { createSchedule, validateSchedule } from './scheduler.js';
 export type { Schedule } from './scheduler.js';

@@ -1,7 +1,6 @@
-import { createProgressReporter, type ProgressReporter } from '../cli/progress.js';
-import { scrub } from '../cli/errors.js';
+import { createProgressReporter, type ProgressReporter } from '../progress/index.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
-import { isScimsyncError } from '../errors.js';
+import { describeError, type ErrorText } from '../error-text.js';
 import type { Logger } from '../log.js';
 import type { PlanSummary } from '../plan/types.js';
 import { createSource, createTarget } from '../run/compose.js';
@@ -14,11 +13,8 @@ import type { DaemonMetrics, OperationOutcome, RequestStatusCounts, RunResultLab
 /** How a daemon run ended. `aborted` (stopped by shutdown) is not counted as a success or a failure. */
 export type CycleResult = RunResultLabel | 'aborted';
 
-export interface CycleError {
-  readonly code: string;
-  readonly message: string;
-  readonly fix: string | undefined;
-}
+/** How a failed run is shown in the log and on /readyz (code, one line, the fix; secrets scrubbed). */
+export type CycleError = ErrorText;
 
 export interface CycleReport {
   readonly result: CycleResult;
@@ -71,7 +67,7 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
   try {
     loaded = await loadConfig(opts.configPath);
   } catch (err) {
-    const error = describe(err, []);
+    const error = describeError(err);
     opts.metrics.recordRun({ result: 'failure', durationSeconds: elapsed(), finishedAt: now(), operations: [], requests: {} });
     return { result: 'failure', outcome: undefined, configInvalid: true, error, durationSeconds: elapsed() };
   }
@@ -107,7 +103,11 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
       result.outcome === 'converged' ? 'success' : result.outcome === 'refused' ? 'refused' : result.outcome === 'aborted' ? 'aborted' : 'failure';
     const error =
       result.outcome === 'refused'
-        ? { code: 'SCIMSYNC_SAFETY_BLOCKED', message: result.plan.blocked.map((b) => b.message).join('; '), fix: 'review the plan (`scimsync plan`), then run `scimsync apply --allow-deletes N` once' }
+        ? {
+            code: 'SCIMSYNC_SAFETY_BLOCKED',
+            message: result.plan.blocked.map((b) => b.message).join('; '),
+            fix: 'review the plan (`scimsync plan`), then run `scimsync apply --allow-deletes N` once',
+          }
         : result.outcome === 'partial'
           ? { code: 'SCIMSYNC_SCIM_HTTP', message: 'some operations failed', fix: 'see the failed operations in the log; the next run retries them' }
           : undefined;
@@ -122,7 +122,7 @@ export async function runCycle(opts: CycleOptions): Promise<CycleReport> {
       blocked: result.plan.blocked,
     };
   } catch (err) {
-    const error = describe(err, loaded.secrets);
+    const error = describeError(err, loaded.secrets);
     report = { result: opts.signal.aborted ? 'aborted' : 'failure', outcome: undefined, configInvalid: false, error, durationSeconds: 0 };
   } finally {
     reporter?.stop();
@@ -163,12 +163,6 @@ export function requestStatusCounts(target: ScimTarget): RequestStatusCounts {
   return out;
 }
 
-function describe(err: unknown, secrets: readonly string[]): CycleError {
-  if (isScimsyncError(err)) return { code: err.code, message: scrub(err.message, secrets), fix: err.fix === undefined ? undefined : scrub(err.fix, secrets) };
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'UNEXPECTED', message: scrub(message, secrets), fix: 'this is unexpected; re-run with SCIMSYNC_DEBUG=1 and report the stack trace' };
-}
-
 /**
  * The run's closing log line, written by the daemon once metrics and readiness reflect the run (so whoever
  * reads the line and then scrapes sees the same thing). A failure is one line with the fix.
@@ -180,13 +174,20 @@ export function logRunEnd(log: Logger, r: CycleReport): void {
       log.info({ outcome: r.outcome, summary: r.summary, failed: 0, durationSeconds }, 'run finished');
       return;
     case 'refused':
-      log.warn({ outcome: r.outcome, summary: r.summary, blocked: r.blocked, fix: r.error?.fix, durationSeconds }, 'run refused by the deletion guard: nothing was deleted');
+      log.warn(
+        { outcome: r.outcome, summary: r.summary, blocked: r.blocked, fix: r.error?.fix, durationSeconds },
+        'run refused by the deletion guard: nothing was deleted',
+      );
       return;
     case 'aborted':
       log.info({ outcome: r.outcome ?? 'aborted', summary: r.summary, durationSeconds }, 'run stopped by shutdown');
       return;
     case 'failure':
-      if (r.outcome === 'partial') log.error({ outcome: r.outcome, summary: r.summary, failed: r.failed, code: r.error?.code, fix: r.error?.fix, durationSeconds }, 'run finished with failed operations');
+      if (r.outcome === 'partial')
+        log.error(
+          { outcome: r.outcome, summary: r.summary, failed: r.failed, code: r.error?.code, fix: r.error?.fix, durationSeconds },
+          'run finished with failed operations',
+        );
       else log.error({ code: r.error?.code, fix: r.error?.fix, durationSeconds }, `run failed: ${r.error?.message ?? 'unknown error'}`);
   }
 }

@@ -1,4 +1,5 @@
-import { createTask, validateDetailed, type ScheduledTask } from 'node-cron';
+import { createTask, type ScheduledTask } from 'node-cron';
+import { scheduleProblem } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 
@@ -10,15 +11,13 @@ export interface Schedule {
   nextRun(): Date | null;
 }
 
-/** Throws a ConfigError naming `schedule` if the expression is not a 5- or 6-field cron expression. */
+/** Throws a ConfigError naming `schedule` unless the config would accept it (one validator: config/schedule.ts). */
 export function validateSchedule(expression: string): void {
-  const fields = expression.trim().split(/\s+/).length;
-  const detail = fields === 5 || fields === 6 ? validateDetailed(expression) : undefined;
-  if (detail?.valid) return;
-  const why = detail?.errors.map((e) => `${e.field}: ${e.message}`).join('; ') ?? `has ${fields} fields`;
+  const problem = scheduleProblem(expression);
+  if (problem === undefined) return;
   throw new ConfigError(
-    `schedule "${expression}" is not a valid cron expression (${why})`,
-    [{ path: 'schedule', message: 'expected 5 fields (minute hour day month weekday) or 6 (seconds first)' }],
+    `schedule ${problem}`,
+    [{ path: 'schedule', message: problem }],
     'fix `schedule` in the config, e.g. "*/15 * * * *" for every 15 minutes',
   );
 }

@@ -3,9 +3,10 @@
  * Not cryptographic: it detects change, it does not authenticate. Two 32-bit lanes (cyrb53's mixing, kept
  * at the full 64 bits) over UTF-16 code units: fast on multi-megabyte strings and identical on every platform.
  */
-import type { UserAttributes } from '../plan/types.js';
+import type { UserAttributes } from './types.js';
 
-function hashString(s: string): string {
+/** The two 32-bit lanes of the hash of `s` (high, low). */
+function hashLanes(s: string): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {
@@ -17,7 +18,34 @@ function hashString(s: string): string {
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  return [h2 >>> 0, h1 >>> 0];
+}
+
+function hex(hi: number, lo: number): string {
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
+function hashString(s: string): string {
+  const [hi, lo] = hashLanes(s);
+  return hex(hi, lo);
+}
+
+/**
+ * 16 hex characters identifying a multiset of strings whatever their order: the sum (mod 2^32, per lane) of
+ * the items' hashes, then hashed with the count. No sort: the hash of 100,000 users and 500,000 group
+ * members costs one pass over them.
+ */
+export function unorderedHash(items: Iterable<string>): string {
+  let hi = 0;
+  let lo = 0;
+  let n = 0;
+  for (const item of items) {
+    const [a, b] = hashLanes(item);
+    hi = (hi + a) >>> 0;
+    lo = (lo + b) >>> 0;
+    n++;
+  }
+  return hashString(`${n}:${hex(hi, lo)}`);
 }
 
 function writeCanonical(value: unknown, out: string[]): void {

@@ -49,6 +49,15 @@ export interface DesiredSnapshot {
   readonly quarantined: readonly string[];
 }
 
+/** The attributes scimsync pushes for a user (and hashes, to tell a change in the source from target noise). */
+export interface UserAttributes {
+  readonly userName: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  /** Sent as externalId where the profile supports it (rfc). */
+  readonly externalId?: string | undefined;
+}
+
 /** A user as the SCIM target holds it. */
 export interface TargetUser {
   /** The target's id (Amplitude: the email; RFC servers: a server-generated id). */

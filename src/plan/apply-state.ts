@@ -37,12 +37,14 @@ function applyOne(users: Record<string, UserRecord>, groups: Record<string, Grou
       return;
     case 'updateUser': {
       const rec = ownRecord(users, op.sourceId);
+      // An update that found the user gone created it again: the target gave it this (rfc: new) id.
+      const targetId = result.targetId ?? op.target.id;
       setOwn(
         users,
         op.sourceId,
         rec !== undefined
-          ? { ...rec, userName: op.attributes.userName, pushedHash: op.hash }
-          : { targetId: op.target.id, userName: op.attributes.userName, pushedHash: op.hash, ownership: 'adopted' },
+          ? { ...rec, targetId, userName: op.attributes.userName, pushedHash: op.hash }
+          : { targetId, userName: op.attributes.userName, pushedHash: op.hash, ownership: 'adopted' },
       );
       return;
     }

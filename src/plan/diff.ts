@@ -5,9 +5,9 @@
  */
 import { hashUserAttributes } from '../model/hash.js';
 import { isPlaceholderName } from '../model/normalize.js';
-import type { SourceUser, TargetUser } from '../model/types.js';
+import type { SourceUser, TargetUser, UserAttributes } from '../model/types.js';
 import type { UserMatching } from './match.js';
-import type { PlannedOperation, PlanPolicy, TargetRef, UserAttributes } from './types.js';
+import type { PlannedOperation, PlanPolicy, TargetRef } from './types.js';
 
 export function desiredAttributes(u: SourceUser, policy: PlanPolicy): UserAttributes {
   return {

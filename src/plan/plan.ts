@@ -10,11 +10,12 @@ import { diffUsers } from './diff.js';
 import { compileGlobs } from './glob.js';
 import { diffGroups, type GroupDiff } from './groups.js';
 import { findHeld } from './held.js';
+import { inviteThroughGroups } from './invites.js';
 import { indexTargetUsers, matchUsers } from './match.js';
 import { orderOperations } from './order.js';
 import { assertSourceHasGroups, checkSafety } from './safety.js';
 import { summarize } from './summary.js';
-import type { Plan, PlannedOperation, PlanPolicy } from './types.js';
+import type { Plan, PlannedOperation, PlanPolicy, TargetReadBasis } from './types.js';
 
 export interface PlanContext {
   /** The target base URL (never the token). */
@@ -23,6 +24,8 @@ export interface PlanContext {
   readonly actualHash: string;
   /** ISO timestamp supplied by the caller: the core never reads the clock. */
   readonly createdAt: string;
+  /** How `actual` was obtained (a full read or the kept snapshot): carried into the basis for display. */
+  readonly targetRead?: TargetReadBasis | undefined;
 }
 
 function sortedCounts(counts: UntouchedCounts): Record<string, number> {
@@ -66,7 +69,7 @@ export function computePlan(
     untouched,
   });
 
-  const all: PlannedOperation[] = [...withMemberships(leavers.ops, groups.leftToServer, policy), ...users.ops, ...groups.ops];
+  const all: PlannedOperation[] = inviteThroughGroups([...withMemberships(leavers.ops, groups.leftToServer, policy), ...users.ops, ...groups.ops], policy);
   const operations = orderOperations(all);
   const summary = summarize(operations);
   const skipped = [...desired.skipped, ...matching.skipped, ...groups.skipped];
@@ -86,6 +89,7 @@ export function computePlan(
       stateSerial: state.serial,
       actualHash: ctx.actualHash,
       createdAt: ctx.createdAt,
+      ...(ctx.targetRead === undefined ? {} : { targetRead: ctx.targetRead }),
     },
     operations,
     summary,

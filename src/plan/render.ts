@@ -74,8 +74,10 @@ function name(given: string | null, family: string | null): string {
 export function describe(op: PlannedOperation): { sign: string; color: string; text: string; members: string[] } {
   const members: string[] = [];
   switch (op.kind) {
-    case 'createUser':
-      return { sign: '+', color: COLOR.create, text: `create ${name(op.attributes.givenName, op.attributes.familyName)} (${op.reason})`, members };
+    case 'createUser': {
+      const via = op.invitedThrough !== undefined && op.invitedThrough.length > 0 ? `; invited through ${op.invitedThrough.join(', ')}` : '';
+      return { sign: '+', color: COLOR.create, text: `create ${name(op.attributes.givenName, op.attributes.familyName)} (${op.reason}${via})`, members };
+    }
     case 'updateUser':
       return {
         sign: '~',
@@ -150,6 +152,28 @@ function closing(s: PlanSummary, ops: number): string {
   return `Plan: ${create} to create, ${update} to update, ${del} to delete, ${adopt} to adopt.`;
 }
 
+/** `3 h`, `25 min`, `40 s`, `2 d`: a span of time for a person. */
+export function describeSpan(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 90) return `${min} min`;
+  const h = Math.round(min / 60);
+  return h < 48 ? `${h} h` : `${Math.round(h / 24)} d`;
+}
+
+/** One line naming what "actual" was: "read now, 12 requests" or "target as read 3 h ago, 4 writes since". */
+export function describeTargetRead(basis: Plan['basis']): string {
+  const r = basis.targetRead;
+  if (r === undefined) return 'target read now';
+  if (r.source === 'read') return `target read now, ${plural(r.requests, 'request')} (${r.reason})`;
+  const at = Date.parse(basis.createdAt);
+  const ago = describeSpan(at - Date.parse(r.readAt));
+  const next = Date.parse(r.nextFullReadAt) - at;
+  const due = next > 0 ? `next full read in ${describeSpan(next)}` : 'a full read is due';
+  return `target as read ${ago} ago (${r.readAt}), ${plural(r.writesSince, 'write')} since; no request (${due}, or --refresh)`;
+}
+
 export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): string {
   const paint = opts.color === true ? ANSI : NO_PAINT;
   const s = plan.summary;
@@ -157,6 +181,7 @@ export function renderPlanText(plan: Plan, opts: { color?: boolean } = {}): stri
   const lines: string[] = [
     paint(COLOR.head, `scimsync plan for ${redactUrl(b.target)}`),
     paint(COLOR.dim, `computed ${b.createdAt} from state ${b.stateLineage} serial ${b.stateSerial}`),
+    paint(COLOR.dim, describeTargetRead(b)),
     `users: ${s.createUsers} to create, ${s.updateUsers} to update, ${s.deleteUsers} to delete, ${s.adoptUsers} to adopt; ` +
       `groups: ${s.createGroups} to create, ${s.updateGroups} to update, ${s.deleteGroups} to delete, ${s.adoptGroups} to adopt; ` +
       `members: ${s.addMembers} to add, ${s.removeMembers} to remove`,

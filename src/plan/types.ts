@@ -2,6 +2,7 @@
  * The plan is plain data (Terraform-style): computed by a pure function, printed, saved as JSON, reviewed,
  * and applied later exactly as reviewed. The executor reads only this, never config or mode flags.
  */
+import type { UserAttributes } from '../model/types.js';
 
 /** A stable string naming one operation, e.g. `user:create:jdoe@example.com`. */
 export type OpKey = string;
@@ -9,14 +10,9 @@ export type OpKey = string;
 /** An existing target object, or the object an earlier operation of the same plan creates. */
 export type TargetRef = { readonly id: string } | { readonly createdBy: OpKey };
 
-/** The attributes scimsync pushes for a user. */
-export interface UserAttributes {
-  readonly userName: string;
-  readonly givenName: string;
-  readonly familyName: string;
-  /** Sent as externalId where the profile supports it (rfc). */
-  readonly externalId?: string | undefined;
-}
+// Transitional: UserAttributes belongs to the model (model/types.ts); this re-export keeps imports from
+// plan/types.js compiling until every caller imports it from model/. Remove it once none does.
+export type { UserAttributes } from '../model/types.js';
 
 export interface MemberRef {
   readonly userName: string;
@@ -57,6 +53,11 @@ export type PlannedOperation =
       readonly attributes: UserAttributes;
       /** Hash recorded in state as pushedHash once applied. */
       readonly hash: string;
+      /**
+       * Amplitude: no POST /Users; the user is invited by the first write of these groups (createGroup or
+       * updateMembers of this plan adding it) that succeeds. Absent: a POST /Users.
+       */
+      readonly invitedThrough?: readonly string[] | undefined;
     })
   | (OpBase & {
       readonly kind: 'updateUser';
@@ -104,6 +105,26 @@ export interface PlanSummary {
   adoptGroups: number;
 }
 
+/** How the target side of a plan was obtained (shown in the plan; `apply --plan` insists on the same kind). */
+export type TargetReadBasis =
+  | {
+      /** Listed in full for this plan. */
+      readonly source: 'read';
+      readonly readAt: string;
+      /** Requests the read cost. */
+      readonly requests: number;
+      /** Why a full read was due (first run, --refresh, fullReadEvery elapsed, last run did not converge, …). */
+      readonly reason: string;
+    }
+  | {
+      /** The target as last read in full, plus the writes scimsync applied since: no request. */
+      readonly source: 'snapshot';
+      readonly readAt: string;
+      readonly writesSince: number;
+      /** When the next full read is due. */
+      readonly nextFullReadAt: string;
+    };
+
 /** The guard's rules, each named after its `sync.safety` key. */
 export type SafetyRule = 'maxDeletes' | 'maxDeletePercent' | 'maxGroupDeletes' | 'maxMemberRemovals' | 'maxMemberRemovalPercent';
 
@@ -144,6 +165,8 @@ export interface Plan {
     /** Hash of the target snapshot the plan was computed against. */
     readonly actualHash: string;
     readonly createdAt: string;
+    /** Where "actual" came from: a full read now, or the snapshot kept since the last one. Absent in old plans (= read). */
+    readonly targetRead?: TargetReadBasis | undefined;
   };
   /** Ordered: deprovision, create users, update users, create groups, memberships, delete groups. */
   readonly operations: readonly PlannedOperation[];
@@ -178,6 +201,8 @@ export interface PlanPolicy {
   readonly onEmailChange: 'delete-old' | 'keep-old';
   /** Max members (adds + removes) in one group PATCH. */
   readonly maxMembersPerPatch: number;
+  /** Amplitude: a new user who joins a synced group is invited by that group's write instead of a POST /Users. */
+  readonly inviteThroughGroups?: boolean | undefined;
   /** Profile facts the diff needs. */
   readonly profile: {
     readonly name: 'amplitude' | 'rfc';

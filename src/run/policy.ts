@@ -17,6 +17,8 @@ export function policyFromConfig(config: Config, allowDeletes = 0): PlanPolicy {
     manageAllUsers: config.sync.manageAllUsers,
     onEmailChange: config.sync.onEmailChange,
     maxMembersPerPatch: config.target.maxMembersPerPatch,
+    // Amplitude invites an unknown email added to a group; an RFC server wants existing user ids.
+    inviteThroughGroups: config.target.profile === 'amplitude' && config.target.inviteThroughGroups !== false,
     profile: {
       name: config.target.profile,
       sendsExternalId: config.target.profile === 'rfc',

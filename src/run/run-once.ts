@@ -3,15 +3,17 @@ import { execute, planIdOf } from '../apply/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { stableHash } from '../model/hash.js';
+import { stableHash, unorderedHash } from '../model/hash.js';
 import type { TargetSnapshot } from '../model/types.js';
-import { computePlan, liftGuard } from '../plan/index.js';
+import { parseDuration } from '../config/duration.js';
+import { computePlan, hasPendingChanges, liftGuard } from '../plan/index.js';
 import type { HeldUser, Plan } from '../plan/types.js';
 import type { ScimTarget } from '../scim/port.js';
 import type { Source } from '../sources/port.js';
 import type { StateStore } from '../state/index.js';
 import type { RunRecord, SyncState } from '../state/types.js';
 import { policyFromConfig } from './policy.js';
+import { obtainBasis } from './target-basis.js';
 
 export interface RunDeps {
   readonly loaded: LoadedConfig;
@@ -29,6 +31,8 @@ export interface RunOptions {
   readonly allowDeletes?: number;
   /** `apply --plan FILE`: apply exactly this plan, if its basis still holds. */
   readonly savedPlan?: Plan;
+  /** `--refresh`: read the whole target now, whatever the snapshot kept since the last full read says. */
+  readonly refresh?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: { done: number; failed: number; total: number }) => void;
   /**
@@ -49,7 +53,8 @@ export type RunResult =
     };
 
 /**
- * One level-triggered reconcile: read the whole desired and actual state, plan, and (in apply mode) execute.
+ * One level-triggered reconcile: read the whole desired state and the actual one (a full read of the target, or
+ * the snapshot kept since the last one: target-basis.ts), plan, and (in apply mode) execute.
  * Throws for whole-run failures (source unreadable, key rejected, corrupt state, stale saved plan): in
  * every such case nothing has been written to the target.
  */
@@ -64,16 +69,21 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // Source first and on its own: a source failure must stop the run before anything else happens.
   const desired = await deps.source.read(opts.signal);
   log.info({ users: desired.users.length, groups: desired.groups.length, skipped: desired.skipped.length }, 'source read');
-  const actual = await deps.target.snapshot(opts.signal);
-  log.info({ users: actual.users.length, groups: actual.groups.length }, 'target read');
+  const config = deps.loaded.config;
+  const basis = await obtainBasis(
+    { statePath: deps.store.path, target: deps.target, profile: config.target.profile, logger: log, now },
+    { state, everyMs: parseDuration(config.sync.fullReadEvery) ?? 0, refresh: opts.refresh === true, savedPlan: opts.savedPlan, signal: opts.signal },
+  );
+  const actual = basis.actual;
 
   const ctx = {
     target: deps.target.baseUrl,
     configHash: deps.loaded.hash,
-    actualHash: snapshotHash(actual),
+    actualHash: basis.actualHash ?? snapshotHash(actual),
     createdAt: startedAt.toISOString(),
+    targetRead: basis.read,
   };
-  const computed = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(deps.loaded.config, opts.allowDeletes ?? 0), ctx);
+  const computed = opts.savedPlan ?? computePlan(desired, actual, state, policyFromConfig(config, opts.allowDeletes ?? 0), ctx);
   if (opts.savedPlan) checkSavedPlan(opts.savedPlan, state, ctx);
   // A saved plan carries the guard's verdict from plan time; `apply --allow-deletes N` may lift it here, and
   // the plan executed must be the one with the verdict lifted (the executor refuses a blocked plan).
@@ -85,7 +95,10 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   if (plan.blocked.length > 0) {
     // Recording the refusal would move the state serial and make the reviewed plan stale, when the refusal
     // itself says to apply that same plan again with --allow-deletes.
-    if (!opts.savedPlan) await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
+    if (!opts.savedPlan) {
+      await recordRun(deps, state, startedAt, now(), 'refused', plan, undefined);
+      await basis.save(await deps.store.load(), 'refused');
+    }
     return { outcome: 'refused', plan, requests: deps.target.requestCounts() };
   }
 
@@ -94,7 +107,8 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // Ownership records are kept even for users missing from the target read: a record goes only when its
   // delete is confirmed (the executor records it), so a read that was short for any reason cannot turn a
   // managed user into an unmanaged one that is never deprovisioned.
-  const report = await execute(plan, deps.target, deps.store, state, {
+  if (hasPendingChanges(plan)) await basis.discard();
+  const report = await execute(plan, basis.recording(deps.target), deps.store, state, {
     concurrency: deps.loaded.config.target.rateLimit.concurrency,
     maxMembersPerPatch: deps.loaded.config.target.maxMembersPerPatch,
     signal: opts.signal,
@@ -105,6 +119,7 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // 'aborted' is a shutdown (the signal); a run the target stopped (key rejected, throttled too long) is partial.
   const outcome = report.aborted && opts.signal?.aborted === true ? 'aborted' : report.aborted || report.counts.failed > 0 ? 'partial' : 'converged';
   await recordRun(deps, await deps.store.load(), startedAt, now(), outcome === 'converged' ? 'converged' : 'partial', plan, report);
+  await basis.save(await deps.store.load(), outcome === 'converged' ? 'converged' : 'partial');
   return { outcome, plan, report, requests: deps.target.requestCounts() };
 }
 
@@ -166,9 +181,9 @@ function checkSavedPlan(
     throw new PlanError('SCIMSYNC_PLAN_STALE', 'saved plan is stale: the target has changed since the plan was made', fix);
 }
 
-/** Hash of the target snapshot, independent of list order. */
+/** Hash of the target snapshot, independent of the order of users, groups and members (one pass, no sort). */
 export function snapshotHash(actual: TargetSnapshot): string {
-  const users = actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`).sort();
-  const groups = actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${[...g.members].sort().join(',')}`).sort();
+  const users = unorderedHash(actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`));
+  const groups = unorderedHash(actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${unorderedHash(g.members)}`));
   return stableHash({ users, groups });
 }

@@ -1,3 +1,4 @@
+import { checkTargetUrl } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 
@@ -71,18 +72,15 @@ function integer(option: string, value: unknown, min: number): number {
   return value;
 }
 
+/** The rules are target.url's (config/target-url.ts), so the client and the config cannot disagree. */
 function parseUrl(raw: unknown): URL {
   if (typeof raw !== 'string') throw invalid('url', 'an http(s) URL', raw);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw invalid('url', 'an http(s) URL', raw);
+  const checked = checkTargetUrl(raw);
+  if (!checked.ok) {
+    const issues = [{ path: 'target.url', message: checked.message }];
+    throw new ConfigError(`invalid SCIM client option url: ${checked.message}`, issues, 'set target.url to the SCIM base URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('url', 'an http(s) URL', raw);
-  // Credentials or a query in the URL would end up in state files and plan JSON: refuse them.
-  if (url.username || url.password) throw invalid('url', 'a URL without user:password (use target.token)', `${url.protocol}//…@${url.host}`);
-  if (url.search || url.hash) throw invalid('url', 'a URL without query or fragment', `${url.origin}${url.pathname}?…`);
+  const url = checked.url;
   if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
   return url;
 }

@@ -49,7 +49,7 @@ export async function removeTempLeftovers(path: string): Promise<number> {
 }
 
 /** The rename is durable only once the directory entry is; some platforms cannot open a directory: best effort. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');

@@ -10,10 +10,9 @@ import { buildContext } from '../context.js';
 import { formatError } from '../errors.js';
 import { onInterrupt } from '../interrupt.js';
 import { applyJson, describeApply } from '../output.js';
-import { createProgressReporter, type ProgressReporter } from '../progress.js';
+import { createProgressReporter, createStatusLine, type ProgressReporter } from '../../progress/index.js';
 import { readSavedPlan } from '../saved-plan.js';
 import { APPLY } from '../specs.js';
-import { createStatusLine } from '../status-line.js';
 
 /** How long a second Ctrl-C waits for the state file to be written before quitting anyway. */
 const QUIT_FLUSH_BOUND_MS = 2_000;
@@ -55,6 +54,7 @@ export async function applyCommand(argv: string[]): Promise<number> {
       mode: 'apply',
       allowDeletes,
       savedPlan,
+      refresh: values.refresh,
       signal: stop.signal,
       confirm: async (plan) => {
         const changes = countChanges(plan.operations);

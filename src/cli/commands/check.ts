@@ -1,4 +1,5 @@
 import { loadConfig, type LoadedConfig } from '../../config/index.js';
+import { scrub, UNEXPECTED_FIX } from '../../error-text.js';
 import { ConfigError, isScimsyncError } from '../../errors.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { DesiredSnapshot, TargetSnapshot } from '../../model/types.js';
@@ -9,7 +10,6 @@ import { readStateFile, sameTarget } from '../../state/index.js';
 import type { SyncState } from '../../state/types.js';
 import { parseCommandArgs } from '../args.js';
 import { requireConfigPath } from '../context.js';
-import { scrub } from '../errors.js';
 import { CHECK } from '../specs.js';
 
 /** One checked step: ✔ or ✖, what was found, and for ✖ the fix. */
@@ -196,9 +196,19 @@ async function checkState(loaded: LoadedConfig, baseUrl: string, snapshot: Targe
     step: {
       name: 'state',
       ok: true,
-      text: `${path}: scimsync manages ${presentUsers} of the target's users and ${presentGroups} of its groups${gone > 0 ? ` (${gone} recorded but gone from the target; the next run forgets them)` : ''}`,
+      text: `${path}: scimsync manages ${presentUsers} of the target's users and ${presentGroups} of its groups${gone > 0 ? ` (${goneNote(gone)})` : ''}`,
     },
   };
+}
+
+/**
+ * What happens to records whose target object was removed outside scimsync: a user or group still in the
+ * source is created again and its record replaced; `state rebuild` drops the others. Nothing else can be
+ * promised: a run keeps the record of a managed group it cannot see (plan/groups.ts).
+ */
+function goneNote(gone: number): string {
+  const then = 'the next apply that reads the target in full (`apply --refresh`, or once sync.fullReadEvery has passed) creates again those still in the source; `scimsync state rebuild` drops the records of the others';
+  return `${gone} recorded but gone from the target, removed outside scimsync: ${then}`;
 }
 
 function plural(n: number, noun: string): string {
@@ -213,7 +223,7 @@ function failure(name: CheckStep['name'], subject: string, err: unknown): CheckS
   }
   if (isScimsyncError(err)) return { name, ok: false, text: `${subject}: ${err.message} [${err.code}]`, fix: err.fix };
   const message = err instanceof Error ? err.message : String(err);
-  return { name, ok: false, text: `${subject}: ${message}`, fix: 'this is unexpected; re-run with SCIMSYNC_DEBUG=1 and report it' };
+  return { name, ok: false, text: `${subject}: ${message}`, fix: UNEXPECTED_FIX };
 }
 
 export function renderStep(step: CheckStep, secrets: readonly string[]): string {

@@ -16,12 +16,17 @@ export async function planCommand(argv: string[]): Promise<number> {
   const allowDeletes = parseCount('--allow-deletes', values['allow-deletes'], 0);
   const ctx = await buildContext({ configPath: values.config, readOnlyState: true });
   try {
-    const result = await runOnce(ctx, { mode: 'plan', allowDeletes });
+    const result = await runOnce(ctx, {
+      mode: 'plan',
+      allowDeletes,
+      // A plan saved for review is made from a full read, so that `apply --plan` can check the target against it.
+      refresh: values.refresh || values.out !== undefined,
+    });
     const plan = result.plan;
     if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
     process.stdout.write(renderPlanAs(plan, format, { color: process.stdout.isTTY === true, extra: { requests: result.requests } }));
     if (format === 'text') {
-      process.stdout.write(`\nRead with ${formatRequests(result.requests)}.${values.out ? ` Plan saved to ${values.out}.` : ''}\n`);
+      process.stdout.write(`\n${result.requests.GET ? 'Read' : 'Planned'} with ${formatRequests(result.requests)}.${values.out ? ` Plan saved to ${values.out}.` : ''}\n`);
     }
     return hasPendingChanges(plan) ? 2 : 0;
   } catch (err) {

@@ -15,8 +15,8 @@ async function readTable(cfg: CsvSourceConfig, which: 'users' | 'groups', path: 
   return parseTable(await readCsvFile(path, `source.${which}`, cfg.encoding, signal), path, cfg.delimiter);
 }
 
-/** Parses already-read CSV text into a snapshot; what `read` does after I/O (also handy in tests and benches). */
-export function snapshotFromTables(cfg: Pick<CsvSourceConfig, 'columns' | 'statusValues'>, users: CsvTable, groups?: CsvTable): DesiredSnapshot {
+/** Parses already-read CSV text into a snapshot: what `read` does after I/O. */
+function snapshotFromTables(cfg: Pick<CsvSourceConfig, 'columns' | 'statusValues'>, users: CsvTable, groups?: CsvTable): DesiredSnapshot {
   if (users.rows.length === 0) {
     throw new SourceError(`${users.file}: no users: refusing to treat an empty source as 'everyone left'`, {
       code: 'SCIMSYNC_SOURCE_INVALID',

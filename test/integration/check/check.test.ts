@@ -183,4 +183,24 @@ describe('scimsync check', () => {
     expect(r.stdout).toMatch(/ {4}fix: /);
     expect(r.stdout).not.toMatch(/source csv|target http/);
   });
+
+  it('a managed group deleted outside scimsync: check says the next full read creates it again (no run forgets its record), and it does', async () => {
+    const path = await config('gone', { state: './gone-state.json' });
+    expect((await cli(['apply', '-c', path])).code).toBe(0);
+    const sales = emulator.groups().find((g) => g.displayName === 'Sales')!;
+    const del = await fetch(`${emulator.url}Groups/${sales.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(del.status).toBe(204);
+
+    let r = await cli(['check', '-c', path]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /✔ state .*scimsync manages 4 of the target's users and 1 of its groups \(1 recorded but gone from the target, removed outside scimsync: the next apply that reads the target in full \(`apply --refresh`, or once sync.fullReadEvery has passed\) creates again those still in the source; `scimsync state rebuild` drops the records of the others\)/,
+    );
+    expect(r.stdout).not.toContain('forgets');
+
+    expect((await cli(['apply', '-c', path, '--refresh'])).code).toBe(0);
+    expect(emulator.groups().map((g) => g.displayName)).toContain('Sales');
+    r = await cli(['check', '-c', path]);
+    expect(r.stdout).toMatch(/scimsync manages 4 of the target's users and 2 of its groups\n/);
+  });
 });

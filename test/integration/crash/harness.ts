@@ -66,7 +66,9 @@ export async function workspace(source: readonly Person[], opts: { persist?: boo
   const configPath = join(dir, 'config.yaml');
   const config = {
     source: { type: 'csv', users: './users.csv' },
-    target: { url: emulator.url, token: TOKEN, profile: 'amplitude', rateLimit: { perMinute: 100_000, concurrency: 2 } },
+    // One POST per user, so that kill points spread over hundreds of writes (invites through groups would make
+    // a first load five group writes; invites have their own tests).
+    target: { url: emulator.url, token: TOKEN, profile: 'amplitude', inviteThroughGroups: false, rateLimit: { perMinute: 100_000, concurrency: 2 } },
     sync: { deprovision: 'delete', safety: { maxDeletes: 1000, maxDeletePercent: 100 } },
     state: { path: './state.json' },
     log: { level: 'silent' },
@@ -185,7 +187,7 @@ export async function verify(ws: Workspace, source: readonly Person[]): Promise<
 
   const plan = await cli(['plan', '-c', ws.configPath]);
   if (plan.code !== 0) problems.push(`plan exited ${plan.code}: ${(plan.stderr || plan.stdout).slice(0, 300)}`);
-  const debris = (await readdir(ws.dir)).filter((f) => !['config.yaml', 'users.csv', 'state.json', 'emulator.json'].includes(f));
+  const debris = (await readdir(ws.dir)).filter((f) => !['config.yaml', 'users.csv', 'state.json', 'state.target.json', 'emulator.json'].includes(f));
   if (debris.length > 0) problems.push(`left behind: ${debris.join(', ')}`);
   return { converged: problems.length === 0, duplicates, problems };
 }

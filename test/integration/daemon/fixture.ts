@@ -48,10 +48,18 @@ export async function createDaemonFixture(opts: FixtureOptions = {}): Promise<Da
   const configPath = join(dir, 'config.yaml');
   const tokenPath = join(dir, 'scim-token');
   await writeFile(tokenPath, `${token}\n`, { mode: 0o600 });
+  // These tests are about the daemon's mechanics (slow runs, shutdown mid-load): every run reads the whole
+  // target and every user costs a POST, so that runs take requests (and time) to interrupt.
   const config = {
     source: { type: 'csv', users: './users.csv' },
-    target: { url: emulator.url, tokenFile: './scim-token', profile: 'amplitude', rateLimit: { perMinute: 0, concurrency: opts.concurrency ?? 2 } },
-    sync: { deprovision: 'delete', safety: opts.safety ?? { maxDeletes: 1000, maxDeletePercent: 100 } },
+    target: {
+      url: emulator.url,
+      tokenFile: './scim-token',
+      profile: 'amplitude',
+      rateLimit: { perMinute: 0, concurrency: opts.concurrency ?? 2 },
+      inviteThroughGroups: false,
+    },
+    sync: { deprovision: 'delete', safety: opts.safety ?? { maxDeletes: 1000, maxDeletePercent: 100 }, fullReadEvery: '0' },
     state: { path: './state.json' },
     schedule: opts.schedule ?? '*/2 * * * * *',
     daemon: { listen: '127.0.0.1:0', shutdownTimeoutMs: opts.shutdownTimeoutMs ?? 15_000 },

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
-import { createProgressReporter, etaSeconds, formatDuration, formatProgressLine } from '../../../src/cli/progress.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createProgressReporter, etaSeconds, formatDuration, formatProgressLine } from '../../../src/progress/index.js';
 
 /** A real pino logger writing JSON lines into an array. */
 function captureLogger() {
@@ -14,6 +14,10 @@ function captureLogger() {
   });
   return { logger: pino({ level: 'info' }, stream), lines };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('progress reporter', () => {
   it('computes the ETA from the rate budget: remaining operations at perMinute', () => {
@@ -40,23 +44,36 @@ describe('progress reporter', () => {
     r.stop();
     r.update({ done: 4, failed: 0, total: 4 }); // after stop: ignored
     const frames = out.split('\r\x1b[2K').filter(Boolean);
-    expect(frames).toEqual(['applying 1/4 (25%), ETA 3s at 60/min', 'applying 3/4 (75%), 1 failed, ETA 1s at 60/min', 'applying 3/4 (75%), 1 failed, ETA 1s at 60/min\n']);
+    expect(frames).toEqual([
+      'applying 1/4 (25%), ETA 3s at 60/min',
+      'applying 3/4 (75%), 1 failed, ETA 1s at 60/min',
+      'applying 3/4 (75%), 1 failed, ETA 1s at 60/min\n',
+    ]);
     expect(lines).toHaveLength(0);
   });
 
   it('off a terminal logs the latest figures every interval (only when they changed) and once on stop', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { logger, lines } = captureLogger();
     const r = createProgressReporter({ total: 10, perMinute: 600, isTTY: false, logger, intervalMs: 20 });
     r.update({ done: 3, failed: 0, total: 10 });
-    await new Promise((res) => setTimeout(res, 120));
-    // Several intervals passed with unchanged figures: one line, not one per interval.
-    expect(lines.filter((l) => l.msg === 'apply progress')).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ done: 3, failed: 0, total: 10, etaSeconds: 1 });
+    expect(lines).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'apply progress', done: 3, failed: 0, total: 10, etaSeconds: 1 });
+    // Five more intervals with unchanged figures: still one line, not one per interval.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(lines).toHaveLength(1);
+    r.update({ done: 5, failed: 1, total: 10 });
+    await vi.advanceTimersByTimeAsync(20);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatchObject({ done: 5, failed: 1 });
     r.update({ done: 10, failed: 0, total: 10 });
     r.stop();
     expect(lines.at(-1)).toMatchObject({ msg: 'apply progress', done: 10, total: 10, etaSeconds: 0 });
     const count = lines.length;
-    await new Promise((res) => setTimeout(res, 60));
-    expect(lines).toHaveLength(count); // the timer is gone
+    expect(vi.getTimerCount()).toBe(0); // the timer is gone
+    await vi.advanceTimersByTimeAsync(100);
+    expect(lines).toHaveLength(count);
   });
 });

@@ -37,10 +37,14 @@ export async function readError(f: DirectoryFacts, over: Parameters<typeof confi
 
 export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
   const openldap = (): boolean => getFacts().kind === 'openldap';
-  let base: DesiredSnapshot;
+  // The full read, made by whichever test needs it first and shared by the rest: each test asks for it
+  // itself, so any one of them passes alone (\`-t\`), in any order. Tests that change the directory put it
+  // back before they end, so the shared read is the seed whenever it is made.
+  let baseRead: Promise<DesiredSnapshot> | undefined;
+  const readBase = (): Promise<DesiredSnapshot> => (baseRead ??= readWith(getFacts()));
 
   it('reads every in-scope user with a stable id, lower-cased email, names and active flag', async () => {
-    base = await readWith(getFacts());
+    const base = await readBase();
     expect(base.users).toHaveLength(inScope.length);
     expect(new Set(base.users.map((u) => u.sourceId)).size).toBe(inScope.length);
     for (const u of base.users) expect(u.sourceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -50,21 +54,29 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
     expect(base.quarantined).toEqual([]);
   });
 
-  it('keeps non-ASCII names intact', () => {
+  it('keeps non-ASCII names intact', async () => {
+    const base = await readBase();
     expect(base.users.find((u) => u.email === 'zoe.angstrom@example.com')).toMatchObject({ givenName: 'Zoë', familyName: 'Ångström' });
     expect(base.users.find((u) => u.email === 'jose.nunez@example.com')).toMatchObject({ givenName: 'José', familyName: 'Núñez' });
   });
 
-  it('marks disabled accounts inactive and leaves them out of groups', () => {
+  it('marks disabled accounts inactive and leaves them out of groups', async () => {
+    const base = await readBase();
     const disabled = inScope.filter((u) => u.disabled).map((u) => u.mail!.toLowerCase());
     expect(disabled.length).toBeGreaterThan(10);
-    expect(base.users.filter((u) => !u.active).map((u) => u.email).sort()).toEqual(disabled.sort());
+    expect(
+      base.users
+        .filter((u) => !u.active)
+        .map((u) => u.email)
+        .sort(),
+    ).toEqual(disabled.sort());
     const sre = base.groups.find((g) => g.name === 'sre')!;
     expect(sre.members).not.toContain('u0107@example.com');
     expect(base.skipped.find((s) => /u0107/i.test(s.entry))?.reason).toMatch(/disabled/);
   });
 
-  it('skips users without mail with the reason, and members from another OU', () => {
+  it('skips users without mail with the reason, and members from another OU', async () => {
+    const base = await readBase();
     const noMail = ds.users.filter((u) => !u.mail).map((u) => u.login);
     for (const login of noMail) {
       expect(base.skipped.find((s) => s.entry.toLowerCase().includes(`=${login},`) && /no mail/.test(s.reason))).toBeDefined();
@@ -72,8 +84,12 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
     expect(base.skipped.find((s) => /ext1/i.test(s.entry))?.reason).toMatch(/outside the user scope/);
   });
 
-  it('flattens nested groups three levels deep and survives a cycle', () => {
-    const want = ds.groups.filter((g) => openldap() || !g.openldapOnly).map((g) => g.cn).sort();
+  it('flattens nested groups three levels deep and survives a cycle', async () => {
+    const base = await readBase();
+    const want = ds.groups
+      .filter((g) => openldap() || !g.openldapOnly)
+      .map((g) => g.cn)
+      .sort();
     expect(base.groups.map((g) => g.name)).toEqual(want);
     for (const g of base.groups) expect(g.members, g.name).toEqual(expectedMembers(ds, g.name, { openldap: openldap() }));
     expect(base.groups.find((g) => g.name === 'engineering')!.members).toContain('zoe.angstrom@example.com'); // via platform > sre
@@ -81,6 +97,7 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
   });
 
   it('returns the same snapshot with a page size of 7 as with 500', async () => {
+    const base = await readBase();
     const tiny = await readWith(getFacts(), { pageSize: 7 });
     expect(tiny).toEqual(base);
   });
@@ -96,7 +113,7 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
   it('keeps the sourceId when the mail changes (rename)', async () => {
     const f = getFacts();
     const seed = ds.users.find((u) => u.login === RENAME_LOGIN)!;
-    const before = base.users.find((u) => u.email === seed.mail)!;
+    const before = (await readBase()).users.find((u) => u.email === seed.mail)!;
     const dn = before.origin;
     const admin = new Client({ url: f.url });
     await admin.bind(f.adminDN, f.adminPassword);
@@ -133,7 +150,9 @@ export function sharedBehaviour(getFacts: () => DirectoryFacts): void {
     execFileSync(join(__dirname, '../../harness/mkcert.sh'), [wrongCaDir, '127.0.0.1']);
     const f = getFacts();
     const err = await readError(f, { url: f.ldapsUrl, tls: { ca: join(wrongCaDir, 'ca.pem'), startTLS: false, rejectUnauthorized: true, insecureHosts: [] } });
-    expect(err.message).toMatch(/^TLS to 127\.0\.0\.1:\d+ failed: the server certificate \(subject CN=localhost, issuer CN=local test CA, names .*IP Address:127\.0\.0\.1.*\) is not signed by the CA in .*wrongca.*\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)$/);
+    expect(err.message).toMatch(
+      /^TLS to 127\.0\.0\.1:\d+ failed: the server certificate \(subject CN=localhost, issuer CN=local test CA, names .*IP Address:127\.0\.0\.1.*\) is not signed by the CA in .*wrongca.*\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\)$/,
+    );
     expect(err.fix).toMatch(/source\.tls\.ca/);
     const viaStartTls = await readError(f, { tls: { ca: join(wrongCaDir, 'ca.pem'), startTLS: true, rejectUnauthorized: true, insecureHosts: [] } });
     expect(viaStartTls.message).toMatch(/^StartTLS to .* is not signed by the CA in/);

@@ -28,7 +28,8 @@ describe('the scimsync CLI contract', () => {
     expect(apply.code).toBe(0);
     const applied = JSON.parse(apply.stdout) as { failed: number; requests: Record<string, number>; summary: Record<string, number> };
     expect(applied.failed).toBe(0);
-    expect(applied.requests).toMatchObject({ GET: 2, POST: 13 });
+    // One POST /Groups with the 12 people inline, which invites them (Amplitude).
+    expect(applied.requests).toEqual({ GET: 2, POST: 1 });
 
     const again = await runCli(['plan', '-c', h.configPath]);
     expect(again.code).toBe(0);
@@ -56,6 +57,26 @@ describe('the scimsync CLI contract', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('SCIMSYNC_PLAN_STALE');
     expect(h.emulator.stats().writes).toBe(0);
+  });
+
+  it('plan and apply read the whole target only when due or asked (--refresh); the plan says which', async () => {
+    h = await createSyncHarness();
+    await h.setPeople(people(3, ['Engineering']));
+    expect((await runCli(['apply', '-c', h.configPath])).code).toBe(0);
+    h.emulator.resetStats();
+    const kept = await runCli(['plan', '-c', h.configPath, '--json']);
+    const keptDoc = JSON.parse(kept.stdout) as { requests: Record<string, number>; basis: { targetRead: { source: string; writesSince: number } } };
+    expect(keptDoc.requests).toEqual({});
+    expect(keptDoc.basis.targetRead).toMatchObject({ source: 'snapshot', writesSince: 1 });
+    const text = await runCli(['plan', '-c', h.configPath]);
+    expect(text.stdout).toMatch(/target as read \d+ s ago \(.*\), 1 write since; no request/);
+    expect(h.emulator.stats().total).toBe(0);
+
+    const fresh = await runCli(['plan', '-c', h.configPath, '--refresh', '--json']);
+    expect(JSON.parse(fresh.stdout).basis.targetRead).toMatchObject({ source: 'read', requests: 2, reason: '--refresh' });
+    const applied = await runCli(['apply', '-c', h.configPath, '--refresh', '--json']);
+    expect(JSON.parse(applied.stdout).requests).toEqual({ GET: 2 });
+    expect(h.emulator.stats().byMethod).toMatchObject({ GET: 4 });
   });
 
   it('the deletion guard exits 3 and names --allow-deletes', async () => {

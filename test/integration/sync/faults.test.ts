@@ -15,7 +15,8 @@ function expectNoDuplicates(harness: SyncHarness, expected: number): void {
 
 describe('faults from the target', () => {
   it.each(['seconds', 'absent', 'date'] as const)('429 bursts with Retry-After %s: the run converges, no duplicate', async (retryAfter) => {
-    h = await createSyncHarness({ emulator: { retryAfter, faults: { seed: 7, burst429: { every: 5, length: 1 } } } });
+    // One POST /Users per person (not invites through the group), so that the bursts hit creates.
+    h = await createSyncHarness({ target: { inviteThroughGroups: false }, emulator: { retryAfter, faults: { seed: 7, burst429: { every: 5, length: 1 } } } });
     const ps = people(8, ['Engineering']);
     await h.setPeople(ps);
     const r = await h.apply();
@@ -26,6 +27,7 @@ describe('faults from the target', () => {
 
   it('5xx, connection resets and slow responses: converges within a few runs, no duplicate', async () => {
     h = await createSyncHarness({
+      target: { inviteThroughGroups: false },
       emulator: {
         faults: {
           seed: 42,

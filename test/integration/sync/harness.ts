@@ -56,6 +56,10 @@ export interface HarnessOptions {
   /** Extra YAML under `sync:` (indented by the caller is not needed: pass an object). */
   sync?: Record<string, unknown>;
   maxMembersPerPatch?: number;
+  /** Extra keys under `target:` (e.g. inviteThroughGroups). */
+  target?: Record<string, unknown>;
+  /** The runs' clock (fullReadEvery tests move it instead of waiting). */
+  now?: () => Date;
 }
 
 /** A temp dir with users.csv and a config pointing at a fresh emulator; runs go through the real CLI context. */
@@ -73,6 +77,7 @@ export async function createSyncHarness(opts: HarnessOptions = {}): Promise<Sync
       profile,
       rateLimit: { perMinute: 0, concurrency: 2 },
       maxMembersPerPatch: opts.maxMembersPerPatch ?? 100,
+      ...opts.target,
     },
     sync,
     state: { path: './state.json' },
@@ -84,7 +89,7 @@ export async function createSyncHarness(opts: HarnessOptions = {}): Promise<Sync
   const run = async (o: RunOptions) => {
     const ctx = await buildContext({ configPath });
     try {
-      return await runOnce(ctx, o);
+      return await runOnce(opts.now ? { ...ctx, now: opts.now } : ctx, o);
     } finally {
       await ctx.close();
     }

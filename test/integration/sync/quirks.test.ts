@@ -7,6 +7,12 @@ import { createSyncHarness, people, runCli, served, type Person, type Profile, t
 /** Syncs against emulators that behave like deployed SCIM servers (reference/scim-server-quirks.md). */
 
 let h: SyncHarness | undefined;
+/**
+ * These tests are about how servers page and patch: every run reads the target in full (no kept snapshot)
+ * and creates users one by one (no invites through groups), as each has its own tests.
+ */
+const FULL_READS = { sync: { fullReadEvery: '0' }, target: { inviteThroughGroups: false } } as const;
+
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -34,7 +40,7 @@ describe('a target read that cannot be proven complete stops the run before any 
     ['rfc', 'endless-pages'],
     ['rfc', 'ignores-start-index'],
   ] as const)('%s with %s: 0 POST/PUT/PATCH/DELETE, state untouched', async (profile, quirk) => {
-    h = await createSyncHarness({ profile });
+    h = await createSyncHarness({ profile, ...FULL_READS });
     const ps = people(250, ['Engineering', 'Sales']);
     await h.setPeople(ps);
     await h.apply();
@@ -50,7 +56,7 @@ describe('a target read that cannot be proven complete stops the run before any 
   });
 
   it('the CLI says so in one line with the code and the fix, and exits 1', async () => {
-    h = await createSyncHarness({ emulator: { quirks: ['empty-page-at=101'], seed: { users: people(150, []).map((p) => ({ userName: p.email, givenName: 'G', familyName: 'F' })) } } });
+    h = await createSyncHarness({ ...FULL_READS, emulator: { quirks: ['empty-page-at=101'], seed: { users: people(150, []).map((p) => ({ userName: p.email, givenName: 'G', familyName: 'F' })) } } });
     await h.setPeople(people(3, []));
     const r = await runCli(['apply', '-c', h.configPath, '--json']);
     expect(r.code).toBe(1);
@@ -67,7 +73,7 @@ describe('a target whose totals or page size differ is read completely, with no 
     ['total-results-per-page', 3],
     ['page-size-cap=50', 5],
   ] as const)('%s: 250 managed users, nothing to do, %i user pages + 1 group page', async (quirk, pages) => {
-    h = await createSyncHarness();
+    h = await createSyncHarness(FULL_READS);
     const ps = people(250, ['Engineering', 'Sales']);
     await h.setPeople(ps);
     await h.apply();
@@ -82,7 +88,7 @@ describe('a target whose totals or page size differ is read completely, with no 
 
 describe('ownership records survive a read that was short in a way no check can see', () => {
   it('a leaver the short read missed is still managed, and deleted by the next complete run', async () => {
-    h = await createSyncHarness();
+    h = await createSyncHarness(FULL_READS);
     const ps = people(60, []);
     await h.setPeople(ps);
     await h.apply();
@@ -114,7 +120,7 @@ describe('memberships converge on every server: after a converged apply the next
   }
 
   it.each(cases)('%s, deprovision %s, quirks %j: a leaver, a disabled user and a mover', async (profile, mode, quirks) => {
-    h = await createSyncHarness({ profile, sync: { deprovision: mode }, emulator: { quirks } });
+    h = await createSyncHarness({ ...FULL_READS, profile, sync: { ...FULL_READS.sync, deprovision: mode }, emulator: { quirks } });
     const ps = people(20, ['Engineering', 'Sales']);
     await h.setPeople(ps);
     await h.apply();
@@ -128,7 +134,7 @@ describe('memberships converge on every server: after a converged apply the next
   });
 
   it('rfc, a server that keeps deleted users: one GET finds it, one PATCH removes the leaver in the same run', async () => {
-    h = await createSyncHarness({ profile: 'rfc', emulator: { quirks: ['keeps-deleted-members'] } });
+    h = await createSyncHarness({ ...FULL_READS, profile: 'rfc', emulator: { quirks: ['keeps-deleted-members'] } });
     const ps = people(20, ['Engineering', 'Sales']);
     await h.setPeople(ps);
     await h.apply();
@@ -141,7 +147,7 @@ describe('memberships converge on every server: after a converged apply the next
   });
 
   it('amplitude, a server that keeps deleted users (Amplitude documents it does not): the next run removes them, shown as no such user', async () => {
-    h = await createSyncHarness({ profile: 'amplitude', emulator: { quirks: ['keeps-deleted-members'] } });
+    h = await createSyncHarness({ ...FULL_READS, profile: 'amplitude', emulator: { quirks: ['keeps-deleted-members'] } });
     const ps = people(20, ['Engineering', 'Sales']);
     await h.setPeople(ps);
     await h.apply();

@@ -290,6 +290,19 @@ describe('execute', () => {
     await expect(execute(planOf([]), target, store, await store.load(), { concurrency: 0 })).rejects.toMatchObject({ code: 'SCIMSYNC_CONFIG_INVALID' });
   });
 
+  it('a plan of many ops that take no time (adoptions) folds state a bounded number of times, not every 50 ops', async () => {
+    const store = await openStore();
+    let updates = 0;
+    const counting = { ...store, path: store.path, load: () => store.load(), flush: () => store.flush(), close: () => store.close(), update: (next: Parameters<typeof store.update>[0]) => (updates++, store.update(next)) };
+    const plan = planOf(Array.from({ length: 2_000 }, (_, i) => adoptUser(`u${i}@example.com`, `id-${i}`)));
+    // A clock that never moves: only the op count can trigger a fold.
+    const report = await execute(plan, target, counting, await store.load(), { now: () => new Date(0) });
+    expect(report.counts.applied).toBe(2_000);
+    expect(Object.keys(store.current()?.users ?? {})).toHaveLength(2_000);
+    // 16 folds of 125 ops, plus the start and the cleared progress (every 50 ops would be 40 folds).
+    expect(updates).toBe(16 + 2);
+  });
+
   it('an empty plan makes no request and does not bump the state serial', async () => {
     const store = await openStore();
     const report = await execute(planOf([]), target, store, await store.load());

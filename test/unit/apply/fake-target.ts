@@ -25,6 +25,8 @@ export class FakeTarget implements ScimTarget {
   keepsDeletedMembers = false;
   /** Delay each write (ms, real time), to let concurrent ops overlap. */
   delayMs = 0;
+  /** Amplitude: a group member that is no user yet is an email, and the group write invites it (id = email). */
+  invites = false;
   inFlight = 0;
   maxInFlight = 0;
   /** The most PATCHes of one group ever in flight at once. */
@@ -93,7 +95,7 @@ export class FakeTarget implements ScimTarget {
     await this.#call('POST', `group ${displayName}`);
     const existing = [...this.groups.values()].find((g) => g.displayName.toLowerCase() === displayName.toLowerCase());
     if (existing) return { group: { id: existing.id, displayName: existing.displayName, members: [...existing.members] }, adopted: true };
-    for (const m of memberIds) this.#user(m);
+    for (const m of memberIds) this.#member(m);
     const id = `g-${this.#nextId++}`;
     this.groups.set(id, { id, displayName, members: new Set(memberIds) });
     return { group: { id, displayName, members: [...memberIds] }, adopted: false };
@@ -110,7 +112,7 @@ export class FakeTarget implements ScimTarget {
     }
     const g = this.groups.get(groupId);
     if (!g) throw new TargetError(`group ${groupId} not found`, { status: 404 });
-    for (const m of add) this.#user(m);
+    for (const m of add) this.#member(m);
     for (const m of add) g.members.add(m);
     for (const m of remove) g.members.delete(m);
   }
@@ -146,6 +148,13 @@ export class FakeTarget implements ScimTarget {
     const u = this.users.get(id);
     if (!u) throw new TargetError(`user ${id} not found`, { status: 404 });
     return u;
+  }
+
+  #member(id: string): void {
+    if (this.invites && !this.users.has(id) && id.includes('@')) {
+      this.users.set(id, { id, userName: id.toLowerCase(), givenName: null, familyName: null, active: true });
+    }
+    this.#user(id);
   }
 
   #removeUser(id: string): void {

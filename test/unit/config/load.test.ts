@@ -59,6 +59,7 @@ describe('parseConfig: defaults and resolution', () => {
         groups: { enabled: true, include: ['*'], exclude: [] },
         protect: [],
         safety: { maxDeletes: 25, maxDeletePercent: 10, maxGroupDeletes: 5, maxMemberRemovals: 50, maxMemberRemovalPercent: 20 },
+        fullReadEvery: '24h',
       },
       state: { path: '/etc/scimsync/.scimsync/state.json' },
       schedule: '*/15 * * * *',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter } from '../../../src/cli/progress.js';
-import { createStatusLine } from '../../../src/cli/status-line.js';
+import { createProgressReporter, createStatusLine } from '../../../src/progress/index.js';
 import { createLogger } from '../../../src/log.js';
 
 /**
