@@ -22,7 +22,7 @@ import { sshaHash, startSlapd } from '../test/harness/start-directories.js';
 import { rerunWithCliFlags } from './lib/cli-flags.js';
 import { timedProcess } from './lib/cli.js';
 import { startProfile } from './lib/profile.js';
-import { spreadRow, spread, table } from './lib/table.js';
+import { rotated, spreadRow, spread, table } from './lib/table.js';
 
 rerunWithCliFlags(import.meta.url);
 
@@ -115,8 +115,7 @@ async function main(): Promise<void> {
     ];
     const roundRows: Record<string, string>[] = [];
     for (let i = 0; i < RUNS; i++) {
-      // Rotate the order each round: whichever runs later may find slapd's caches warmer.
-      for (let k = 0; k < contestants.length; k++) await contestants[(i + k) % contestants.length]!();
+      await rotated(i, contestants);
       const x = a[i]!;
       const y = b[i]!;
       const z = c[i];

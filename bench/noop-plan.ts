@@ -18,7 +18,7 @@ import { timedCli, timedProcess, writeBenchConfig } from './lib/cli.js';
 import { render, summarise } from './lib/cpuprofile.js';
 import { writeSeed, writeUsersCsv } from './lib/dataset.js';
 import { startEmulatorProcess } from './lib/emulator-process.js';
-import { spread, spreadRow, table } from './lib/table.js';
+import { rotated, spread, spreadRow, table } from './lib/table.js';
 
 const USERS = Number(process.argv[2] ?? 100_000);
 const GROUPS = Number(process.argv[3] ?? 1_000);
@@ -87,8 +87,7 @@ const contestants: (() => Promise<void>)[] = [
 ];
 if (BASELINE) cli(PLAN, BASELINE);
 for (let i = 0; i < RUNS; i++) {
-  // Rotate the order each round: whichever runs later may find the emulator warmer.
-  for (let k = 0; k < contestants.length; k++) await contestants[(i + k) % contestants.length]!();
+  await rotated(i, contestants);
   const p = plans[i]!;
   const f = floors[i]!;
   const b = baselines[i];

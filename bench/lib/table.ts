@@ -36,3 +36,11 @@ export function spreadRow(label: string, xs: readonly number[], digits = 0): Rec
   const f = (x: number) => x.toFixed(digits);
   return { measure: label, median: f(s.median), 'IQR (q1–q3)': `${f(s.q1)}–${f(s.q3)}`, 'min–max': `${f(s.min)}–${f(s.max)}`, runs: String(s.n) };
 }
+
+/**
+ * Runs each contestant once, in an order rotated by `round`: on a shared machine whoever goes first or
+ * last (a warmer server, a quieter minute) changes from round to round, so per-round ratios stay fair.
+ */
+export async function rotated(round: number, contestants: readonly (() => unknown)[]): Promise<void> {
+  for (let k = 0; k < contestants.length; k++) await contestants[(round + k) % contestants.length]!();
+}
