@@ -3,6 +3,7 @@
  * repeated measurements. Shared by the benchmarks that time whole scimsync processes.
  */
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,13 +23,26 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Any command under GNU time: what the benchmarks compare scimsync with (ldapsearch, the SCIM floor). */
-export function timedProcess(cmd: string, args: readonly string[]): CliRun {
-  const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const m = /@@time (\S+) (\d+) (\S+) (\S+)\s*$/.exec(r.stderr);
-  if (!m) throw new Error(`no timing from /usr/bin/time for ${cmd}: ${r.stderr.slice(-500)}`);
-  const [seconds, kb, user, sys] = m.slice(1).map(Number) as [number, number, number, number];
-  return { code: r.status ?? -1, seconds, cpuSeconds: user + sys, maxRssMb: kb / 1024, stdout: r.stdout, stderr: r.stderr.slice(0, m.index) };
+/**
+ * Any command under GNU time: what the benchmarks compare scimsync with (ldapsearch, the SCIM floor).
+ * `stdoutFile`: the command writes there (then `stdout` is empty) instead of into a pipe to this process,
+ * which would make a command with much output wait for this process's reads on a busy machine.
+ */
+export function timedProcess(cmd: string, args: readonly string[], stdoutFile?: string): CliRun {
+  const fd = stdoutFile === undefined ? undefined : openSync(stdoutFile, 'w');
+  try {
+    const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M %U %S', cmd, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', fd ?? 'pipe', 'pipe'],
+    });
+    const m = /@@time (\S+) (\d+) (\S+) (\S+)\s*$/.exec(r.stderr);
+    if (!m) throw new Error(`no timing from /usr/bin/time for ${cmd}: ${r.stderr.slice(-500)}`);
+    const [seconds, kb, user, sys] = m.slice(1).map(Number) as [number, number, number, number];
+    return { code: r.status ?? -1, seconds, cpuSeconds: user + sys, maxRssMb: kb / 1024, stdout: r.stdout ?? '', stderr: r.stderr.slice(0, m.index) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The real CLI (its bin, shebang and all; `bin` for another build), what a user would run. */
