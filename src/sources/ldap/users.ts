@@ -76,7 +76,7 @@ export function decodeUser(entry: LdapEntry, key: string, s: LdapSettings, now: 
   return inactive === undefined ? { kind: 'ok', user, key, dn: entry.dn, login } : { kind: 'ok', user, inactive, key, dn: entry.dn, login };
 }
 
-/** A disabled user (by the disabled-users search) as inactive; that reason wins over an expiry, as AD shows it. */
+/** A user the disabled-users search found, as inactive: "disabled" is reported ahead of an expiry, as for UAC. */
 function applyDisabled(d: DecodedUser, disabledDns: ReadonlySet<string>): DecodedUser {
   if (d.kind !== 'ok' || !disabledDns.has(d.key)) return d;
   return { ...d, user: { ...d.user, active: false }, inactive: DISABLED };
