@@ -109,8 +109,8 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   // managed user into an unmanaged one that is never deprovisioned.
   if (hasPendingChanges(plan)) await basis.discard();
   const report = await execute(plan, basis.recording(deps.target), deps.store, state, {
-    concurrency: deps.loaded.config.target.rateLimit.concurrency,
-    maxMembersPerPatch: deps.loaded.config.target.maxMembersPerPatch,
+    concurrency: config.target.rateLimit.concurrency,
+    maxMembersPerPatch: config.target.maxMembersPerPatch,
     signal: opts.signal,
     logger: log.child({ component: 'apply' }),
     onProgress: opts.onProgress,
