@@ -30,7 +30,8 @@ export async function startEmulatorProcess(args: string[], token = 'bench-token'
   });
   const admin = new URL('/_admin/', url);
   const call = async (path: string, method = 'GET') => {
-    const res = await fetch(new URL(path, admin), { method, headers: { authorization: `Bearer ${token}` } });
+    // connection: close: a kept-alive socket the emulator closed while the bench ran a CLI would fail this call.
+    const res = await fetch(new URL(path, admin), { method, headers: { authorization: `Bearer ${token}`, connection: 'close' } });
     if (!res.ok) throw new Error(`admin ${path}: ${res.status}`);
     const text = await res.text();
     return text ? (JSON.parse(text) as unknown) : undefined;
