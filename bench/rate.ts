@@ -12,7 +12,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulatorProcess, table } from './lib/emulator-process.js';
+import { startEmulatorProcess } from './lib/emulator-process.js';
+import { table } from './lib/table.js';
 
 const PER_MINUTE = Number(process.argv[2] ?? 600);
 const WINDOWS = Number(process.argv[3] ?? 2);

@@ -3,9 +3,11 @@
  * repeated measurements. Shared by the benchmarks that time whole scimsync processes.
  */
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spread as stats } from './table.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -17,19 +19,41 @@ export interface CliRun {
   readonly cpuSeconds: number;
   readonly maxRssMb: number;
   readonly stdout: string;
+  /** What the process wrote to stderr (logs), without /usr/bin/time's line. */
+  readonly stderr: string;
 }
 
-export function timedCli(args: string[]): CliRun {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const [seconds, kb, user, sys] = (r.stderr.trim().split('\n').pop() ?? '0 0 0 0').split(' ').map(Number);
-  return { code: r.status ?? -1, seconds: seconds ?? 0, cpuSeconds: (user ?? 0) + (sys ?? 0), maxRssMb: (kb ?? 0) / 1024, stdout: r.stdout };
+/**
+ * Any command under GNU time: what the benchmarks compare scimsync with (ldapsearch, the SCIM floor).
+ * `stdoutFile`: the command writes there (then `stdout` is empty) instead of into a pipe to this process,
+ * which would make a command with much output wait for this process's reads on a busy machine.
+ */
+export function timedProcess(cmd: string, args: readonly string[], stdoutFile?: string): CliRun {
+  const fd = stdoutFile === undefined ? undefined : openSync(stdoutFile, 'w');
+  try {
+    const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M %U %S', cmd, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', fd ?? 'pipe', 'pipe'],
+    });
+    const m = /@@time (\S+) (\d+) (\S+) (\S+)\s*$/.exec(r.stderr);
+    if (!m) throw new Error(`no timing from /usr/bin/time for ${cmd}: ${r.stderr.slice(-500)}`);
+    const [seconds, kb, user, sys] = m.slice(1).map(Number) as [number, number, number, number];
+    return { code: r.status ?? -1, seconds, cpuSeconds: user + sys, maxRssMb: kb / 1024, stdout: r.stdout ?? '', stderr: r.stderr.slice(0, m.index) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The real CLI (its bin, shebang and all; `bin` for another build), what a user would run. */
+export function timedCli(args: string[], bin = CLI): CliRun {
+  return timedProcess(bin, args);
 }
 
 /** `median (min–max)` of a series, with `digits` decimals. */
 export function spread(values: readonly number[], digits = 2): string {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return `${mid.toFixed(digits)} (${s[0]!.toFixed(digits)}–${s[s.length - 1]!.toFixed(digits)})`;
+  const s = stats(values);
+  return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 }
 
 /** `GET 2, POST 50` from a `requests` object (methods with no request left out). */
@@ -46,7 +70,7 @@ export function totalRequests(requests: Readonly<Record<string, number>>): numbe
 }
 
 /** A CSV source config for the emulator at `url` (JSON is valid YAML), written to `dir/config.yaml`. */
-export async function writeBenchConfig(dir: string, url: string, token: string, target: Record<string, unknown> = {}): Promise<string> {
+export async function writeBenchConfig(dir: string, url: string, token: string, target: Record<string, unknown> = {}, logLevel = 'warn'): Promise<string> {
   const path = join(dir, 'config.yaml');
   await writeFile(
     path,
@@ -54,7 +78,7 @@ export async function writeBenchConfig(dir: string, url: string, token: string, 
       source: { type: 'csv', users: './users.csv' },
       target: { url, token, rateLimit: { perMinute: 0, concurrency: 2 }, ...target },
       state: { path: './state.json' },
-      log: { level: 'warn' },
+      log: { level: logLevel },
     }),
   );
   return path;

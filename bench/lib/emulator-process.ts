@@ -30,7 +30,8 @@ export async function startEmulatorProcess(args: string[], token = 'bench-token'
   });
   const admin = new URL('/_admin/', url);
   const call = async (path: string, method = 'GET') => {
-    const res = await fetch(new URL(path, admin), { method, headers: { authorization: `Bearer ${token}` } });
+    // connection: close: a kept-alive socket the emulator closed while the bench ran a CLI would fail this call.
+    const res = await fetch(new URL(path, admin), { method, headers: { authorization: `Bearer ${token}`, connection: 'close' } });
     if (!res.ok) throw new Error(`admin ${path}: ${res.status}`);
     const text = await res.text();
     return text ? (JSON.parse(text) as unknown) : undefined;
@@ -50,9 +51,5 @@ export async function startEmulatorProcess(args: string[], token = 'bench-token'
   };
 }
 
-export function table(rows: Record<string, string | number>[]): string {
-  const cols = Object.keys(rows[0] ?? {});
-  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(width[i]!)).join(' | ') + ' |';
-  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
-}
+// Benchmarks that started from here import the table from this module.
+export { table } from './table.js';

@@ -2,22 +2,53 @@ import { type SkippedEntry, type SourceGroup, type SourceUser, isValidEmail, nor
 import { findColumn, missingColumn, type CsvTable } from './table.js';
 import type { UsersResult } from './users.js';
 
-/** Accumulates groups by case-insensitive name, keeping the first spelling and origin seen. */
+/**
+ * Accumulates groups by case-insensitive name, keeping the first spelling and origin seen. Members are a
+ * list, not a Set: the groups column can never repeat a member (one row per email, names deduplicated per
+ * row), so only the groups file needs a membership check, and a Set per group is built for it on first use.
+ * At 100,000 users in 1,000 groups, growing a Set per group cost about half a second of CPU.
+ */
 class GroupBuilder {
-  private readonly groups = new Map<string, { name: string; origin: string; members: Set<string> }>();
+  private readonly groups = new Map<string, { name: string; origin: string; members: string[]; index?: Set<string> }>();
 
-  add(name: string, origin: string, email: string | undefined): void {
+  private group(name: string, origin: string) {
     const key = name.toLowerCase();
     let g = this.groups.get(key);
     if (!g) {
-      g = { name, origin, members: new Set() };
+      g = { name, origin, members: [] };
       this.groups.set(key, g);
     }
-    if (email !== undefined) g.members.add(email);
+    return g;
+  }
+
+  /** The groups column of one kept user: each of its groups once, whatever the case of the names. */
+  addRow(names: readonly string[], origin: string, email: string | undefined): void {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const lower = name.toLowerCase();
+      let repeat = false;
+      for (let j = 0; j < i && !repeat; j++) repeat = names[j]!.toLowerCase() === lower;
+      if (repeat) continue;
+      const g = this.group(name, origin);
+      if (email !== undefined) {
+        g.members.push(email);
+        g.index?.add(email);
+      }
+    }
+  }
+
+  /** One row of the groups file: the member may already be there (from the column or an earlier row). */
+  add(name: string, origin: string, email: string | undefined): void {
+    const g = this.group(name, origin);
+    if (email === undefined) return;
+    g.index ??= new Set(g.members);
+    if (g.index.has(email)) return;
+    g.index.add(email);
+    g.members.push(email);
   }
 
   build(): SourceGroup[] {
-    return [...this.groups.values()].map((g) => ({ name: g.name, origin: g.origin, members: [...g.members] }));
+    return [...this.groups.values()].map((g) => ({ name: g.name, origin: g.origin, members: g.members }));
   }
 }
 
@@ -32,16 +63,16 @@ export interface GroupsResult {
  */
 export function buildGroups(users: UsersResult, groupsTable: CsvTable | undefined): GroupsResult {
   const builder = new GroupBuilder();
-  const byEmail = new Map<string, SourceUser>(users.users.map((u) => [u.email, u]));
-  const isMember = (email: string): boolean => byEmail.get(email)?.active === true;
-
-  for (const [email, { names, origin }] of users.columnGroups) {
-    for (const name of names) builder.add(name, origin, isMember(email) ? email : undefined);
+  for (const { user, groups } of users.kept) {
+    builder.addRow(groups, user.origin, user.active ? user.email : undefined);
   }
 
   const skipped: (SkippedEntry & { line: number })[] = [];
   if (groupsTable) {
     if (groupsTable.header.length === 0) throw missingColumn(groupsTable, 'group', 'the groups file needs a header row: group,email');
+    // Only the groups file names members by email: the column above knew each row's user already.
+    const byEmail = new Map<string, SourceUser>(users.users.map((u) => [u.email, u]));
+    const isMember = (email: string): boolean => byEmail.get(email)?.active === true;
     const gi = findColumn(groupsTable, 'group');
     const ei = findColumn(groupsTable, 'email');
     if (gi === -1) throw missingColumn(groupsTable, 'group', 'the groups file needs a header row: group,email');

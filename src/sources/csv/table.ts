@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { SourceError } from '../../errors.js';
 
 export interface CsvRow {
@@ -47,17 +47,6 @@ export function showDelimiter(d: string): string {
   return JSON.stringify(d);
 }
 
-interface ParsedRecord {
-  readonly record: string[];
-  readonly info: { readonly lines: number };
-}
-
-// csv-parse's types say on_record returns a record (string[]); it may return any value, which it then emits.
-const keepLineNumber = ((record: string[], context: { lines: number }): ParsedRecord => ({
-  record,
-  info: { lines: context.lines },
-})) as unknown as (record: string[]) => string[];
-
 /**
  * RFC 4180 parse of a whole file. Quoting errors and rows whose field count differs from the header stop the
  * read: a shifted column would put a name where an email belongs. Blank and all-empty rows are ignored.
@@ -66,49 +55,65 @@ const keepLineNumber = ((record: string[], context: { lines: number }): ParsedRe
 export function parseTable(text: string, file: string, configured?: string): CsvTable {
   const delimiterFrom = configured === undefined ? 'header' : 'config';
   const delimiter = configured ?? detectDelimiter(text.replace(/^\s*\n/, '')).delimiter;
-  let records: ParsedRecord[];
-  try {
-    // CRLF → LF first: csv-parse counts a CRLF inside a quoted field as two lines, which would shift every
-    // later line number. A line break inside a name is kept (as LF); any other byte is untouched.
-    records = parse(text.replace(/\r\n/g, '\n'), {
-      delimiter,
-      // Keep only the line number of each record: `info: true` would retain a whole info object per row
-      // (about 1 KB each: hundreds of MB for a 100,000-row export).
-      on_record: keepLineNumber,
-      record_delimiter: '\n',
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_empty_values: true,
-    }) as unknown as ParsedRecord[];
-  } catch (err) {
-    const e = err as Error & { lines?: number };
-    throw new SourceError(`${file}:${e.lines ?? '?'}: cannot parse CSV: ${e.message}`, {
-      code: 'SCIMSYNC_SOURCE_INVALID',
-      fix: 'a field holding the delimiter, a quote or a line break must be in double quotes, with inner quotes doubled ("")',
-      cause: err,
-    });
-  }
+  // CRLF → LF first, so that one line break is one character whether or not it sits inside quotes.
+  const records = parseRecords(text.includes('\r') ? text.replace(/\r\n/g, '\n') : text, file, delimiter);
   const [first, ...rest] = records;
   if (!first) return { file, label: basename(file), header: [], rows: [], delimiter, delimiterFrom };
-  const header = first.record.map((h) => h.trim());
-  const rows = rest.map((r): CsvRow => {
-    const line = startLine(r);
-    if (r.record.length !== header.length) {
-      throw new SourceError(`${file}:${line}: row has ${r.record.length} fields but the header has ${header.length}`, {
+  const header = first.fields.map((h) => h.trim());
+  for (const r of rest) {
+    if (r.fields.length !== header.length) {
+      throw new SourceError(`${file}:${r.line}: row has ${r.fields.length} fields but the header has ${header.length}`, {
         code: 'SCIMSYNC_SOURCE_INVALID',
         fix: `quote fields that contain the delimiter ${showDelimiter(delimiter)}, or fix the export so every row has the header's columns`,
       });
     }
-    return { line, fields: r.record };
-  });
-  return { file, label: basename(file), header, rows, delimiter, delimiterFrom };
+  }
+  return { file, label: basename(file), header, rows: rest, delimiter, delimiterFrom };
 }
 
-/** csv-parse reports the line a record ends on; subtract the line breaks inside quoted fields. */
-function startLine(r: ParsedRecord): number {
-  let breaks = 0;
-  for (const f of r.record) for (let i = f.indexOf('\n'); i !== -1; i = f.indexOf('\n', i + 1)) breaks++;
-  return r.info.lines - breaks;
+/**
+ * RFC 4180 records with the physical line each starts on. Papa Parse (measured against csv-parse at 100,000 rows:
+ * about a third of its time; it splits a file without quotes by line and delimiter itself) keeps empty lines as
+ * records, so the lines follow from the records: one per record plus the line breaks inside its quoted fields
+ * (a lone CR counts as one, as an editor shows it). Blank and all-empty records are then dropped.
+ */
+function parseRecords(text: string, file: string, delimiter: string): CsvRow[] {
+  const parsed = Papa.parse<string[]>(text, { delimiter, newline: '\n', skipEmptyLines: false, header: false, dynamicTyping: false });
+  const problem = parsed.errors[0];
+  if (problem) throw quoteError(text, file, problem);
+  const rows: CsvRow[] = [];
+  let line = 1;
+  for (const fields of parsed.data) {
+    const start = line++;
+    let empty = true;
+    for (const f of fields) {
+      if (empty && f.trim() !== '') empty = false;
+      line += lineBreaks(f);
+    }
+    if (!empty) rows.push({ line: start, fields });
+  }
+  return rows;
+}
+
+function lineBreaks(field: string): number {
+  let n = 0;
+  for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) n++;
+  for (let i = field.indexOf('\r'); i !== -1; i = field.indexOf('\r', i + 1)) n++;
+  return n;
+}
+
+/** Papa Parse reads past a bad quote; scimsync stops there, naming the line (an unclosed quote: also where the file ends). */
+function quoteError(text: string, file: string, problem: Papa.ParseError): SourceError {
+  const lineOf = (index: number): number => lineBreaks(text.slice(0, index)) + 1;
+  const at = lineOf(problem.index ?? 0);
+  const message =
+    problem.code === 'MissingQuotes'
+      ? `${file}:${lineOf(text.trimEnd().length)}: cannot parse CSV: Quote Not Closed: the file ends inside a quoted field opened on line ${at}`
+      : `${file}:${at}: cannot parse CSV: ${problem.message} (a closing quote must be followed by the delimiter or the end of the line)`;
+  return new SourceError(message, {
+    code: 'SCIMSYNC_SOURCE_INVALID',
+    fix: 'a field holding the delimiter, a quote or a line break must be in double quotes, with inner quotes doubled ("")',
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import { statusTable, unknownStatus, type StatusTable } from './status.js';
 import { findColumn, missingColumn, type CsvTable } from './table.js';
 
 /** A user row that passed its own checks, before cross-row (duplicate) checks. */
-interface Candidate {
+export interface Candidate {
   readonly line: number;
   readonly user: SourceUser;
   readonly groups: readonly string[];
@@ -12,12 +12,12 @@ interface Candidate {
 
 export interface UsersResult {
   readonly users: readonly SourceUser[];
-  /** Group names from the groups column, per kept user (by email), in file order. */
-  readonly columnGroups: ReadonlyMap<string, { readonly names: readonly string[]; readonly origin: string }>;
+  /** The kept users with the group names of their groups column, in file order. */
+  readonly kept: readonly Candidate[];
   readonly skipped: readonly (SkippedEntry & { readonly line: number })[];
   readonly quarantined: ReadonlySet<string>;
   /** Every email the file names (kept, skipped or quarantined), so the groups file can tell "not in users file". */
-  readonly emailsInFile: ReadonlySet<string>;
+  readonly emailsInFile: { has(email: string): boolean };
 }
 
 type Columns = CsvSourceConfig['columns'];
@@ -40,10 +40,12 @@ function mapColumns(table: CsvTable, columns: Columns): Record<keyof Columns, nu
 
 /** Splits `a; b;;c` into trimmed, non-empty group names. */
 export function splitGroups(cell: string): string[] {
-  return cell
-    .split(';')
-    .map((g) => g.trim())
-    .filter((g) => g.length > 0);
+  const out: string[] = [];
+  for (const g of cell.split(';')) {
+    const t = g.trim();
+    if (t.length > 0) out.push(t);
+  }
+  return out;
 }
 
 /**
@@ -55,7 +57,11 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
   const cell = (fields: readonly string[], i: number): string => (i === -1 ? '' : (fields[i] ?? ''));
   const skipped: (SkippedEntry & { line: number })[] = [];
   const quarantined = new Map<string, number>(); // email → first line that made it suspect
-  const emailsInFile = new Set<string>();
+  // Every email the file names → its first valid row (null while only invalid rows name it): the
+  // "named in the file" set and the duplicate check in one map operation per row.
+  const named = new Map<string, Candidate | null>();
+  /** Emails on two or more valid rows (rare): all of those rows, in file order. */
+  const sameEmail = new Map<string, Candidate[]>();
   const candidates: Candidate[] = [];
   const skip: Skip = (line, reason, email, more = {}): void => {
     skipped.push({ entry: `${table.label}:${line}`, reason, line, ...(email !== undefined ? { email } : {}), ...more });
@@ -69,7 +75,8 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
       continue;
     }
     const email = normalizeEmail(rawEmail);
-    emailsInFile.add(email);
+    const first = named.get(email);
+    if (first === undefined) named.set(email, null);
     if (!isValidEmail(email)) {
       skip(line, `invalid email "${rawEmail}"`, email);
       continue;
@@ -83,7 +90,7 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
       skip(line, reason, email, { fix, ...(id !== '' ? { sourceId: id } : {}) });
       continue;
     }
-    candidates.push({
+    const c: Candidate = {
       line,
       user: {
         sourceId: id === '' ? email : id,
@@ -94,21 +101,23 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
         origin: `${table.label}:${line}`,
       },
       groups: splitGroups(cell(fields, col.groups)),
-    });
+    };
+    candidates.push(c);
+    if (!first) named.set(email, c);
+    else sameEmail.set(email, [...(sameEmail.get(email) ?? [first]), c]);
   }
 
-  const afterEmail = dropDuplicateEmails(candidates, skip, table.label);
+  const afterEmail = sameEmail.size === 0 ? candidates : dropDuplicateEmails(candidates, sameEmail, skip, table.label);
   const afterId = dropConflictingIds(afterEmail, skip);
   const kept: Candidate[] = [];
   for (const c of afterId) {
-    const badLine = quarantined.get(c.user.email);
+    const badLine = quarantined.size === 0 ? undefined : quarantined.get(c.user.email);
     if (badLine === undefined) kept.push(c);
     else skip(c.line, `email ${c.user.email} is quarantined: ${table.label}:${badLine} names it too and is invalid`, c.user.email, { sourceId: c.user.sourceId });
   }
 
   skipped.sort((a, b) => a.line - b.line);
-  const columnGroups = new Map(kept.map((c) => [c.user.email, { names: c.groups, origin: c.user.origin }] as const));
-  return { users: kept.map((c) => c.user), columnGroups, skipped, quarantined: new Set(quarantined.keys()), emailsInFile };
+  return { users: kept.map((c) => c.user), kept, skipped, quarantined: new Set(quarantined.keys()), emailsInFile: named };
 }
 
 type Skip = (line: number, reason: string, email?: string, more?: Pick<SkippedEntry, 'sourceId' | 'fix'>) => void;
@@ -126,12 +135,11 @@ function sameData(a: Candidate, b: Candidate): boolean {
 }
 
 /** Identical repeats are kept once; rows that disagree about one email are all dropped and quarantined. */
-function dropDuplicateEmails(candidates: readonly Candidate[], skip: Skip, label: string): Candidate[] {
-  const byEmail = groupBy(candidates, (c) => c.user.email);
+function dropDuplicateEmails(candidates: readonly Candidate[], sameEmail: ReadonlyMap<string, readonly Candidate[]>, skip: Skip, label: string): Candidate[] {
   return candidates.filter((c) => {
-    const same = byEmail.get(c.user.email) ?? [c];
-    const first = same[0] ?? c;
-    if (same.length === 1) return true;
+    const same = sameEmail.get(c.user.email);
+    if (same === undefined) return true;
+    const first = same[0]!;
     if (same.every((o) => sameData(o, first))) {
       if (c === first) return true;
       skip(c.line, `duplicate of ${label}:${first.line} (identical row, kept once)`);
@@ -144,24 +152,27 @@ function dropDuplicateEmails(candidates: readonly Candidate[], skip: Skip, label
 }
 
 /** One source id naming two people is a broken export: neither row can be trusted. */
-function dropConflictingIds(candidates: readonly Candidate[], skip: Skip): Candidate[] {
-  const byId = groupBy(candidates, (c) => c.user.sourceId);
+function dropConflictingIds(candidates: readonly Candidate[], skip: Skip): readonly Candidate[] {
+  const byId = duplicatesBy(candidates, (c) => c.user.sourceId);
+  if (byId.size === 0) return candidates;
   return candidates.filter((c) => {
-    const same = byId.get(c.user.sourceId) ?? [c];
-    if (same.length === 1) return true;
+    const same = byId.get(c.user.sourceId);
+    if (same === undefined) return true;
     const lines = same.map((o) => o.line).join(', ');
     skip(c.line, `id "${c.user.sourceId}" is used for different emails on lines ${lines}`, c.user.email, { sourceId: c.user.sourceId });
     return false;
   });
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
+/** The items that share their key with another, by key: lists only for the (rare) duplicates. */
+function duplicatesBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const first = new Map<string, T>();
+  const dups = new Map<string, T[]>();
   for (const it of items) {
     const k = key(it);
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
+    const f = first.get(k);
+    if (f === undefined) first.set(k, it);
+    else dups.set(k, [...(dups.get(k) ?? [f]), it]);
   }
-  return m;
+  return dups;
 }

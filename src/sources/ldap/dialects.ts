@@ -23,7 +23,7 @@ export interface LdapSettings {
   readonly disabledFilter: string | undefined;
   /** AD: read `accountExpires`; a past expiry makes the account inactive, like a disabled one. */
   readonly honorAccountExpiry: boolean;
-  /** openldap: `uid`, to resolve posixGroup `memberUid` values. */
+  /** openldap with groups: `uid`, to resolve posixGroup `memberUid` values (not read when nothing needs it). */
   readonly loginAttr: string | undefined;
   /** Attributes returned as Buffers (binary GUIDs/SIDs). */
   readonly binaryAttrs: readonly string[];
@@ -64,7 +64,7 @@ export function resolveSettings(cfg: LdapSourceConfig): LdapSettings {
     upnFallback: a.upnFallback,
     disabledFilter: a.disabledFilter,
     honorAccountExpiry: ad && (a.honorAccountExpiry ?? true),
-    loginAttr: ad ? undefined : 'uid',
+    loginAttr: ad || !g ? undefined : 'uid',
     binaryAttrs: BINARY_ID_ATTRS.has(idAttr.toLowerCase()) ? [idAttr] : [],
     groups: g
       ? {

@@ -7,9 +7,9 @@ import type { Logger } from '../../log.js';
 import { andFilter, IN_CHAIN_RULE, type LdapSettings } from './dialects.js';
 import type { Directory } from './directory.js';
 import { flattenGroups, type RawGroup } from './groups.js';
-import { readAll, throwIfAborted } from './paging.js';
+import { readAll, readEach, throwIfAborted } from './paging.js';
 import { firstRangeSpec, readRangedValues } from './ranges.js';
-import { indexUsers, type UserIndex } from './users.js';
+import { decodeUser, indexDecoded, type UserIndex } from './users.js';
 import { dnKey, firstString, strings, type LdapEntry } from './values.js';
 
 /** RFC 4515 assertion value escaping (ldapts' escapeFilter is a template tag, not a value escaper). */
@@ -47,13 +47,11 @@ async function readUsers(dir: Directory, s: LdapSettings, ctx: ReadContext, side
           { ...ctx, what: 'disabled users' },
         )
       : undefined;
-  const [users, d] =
-    side === dir
-      ? [await readAll(dir, spec, s.pageSize, { ...ctx, what: 'users' }), await readDisabled()]
-      : await Promise.all([readAll(dir, spec, s.pageSize, { ...ctx, what: 'users' }), readDisabled()]);
+  const readUserEntries = () => readEach(dir, spec, s.pageSize, { ...ctx, what: 'users' }, (e, key) => decodeUser(e, key, s, ctx.now));
+  const [users, d] = side === dir ? [await readUserEntries(), await readDisabled()] : await Promise.all([readUserEntries(), readDisabled()]);
   const disabled = d ? new Set(d.entries.map((e) => dnKey(e.dn))) : undefined;
   ctx.logger.debug({ entries: users.entries.length, pages: users.pages, references: users.references, disabled: disabled?.size }, 'ldap users read');
-  return indexUsers(users.entries, s, { disabledDns: disabled, now: ctx.now });
+  return indexDecoded(users.entries, disabled);
 }
 
 async function toRawGroup(dir: Directory, e: LdapEntry, g: NonNullable<LdapSettings['groups']>): Promise<RawGroup> {

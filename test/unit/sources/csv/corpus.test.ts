@@ -279,7 +279,7 @@ const CASES: Case[] = [
     name: 'an unclosed quote stops the read',
     users: 'unclosed-quote.csv',
     expect: {
-      error: `${at('unclosed-quote.csv')}:4: cannot parse CSV: Quote Not Closed: the parsing is finished with an opening quote at line 4`,
+      error: `${at('unclosed-quote.csv')}:4: cannot parse CSV: Quote Not Closed: the file ends inside a quoted field opened on line 3`,
       fix: /double quotes/,
     },
   },

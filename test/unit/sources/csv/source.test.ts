@@ -87,6 +87,17 @@ describe('createCsvSource', () => {
     expect(e.message).toBe(`${groups}: column "group" not found in the header (found: )`);
   });
 
+  it('lists a member once per group, however often the column and the groups file name the pair', async () => {
+    const users = await csv('once-users.csv', 'email,groups\nada@example.com,Eng;eng; ENG ;Ops\ngrace@example.com,Ops\n');
+    const groups = await csv('once-groups.csv', 'group,email\nENG,ada@example.com\nops,grace@example.com\nOps,alan@example.com\neng,ADA@example.com\n');
+    const snap = await source(users, groups).read();
+    expect(snap.groups).toEqual([
+      { name: 'Eng', members: ['ada@example.com'], origin: 'once-users.csv:2' },
+      { name: 'Ops', members: ['ada@example.com', 'grace@example.com'], origin: 'once-users.csv:2' },
+    ]);
+    expect(snap.skipped).toEqual([{ entry: 'once-groups.csv:4', reason: 'not in users file' }]);
+  });
+
   it('a member email that differs only in case and NFC form matches the user', async () => {
     const users = await csv('nfc-users.csv', 'email\nzo\u00eb@example.com\n');
     const groups = await csv('nfc-groups.csv', 'group,email\nEng,ZOE\u0308@EXAMPLE.COM\n');

@@ -3,7 +3,7 @@ import { resolveSettings } from '../../../../src/sources/ldap/dialects.js';
 import { flattenGroups, type RawGroup } from '../../../../src/sources/ldap/groups.js';
 import type { LdapSourceConfig } from '../../../../src/sources/ldap/options.js';
 import { indexUsers } from '../../../../src/sources/ldap/users.js';
-import { guidToString } from '../../../../src/sources/ldap/values.js';
+import { dnKey, guidToString } from '../../../../src/sources/ldap/values.js';
 import { user } from './recorded.js';
 
 const cfg: LdapSourceConfig = {
@@ -75,6 +75,35 @@ describe('indexUsers', () => {
     expect(idx.quarantined).toEqual(['u0001@example.com']);
     expect(idx.users.map((u) => u.email)).toEqual(['u0003@example.com']);
     expect(idx.skipped.map((x) => x.entry)).toEqual([user(1).dn, user(2).dn]);
+  });
+
+  it('marks users the disabled-users search found as disabled, ahead of an expiry', () => {
+    const entries = [user(1), user(2, { accountExpires: FT_2021 }), user(3)];
+    const disabledDns = new Set([dnKey(user(1).dn), dnKey(user(2).dn)]);
+    const idx = indexUsers(entries, resolveSettings({ ...cfg, attributes: { upnFallback: false, disabledFilter: '(x=1)' } }), { ...ctx, disabledDns });
+    expect(idx.users.map((u) => [u.email, u.active])).toEqual([
+      ['u0001@example.com', false],
+      ['u0002@example.com', false],
+      ['u0003@example.com', true],
+    ]);
+    expect(idx.byDn.get(dnKey(user(2).dn))).toMatchObject({ kind: 'ok', inactive: 'account is disabled' });
+  });
+
+  it('gives a quarantined entry its shared-email reason as a group member, and keeps one of two entries with the same id', () => {
+    const twin = { ...user(8, { mail: 'u0007@example.com' }), objectGUID: user(7).objectGUID! };
+    const idx = indexUsers([user(1), user(2, { mail: 'u0001@example.com' }), user(7), twin], s, ctx);
+    expect(idx.users.map((u) => u.origin)).toEqual([user(7).dn]);
+    const r = flattenGroups([g('x', [user(2).dn, user(8).dn])], [g('x', [user(2).dn, user(8).dn])], idx, { nested: true });
+    expect(r.groups[0]!.members).toEqual(['u0007@example.com']);
+    expect(r.skipped).toEqual([
+      { entry: user(2).dn, reason: 'left out of group "x": email u0001@example.com is shared with 1 other entry; left out until only one has it' },
+    ]);
+  });
+
+  it('reads uid (for posixGroup memberUid) only when groups are read', () => {
+    const openldap = { ...cfg, dialect: 'openldap' as const };
+    expect(resolveSettings(openldap).loginAttr).toBe('uid');
+    expect(resolveSettings({ ...openldap, groups: undefined }).loginAttr).toBeUndefined();
   });
 
   it('skips invalid mail values with the value in the reason', () => {

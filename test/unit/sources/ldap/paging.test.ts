@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SizeLimitExceededError } from 'ldapts';
 import { SourceError } from '../../../../src/errors.js';
-import { readAll } from '../../../../src/sources/ldap/paging.js';
+import { readAll, readEach } from '../../../../src/sources/ldap/paging.js';
+import type { Directory, SearchPage } from '../../../../src/sources/ldap/directory.js';
 import { recordedDirectory, user } from './recorded.js';
 
 const spec = { base: 'OU=People,DC=example,DC=com', scope: 'sub' as const, filter: '(objectClass=user)', attributes: ['mail'] };
@@ -51,5 +52,46 @@ describe('readAll (paged search)', () => {
     ac.abort();
     const dir = recordedDirectory({ entries: () => users });
     await expect(readAll(dir, spec, 100, { ...ctx, signal: ac.signal })).rejects.toThrow(/aborted/);
+  });
+
+  it('asks for the next page before handing on the current one, so decoding overlaps the server', async () => {
+    const dir = recordedDirectory({ entries: () => users.slice(0, 30) });
+    // How many pages the directory had been asked for when each entry was decoded.
+    const askedWhenDecoded: number[] = [];
+    const r = await readEach(dir, spec, 10, ctx, (e, key) => {
+      askedWhenDecoded.push(dir.pageSizes.length);
+      return key;
+    });
+    expect(askedWhenDecoded).toEqual([...Array(10).fill(2), ...Array(10).fill(3), ...Array(10).fill(3)]);
+    expect(r.entries[0]).toBe('cn=u0001,ou=people,dc=example,dc=com');
+    expect(r.pages).toBe(3);
+  });
+
+  it('stops at an error in decoding and leaves the page asked for ahead unawaited without an unhandled rejection', async () => {
+    const rejected: unknown[] = [];
+    const onRejection = (e: unknown): void => {
+      rejected.push(e);
+    };
+    process.on('unhandledRejection', onRejection);
+    try {
+      let failNext: (e: Error) => void = () => undefined;
+      const dir: Directory = {
+        async *pages(): AsyncIterable<SearchPage> {
+          yield { entries: users.slice(0, 2), references: [] };
+          // Page two is still in flight when the consumer gives up; then the connection drops.
+          await new Promise<void>((_, reject) => (failNext = reject));
+        },
+        search: async () => [],
+      };
+      const err = await readEach(dir, spec, 2, ctx, () => {
+        throw new Error('decode failed');
+      }).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/decode failed/);
+      failNext(new Error('Connection closed before message response was received'));
+      await new Promise((r) => setTimeout(r, 10));
+      expect(rejected).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
   });
 });
