@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The node flags the `scimsync` bin runs with (its shebang: `#!/usr/bin/env -S node --max-semi-space-size=32`). */
+/** The node flags the `scimsync` bin runs with (those on its shebang line; none today). */
 export function cliNodeFlags(): string[] {
   const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
   const shebang = readFileSync(main, 'utf8').split('\n', 1)[0]!;

@@ -1,6 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
-// The larger young generation (V8's default is 16 MB) lets the parsed SCIM list pages of a big read die
-// young instead of being promoted: peak RSS of a 100,000-user plan drops from ~570 MB to ~410 MB.
+#!/usr/bin/env node
+// No V8 heap flags: a larger young generation (--max-semi-space-size=32, used before) made a 100,000-user
+// run bigger, not smaller (see CHANGELOG, "Changed").
 import { formatError } from './errors.js';
 import { renderCommandHelp, renderUsage } from './help.js';
 import { COMMAND_SPECS } from './specs.js';
