@@ -41,6 +41,7 @@ export function startDaemonProcess(configPath: string, nodeFlags: readonly strin
   const pid = child.pid;
   if (pid === undefined) throw new Error('the daemon did not start');
   const listeners: ((line: LogLine) => void)[] = [];
+  const warned = new Set<string>();
   let exited: number | undefined;
   const exit = new Promise<number>((resolve) => child.once('exit', (code) => resolve((exited = code ?? -1))));
   // Read at once and whole: pino writes synchronously, so a slow reader would stall the daemon itself.
@@ -52,7 +53,12 @@ export function startDaemonProcess(configPath: string, nodeFlags: readonly strin
       process.stderr.write(`daemon: ${text}\n`);
       return;
     }
-    if (line.level !== undefined && Number(line.level) >= 40) process.stderr.write(`daemon ${line.level === 40 ? 'WARN' : 'ERROR'}: ${line.msg}\n`);
+    // Each warning once: the daemon repeats a config warning on every run.
+    if (Number(line.level) >= 40 && !warned.has(line.msg)) {
+      warned.add(line.msg);
+      process.stderr.write(`daemon ${line.level === 40 ? 'WARN' : 'ERROR'}: ${line.msg}\n`);
+    }
+    if (process.env.BENCH_DAEMON_LOG === '1') process.stderr.write(`${text}\n`);
     for (const l of listeners) l(line);
   });
   const status = (): string => readFileSync(`/proc/${pid}/status`, 'utf8');
