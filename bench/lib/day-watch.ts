@@ -86,8 +86,8 @@ export type ChangeKind = 'leaver' | 'new group' | 'joiner';
 export interface ChangeResult {
   readonly kind: ChangeKind;
   readonly userName: string;
-  /** The request that carries it to the target. */
-  readonly method: 'DELETE' | 'PATCH' | 'POST';
+  /** The write methods the emulator counted first after the change (a joiner on Amplitude: a group PATCH invites them). */
+  readonly method: string;
   /** ms: the CSV renamed into place. */
   readonly changedAt: number;
   /** ms: the request reached the emulator (its event log where it logs one, else counter polling), or undefined. */
@@ -135,35 +135,35 @@ export class ChangeInjector {
     await sleep(Math.floor(this.o.random() * this.o.intervalMs));
     const before = (await this.emulator.stats()).byMethod;
     let who: number;
-    let method: ChangeResult['method'];
     if (kind === 'leaver') {
       who = this.pick();
       this.leavers.add(who);
-      method = 'DELETE';
     } else if (kind === 'new group') {
       // One of their groups swapped for the next one: a member removed from one group, added to another.
       who = this.pick();
       const groups = groupsOf(this.o.shape, who);
       groups[0] = (groups[0]! + 1) % this.o.shape.groups;
       this.regrouped.set(who, groups);
-      method = 'PATCH';
     } else {
       who = this.o.shape.users + this.joiners++;
-      method = 'POST';
     }
     await writeUsersCsv(this.o.dir, this.o.shape, this.leavers, { joiners: this.joiners, regrouped: this.regrouped });
     const changedAt = Date.now();
     let polled: number | undefined;
+    let method = '';
     while (Date.now() - changedAt < give_up_ms) {
       const now = (await this.emulator.stats()).byMethod;
-      if ((now[method] ?? 0) > (before[method] ?? 0)) {
+      method = Object.keys(now)
+        .filter((m) => m !== 'GET' && (now[m] ?? 0) > (before[m] ?? 0))
+        .join('+');
+      if (method !== '') {
         polled = Date.now();
         break;
       }
       await sleep(this.o.pollMs);
     }
-    // Amplitude's emulator logs a removal and an invitation with its own clock: exact where it applies.
-    const types = method === 'DELETE' ? ['remove', 'revoke', 'delete'] : method === 'POST' ? ['invite', 'create'] : [];
+    // The emulator logs a removal and an invitation with its own clock: exact where it applies.
+    const types = kind === 'leaver' ? ['remove', 'revoke', 'delete'] : kind === 'joiner' ? ['invite', 'create'] : [];
     const events = types.length > 0 && polled !== undefined ? await this.emulator.events() : [];
     const event = events.find((e) => e.userName === email(who) && types.includes(e.type) && Date.parse(e.at) >= changedAt - 1000);
     const seenAt = event ? Date.parse(event.at) : polled;
