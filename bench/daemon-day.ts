@@ -19,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { prng } from '../src/emulator/faults.js';
 import { writeBenchConfig } from './lib/cli.js';
 import { writeSeed, writeUsersCsv } from './lib/dataset.js';
 import { startDaemonProcess } from './lib/daemon-process.js';
@@ -45,18 +46,6 @@ const factor = 60 / interval;
 const cycles = Number(a.cycles);
 const schedule = interval === 60 ? '* * * * *' : `*/${interval} * * * * *`;
 const fullReadEvery = factor === 1 ? undefined : `${86_400 / factor}s`;
-
-/** mulberry32: the same moments and people for the same --seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 const loads: string[] = [`start ${load()}`];
@@ -87,7 +76,7 @@ const adopt = recorder.done()[0]!;
 loads.push(`after the first run ${load()}`);
 process.stdout.write(`first run: ${adopt.basis}, ${JSON.stringify(adopt.requests)}, ${adopt.wallSeconds} s; window starts\n`);
 
-// The window: at least `cycles` ticks after the first run, and until every change has reached the target.
+// The window (the same moments and people for the same --seed): at least `cycles` ticks after the first run, and until every change has reached the target.
 const random = prng(Number(a.seed));
 const injector = new ChangeInjector({ dir, shape, intervalMs: interval * 1000, pollMs: Math.min(100, interval * 20), random }, emulator, recorder);
 const kinds: ChangeKind[] = Array.from({ length: Number(a.leavers) }, () => 'leaver' as const);
