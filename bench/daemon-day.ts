@@ -82,7 +82,8 @@ const injector = new ChangeInjector({ dir, shape, intervalMs: interval * 1000, p
 const kinds: ChangeKind[] = Array.from({ length: Number(a.leavers) }, () => 'leaver' as const);
 kinds.splice(Math.min(2, kinds.length), 0, 'new group');
 kinds.splice(Math.min(4, kinds.length), 0, 'joiner');
-const ticks = (): number => recorder.cycles.length - 1 + recorder.skippedTicks.filter((t) => t > adopt.finishedAt!).length;
+const after = (times: number[]): number => times.filter((t) => t > adopt.finishedAt!).length;
+const ticks = (): number => recorder.cycles.length - 1 + after(recorder.skippedTicks) + after(recorder.missedTicks);
 const changes = (async () => {
   for (const kind of kinds) {
     const r = await injector.inject(kind, (3 * interval + 600) * 1000);
@@ -114,7 +115,8 @@ process.stdout.write(
     cyclesWanted: cycles,
     adopt,
     runs: recorder.done().slice(1),
-    skippedTicks: recorder.skippedTicks.filter((t) => t > adopt.finishedAt!).length,
+    skippedTicks: after(recorder.skippedTicks),
+    missedTicks: after(recorder.missedTicks),
     changes: injector.results,
     loads,
     daemonExit: exitCode,

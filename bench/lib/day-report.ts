@@ -16,6 +16,8 @@ export interface DayInputs {
   /** Every run after it, in order. */
   readonly runs: readonly Cycle[];
   readonly skippedTicks: number;
+  /** Ticks node-cron missed (it warns "missed execution": its timer fired late on a busy event loop). */
+  readonly missedTicks: number;
   readonly changes: readonly ChangeResult[];
   readonly loads: readonly string[];
   readonly daemonExit: number;
@@ -92,7 +94,7 @@ function dayRows(d: DayInputs): Record<string, string>[] {
     const inDay = [d.adopt, ...d.runs.filter((c) => c.startedAt < end)];
     const reads = inDay.reduce((s, c) => s + gets(c), 0);
     rows.push({
-      what: `measured: ${d.factor === 1 ? '' : `compressed ×${d.factor} `}day from the first run (${inDay.length} runs${d.skippedTicks ? `, ${d.skippedTicks} ticks skipped in the whole window` : ''})`,
+      what: `measured: ${d.factor === 1 ? '' : `compressed ×${d.factor} `}day from the first run (${inDay.length} runs${d.skippedTicks + d.missedTicks ? `; ${d.skippedTicks} ticks skipped, ${d.missedTicks} missed in the whole window` : ''})`,
       'reads per day': n(reads),
       [`share of ${n(budget)}`]: pct(reads / budget),
       goal: '≤ 1 %',
@@ -142,7 +144,7 @@ export function dayReport(d: DayInputs): string {
     `first run (full read + adopt, --run-now): ${d.adopt.basis}; emulator counted ${describeRequests(d.adopt.requests ?? {})}; ` +
       `${(d.adopt.wallSeconds ?? 0).toFixed(1)} s wall, ${(d.adopt.cpuSeconds ?? 0).toFixed(1)} s CPU (start-up included), peak RSS ${(d.adopt.peakRssMb ?? 0).toFixed(0)} MB`,
     '',
-    `window: ${runs.length} runs (${d.cyclesWanted} ticks wanted), ${d.skippedTicks} ticks skipped (a run still going); full reads in the window: ${fullReads(d)}`,
+    `window: ${runs.length} runs (${d.cyclesWanted} ticks wanted), ${d.skippedTicks} ticks skipped (a run still going), ${d.missedTicks} missed by node-cron; full reads in the window: ${fullReads(d)}`,
     '',
     table(runRows(d)),
     '',

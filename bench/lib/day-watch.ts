@@ -31,6 +31,8 @@ export class CycleRecorder {
   readonly cycles: Cycle[] = [];
   /** Times (ms) of ticks the daemon skipped because a run was still going. */
   readonly skippedTicks: number[] = [];
+  /** Times (ms) of ticks node-cron itself missed (its timer fired late: the event loop was busy). */
+  readonly missedTicks: number[] = [];
   private cpuAtLastEnd = 0;
   private lastByMethod: Record<string, number> = {};
   private chain: Promise<void> = Promise.resolve();
@@ -48,6 +50,7 @@ export class CycleRecorder {
     if (l.msg === 'run started' && l.runId) this.cycles.push({ runId: l.runId, startedAt: l.time });
     else if (l.msg === 'target read' && current && current.runId === l.runId) current.basis = l.basis;
     else if (l.msg.startsWith('skipping scheduled run')) this.skippedTicks.push(l.time);
+    else if (l.msg.startsWith('missed execution')) this.missedTicks.push(l.time);
     else if (RUN_END.test(l.msg) && current && current.runId === l.runId) this.ended(current, l);
   }
 
