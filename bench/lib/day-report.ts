@@ -37,6 +37,7 @@ function runRows(d: DayInputs): Record<string, string | number>[] {
       run: i + 1,
       'started, s after the window opened': ((c.startedAt - t0) / 1000).toFixed(1),
       basis: c.basis ?? '?',
+      'source read by, s': c.sourceReadAt === undefined ? '?' : ((c.sourceReadAt - c.startedAt) / 1000).toFixed(2),
       'requests (emulator)': describeRequests(c.requests ?? {}),
       'wall s': (c.wallSeconds ?? 0).toFixed(2),
       'CPU s': (c.cpuSeconds ?? 0).toFixed(2),
@@ -132,6 +133,22 @@ function fullReads(d: DayInputs): string {
   return reads.map((c) => `${((c.startedAt - t0) / 1000).toFixed(0)} s after the first run (${c.basis}, GET ${gets(c)})`).join('; ');
 }
 
+/**
+ * The longest a change can wait, from the figures measured: made just after a run read the source, it waits
+ * for the next tick, then for that run to reach its request.
+ */
+function worstCase(d: DayInputs): string {
+  const reads = d.runs.filter((c) => c.sourceReadAt !== undefined).map((c) => (c.sourceReadAt! - c.startedAt) / 1000);
+  const latency = d.changes.filter((c) => c.seenAt !== undefined && c.runStartedAt !== undefined).map((c) => (c.seenAt! - c.runStartedAt!) / 1000);
+  if (reads.length === 0 || latency.length === 0) return '';
+  const bound = d.interval - Math.min(...reads) + Math.max(...latency);
+  return (
+    `worst case from these figures: a change made just after a run read the source (${Math.min(...reads).toFixed(2)} s after its start at the earliest) ` +
+    `waits ${d.interval} s − ${Math.min(...reads).toFixed(2)} s for the next run, then up to ${Math.max(...latency).toFixed(2)} s for its request: ${bound.toFixed(1)} s ` +
+    `(${bound > d.interval ? 'over' : 'within'} one interval)`
+  );
+}
+
 export function dayReport(d: DayInputs): string {
   const runs = d.runs;
   const rss = runs.map((c) => c.rssMb ?? 0);
@@ -156,6 +173,7 @@ export function dayReport(d: DayInputs): string {
     table(changeRows(d)),
     '',
     table(delayRows(d)),
+    worstCase(d),
     '',
     table(dayRows(d)),
     '',

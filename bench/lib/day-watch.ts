@@ -12,6 +12,8 @@ export interface Cycle {
   /** ms since the epoch, from the daemon's `run started` line. */
   readonly startedAt: number;
   finishedAt?: number;
+  /** ms: the daemon's `source read` line (a change after it waits for the next run). */
+  sourceReadAt?: number;
   basis?: string;
   end?: string;
   /** The daemon's own measure of the run (config load to closing the state). */
@@ -48,6 +50,7 @@ export class CycleRecorder {
   private line(l: LogLine): void {
     const current = this.cycles.at(-1);
     if (l.msg === 'run started' && l.runId) this.cycles.push({ runId: l.runId, startedAt: l.time });
+    else if (l.msg === 'source read' && current && current.runId === l.runId) current.sourceReadAt = l.time;
     else if (l.msg === 'target read' && current && current.runId === l.runId) current.basis = l.basis;
     else if (l.msg.startsWith('skipping scheduled run')) this.skippedTicks.push(l.time);
     else if (l.msg.startsWith('missed execution')) this.missedTicks.push(l.time);
