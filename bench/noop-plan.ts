@@ -34,7 +34,7 @@ const shape = { users: USERS, groups: GROUPS, perUser: PER_USER };
 await writeUsersCsv(dir, shape);
 const emulator = await startEmulatorProcess(['--rate-limit', '0', '--seed', await writeSeed(dir, shape)]);
 // info: the run logs "source read" and "target read" with timestamps, which split the wall time.
-const configPath = await writeBenchConfig(dir, emulator.url, emulator.token, {}, 'info');
+const configPath = await writeBenchConfig(dir, emulator.url, emulator.token, {}, { log: { level: 'info' } });
 
 /** A run of the CLI, its wall time split by the timestamps of the run's "source read" and "target read" logs. */
 function cli(args: string[], bin = CLI) {

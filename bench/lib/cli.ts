@@ -69,8 +69,17 @@ export function totalRequests(requests: Readonly<Record<string, number>>): numbe
   return Object.values(requests).reduce((a, b) => a + b, 0);
 }
 
-/** A CSV source config for the emulator at `url` (JSON is valid YAML), written to `dir/config.yaml`. */
-export async function writeBenchConfig(dir: string, url: string, token: string, target: Record<string, unknown> = {}, logLevel = 'warn'): Promise<string> {
+/**
+ * A CSV source config for the emulator at `url` (JSON is valid YAML), written to `dir/config.yaml`. `extra`
+ * adds or replaces top-level sections (schedule, sync, daemon, log).
+ */
+export async function writeBenchConfig(
+  dir: string,
+  url: string,
+  token: string,
+  target: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const path = join(dir, 'config.yaml');
   await writeFile(
     path,
@@ -78,7 +87,8 @@ export async function writeBenchConfig(dir: string, url: string, token: string, 
       source: { type: 'csv', users: './users.csv' },
       target: { url, token, rateLimit: { perMinute: 0, concurrency: 2 }, ...target },
       state: { path: './state.json' },
-      log: { level: logLevel },
+      log: { level: 'warn' },
+      ...extra,
     }),
   );
   return path;

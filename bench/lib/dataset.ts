@@ -2,7 +2,7 @@
  * The benchmarks' organisation at scale: USERS people, each in PER_USER of GROUPS groups, as a users.csv
  * (the source) and as an emulator seed (the target already in step with it).
  */
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const email = (i: number): string => `user${String(i).padStart(6, '0')}@example.com`;
@@ -15,17 +15,30 @@ export interface Shape {
 }
 
 /** User i is in groups i, i+k, … (mod groups): every group gets users*perUser/groups members. */
-function groupsOf(s: Shape, i: number): number[] {
+export function groupsOf(s: Shape, i: number): number[] {
   return Array.from({ length: s.perUser }, (_, k) => (i + k * Math.ceil(s.groups / s.perUser)) % s.groups);
 }
 
-/** users.csv without the people in `leavers`. */
-export async function writeUsersCsv(dir: string, s: Shape, leavers: ReadonlySet<number> = new Set()): Promise<void> {
+/** Changes to the organisation beyond leavers: people who joined (indices from `users` on), people whose groups changed. */
+export interface Edits {
+  readonly joiners?: number;
+  readonly regrouped?: ReadonlyMap<number, readonly number[]>;
+}
+
+/**
+ * users.csv without the people in `leavers`, with `edits`. Written beside and renamed into place, so that a
+ * daemon reading the file while a benchmark changes it sees the old file or the new one, never half of one.
+ */
+export async function writeUsersCsv(dir: string, s: Shape, leavers: ReadonlySet<number> = new Set(), edits: Edits = {}): Promise<void> {
   const csv = ['id,email,givenName,familyName,groups'];
-  for (let i = 0; i < s.users; i++) {
-    if (!leavers.has(i)) csv.push(`E${i},${email(i)},Given${i},Family${i},${groupsOf(s, i).map(groupName).join(';')}`);
+  for (let i = 0; i < s.users + (edits.joiners ?? 0); i++) {
+    if (leavers.has(i)) continue;
+    const groups = edits.regrouped?.get(i) ?? groupsOf(s, i);
+    csv.push(`E${i},${email(i)},Given${i},Family${i},${groups.map(groupName).join(';')}`);
   }
-  await writeFile(join(dir, 'users.csv'), csv.join('\n') + '\n');
+  const path = join(dir, 'users.csv');
+  await writeFile(`${path}.tmp`, csv.join('\n') + '\n');
+  await rename(`${path}.tmp`, path);
 }
 
 /** seed.json for `scimsync emulator --seed`: the same people and memberships, already there. */

@@ -10,6 +10,8 @@ export interface EmulatorProcess {
   readonly token: string;
   stats(): Promise<{ total: number; byMethod: Record<string, number>; byRoute: Record<string, number>; byStatus: Record<string, number> }>;
   resetStats(): Promise<void>;
+  /** The emulator's log of user events (invite, remove, …), each with the emulator's own time. */
+  events(): Promise<{ type: string; userName: string; at: string }[]>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startEmulatorProcess(args: string[], token = 'bench-token'
     resetStats: async () => {
       await call('reset-stats', 'POST');
     },
+    events: async () => (await call('events')) as Awaited<ReturnType<EmulatorProcess['events']>>,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

@@ -58,7 +58,11 @@ export async function execute(plan: Plan, target: ScimTarget, store: StateStore,
     );
   }
   const run = new Run(plan, target, store, state, opts);
-  return run.execute();
+  try {
+    return await run.execute();
+  } finally {
+    run.release();
+  }
 }
 
 class Run {
@@ -96,7 +100,17 @@ class Run {
     this.#foldEvery = Math.max(FOLD_EVERY_OPS, Math.ceil(plan.operations.length / FOLDS_PER_PLAN));
     // On a stop, what is applied reaches the store at once (and every op finishing after it, see #finish):
     // a second Ctrl-C that flushes and quits then loses nothing the target did.
-    opts.signal?.addEventListener('abort', () => this.#fold(), { once: true });
+    opts.signal?.addEventListener('abort', this.#onStop, { once: true });
+  }
+
+  readonly #onStop = (): void => this.#fold();
+
+  /**
+   * The signal outlives the run (the daemon's lives as long as the process): a listener left on it would
+   * keep this run, its plan and its copy of the state in memory after every run.
+   */
+  release(): void {
+    this.#opts.signal?.removeEventListener('abort', this.#onStop);
   }
 
   async execute(): Promise<ApplyReport> {

@@ -8,7 +8,7 @@ export type FaultDecision =
   | { kind: 'burst429'; delayMs: number };
 
 /** mulberry32: a tiny seeded PRNG, so a fault run can be replayed exactly. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
