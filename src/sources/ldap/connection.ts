@@ -85,13 +85,28 @@ async function probeCertificate(u: URL, startTLS: boolean, timeoutMs: number): P
   }
 }
 
-function toSearchOptions(spec: SearchSpec): {
+/**
+ * ldapts asks the server for a 10 s time limit on every search unless told otherwise, so a slow search (AD's
+ * in-chain rule on a busy DC, an unindexed filter) failed with "time limit exceeded" while the admin's
+ * source.timeoutMs still allowed 30 s. The server gets the same budget as the client instead.
+ */
+export function toSearchOptions(
+  spec: SearchSpec,
+  timeoutMs: number,
+): {
   scope: 'base' | 'one' | 'sub';
   filter: string;
   attributes: string[];
   explicitBufferAttributes: string[];
+  timeLimit: number;
 } {
-  return { scope: spec.scope, filter: spec.filter, attributes: [...spec.attributes], explicitBufferAttributes: [...(spec.binary ?? [])] };
+  return {
+    scope: spec.scope,
+    filter: spec.filter,
+    attributes: [...spec.attributes],
+    explicitBufferAttributes: [...(spec.binary ?? [])],
+    timeLimit: Math.ceil(timeoutMs / 1000),
+  };
 }
 
 export async function openDirectory(cfg: LdapSourceConfig): Promise<OpenDirectory> {
@@ -129,12 +144,12 @@ export async function openDirectory(cfg: LdapSourceConfig): Promise<OpenDirector
 
   return {
     async *pages(spec: SearchSpec, pageSize: number): AsyncIterable<SearchPage> {
-      for await (const r of client.searchPaginated(spec.base, { ...toSearchOptions(spec), paged: { pageSize } })) {
+      for await (const r of client.searchPaginated(spec.base, { ...toSearchOptions(spec, cfg.timeoutMs), paged: { pageSize } })) {
         yield { entries: r.searchEntries as unknown as LdapEntry[], references: r.searchReferences };
       }
     },
     async search(spec: SearchSpec): Promise<readonly LdapEntry[]> {
-      const r = await client.search(spec.base, toSearchOptions(spec));
+      const r = await client.search(spec.base, toSearchOptions(spec, cfg.timeoutMs));
       return r.searchEntries as unknown as LdapEntry[];
     },
     async close(): Promise<void> {

@@ -173,9 +173,9 @@ export function searchError(err: unknown, ctx: SearchContext): SourceError {
         fix: 'raise the size limit for the bind account (OpenLDAP: limits dn.exact="<bindDN>" size.prtotal=unlimited; AD: MaxResultSetSize) or narrow users.base/filter',
       });
     case 3:
-      return new SourceError(`${where} hit the server's time limit ${after}; nothing was synced`, {
+      return new SourceError(`${where} hit the server's time limit ${after} (scimsync asks for source.timeoutMs = ${ctx.timeoutMs}; the server may allow less); nothing was synced`, {
         cause: err,
-        fix: 'raise the time limit for the bind account or narrow the search (base, filter); add an index for the filter attributes',
+        fix: 'raise source.timeoutMs, or the time limit for the bind account (AD: MaxQueryDuration), or narrow the search (base, filter); add an index for the filter attributes',
       });
     case 11:
       return new SourceError(`${where} hit an administrative limit ${after}; nothing was synced`, {

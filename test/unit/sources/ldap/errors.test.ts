@@ -1,3 +1,4 @@
+import { toSearchOptions } from '../../../../src/sources/ldap/connection.js';
 import { describe, expect, it } from 'vitest';
 import { InvalidCredentialsError, StrongAuthRequiredError, TimeLimitExceededError } from 'ldapts';
 import { connectError, searchError } from '../../../../src/sources/ldap/errors.js';
@@ -45,7 +46,16 @@ describe('connectError', () => {
 describe('searchError', () => {
   const sctx = { url: 'ldap://ldap1:389', what: 'groups', base: 'ou=groups,dc=x', entriesSoFar: 40, timeoutMs: 5000 };
   it('maps the time limit and client timeouts', () => {
-    expect(searchError(new TimeLimitExceededError(), sctx).message).toBe(`reading groups under "ou=groups,dc=x" from ldap1:389 hit the server's time limit after 40 entries; nothing was synced`);
+    expect(searchError(new TimeLimitExceededError(), sctx).message).toBe(`reading groups under "ou=groups,dc=x" from ldap1:389 hit the server's time limit after 40 entries (scimsync asks for source.timeoutMs = ${sctx.timeoutMs}; the server may allow less); nothing was synced`);
     expect(searchError(new Error('SearchRequest: Operation timed out'), sctx).message).toMatch(/timed out after 40 entries \(source\.timeoutMs = 5000\)/);
+  });
+});
+
+describe('the time limit asked of the server', () => {
+  it('follows source.timeoutMs instead of ldapts’ own 10 s default', () => {
+    const spec = { base: 'dc=x', scope: 'sub' as const, filter: '(uid=*)', attributes: ['uid'] };
+    expect(toSearchOptions(spec, 30_000).timeLimit).toBe(30);
+    expect(toSearchOptions(spec, 45_500).timeLimit).toBe(46);
+    expect(toSearchOptions(spec, 200).timeLimit).toBe(1);
   });
 });
