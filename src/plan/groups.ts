@@ -189,24 +189,29 @@ function membershipOps(changes: readonly MembershipChange[], input: GroupInputs,
   return { ops, leftToServer };
 }
 
-export function diffGroups(input: GroupInputs): GroupDiff {
-  const ops: PlannedOperation[] = [];
-  const skipped: SkippedEntry[] = [];
-  let memberships = 0;
-  const { policy, state } = input;
-  if (!policy.groups.enabled) return { ops, skipped, memberships, leftToServer: new Map() };
-  const included = compileGroupFilter(policy.groups.include, policy.groups.exclude);
-  const targetById = new Map<string, TargetGroup>();
-  const targetByName = new Map<string, TargetGroup>();
-  for (const tg of input.targetGroups) {
-    if (!targetById.has(tg.id)) targetById.set(tg.id, tg);
-    const lower = tg.displayName.toLowerCase();
-    if (!targetByName.has(lower)) targetByName.set(lower, tg);
-  }
+interface TargetGroups {
+  readonly byId: Map<string, TargetGroup>;
+  /** Keyed by lower-cased displayName (first wins). */
+  readonly byName: Map<string, TargetGroup>;
+}
 
+function indexTargetGroups(groups: readonly TargetGroup[]): TargetGroups {
+  const byId = new Map<string, TargetGroup>();
+  const byName = new Map<string, TargetGroup>();
+  for (const tg of groups) {
+    if (!byId.has(tg.id)) byId.set(tg.id, tg);
+    const lower = tg.displayName.toLowerCase();
+    if (!byName.has(lower)) byName.set(lower, tg);
+  }
+  return { byId, byName };
+}
+
+/** The source groups in scope by lower-cased name (first wins), and the names include/exclude left out. */
+function wantedGroups(groups: readonly SourceGroup[], policy: PlanPolicy, skipped: SkippedEntry[]) {
+  const included = compileGroupFilter(policy.groups.include, policy.groups.exclude);
   const wanted = new Map<string, SourceGroup>();
   const excluded = new Set<string>();
-  for (const g of input.groups) {
+  for (const g of groups) {
     const lower = g.name.toLowerCase();
     if (!included(g.name)) {
       excluded.add(lower);
@@ -220,41 +225,41 @@ export function diffGroups(input: GroupInputs): GroupDiff {
     }
     wanted.set(lower, g);
   }
+  return { wanted, excluded };
+}
 
-  const claimed = new Set<string>();
-  const changes: MembershipChange[] = [];
-  for (const [lower, g] of wanted) {
-    const want = desiredMembers(g, input, skipped);
-    const record = ownRecord(state.groups, lower);
-    let tg = record !== undefined ? targetById.get(record.targetId) : undefined;
-    if (tg !== undefined && claimed.has(tg.id)) tg = undefined;
-    if (tg === undefined) {
-      const byName = targetByName.get(lower);
-      if (byName !== undefined && !claimed.has(byName.id)) {
-        tg = byName;
-        ops.push({ kind: 'adoptGroup', key: `group:adopt:${lower}`, reason: 'exists in target with the same displayName', name: g.name, target: { id: tg.id } });
-      }
-    }
-    if (tg !== undefined) {
-      claimed.add(tg.id);
-      memberships += tg.members.length;
-      changes.push(diffExisting(g, tg, want, input, targetById));
-      continue;
-    }
-    const key = `group:create:${lower}`;
-    const members = [...want].map(([userName, target]): MemberRef => ({ userName, target })).sort(byUserName);
-    const max = Number.isFinite(policy.maxMembersPerPatch) && policy.maxMembersPerPatch >= 1 ? Math.floor(policy.maxMembersPerPatch) : members.length;
-    const reason = record !== undefined ? 'missing in target (was managed)' : 'new in source';
-    ops.push({ kind: 'createGroup', key, reason, name: g.name, members: members.slice(0, max) });
-    if (members.length > max) {
-      ops.push(...membersOps(g.name, { createdBy: key }, members.slice(max), [], policy.maxMembersPerPatch, 1, 'members of a new group beyond one request'));
-    }
+/** The target group a wanted group is: its recorded one, else one with the same displayName (adopted). */
+function findTargetGroup(lower: string, g: SourceGroup, input: GroupInputs, targets: TargetGroups, claimed: ReadonlySet<string>, ops: PlannedOperation[]): TargetGroup | undefined {
+  const record = ownRecord(input.state.groups, lower);
+  const recorded = record !== undefined ? targets.byId.get(record.targetId) : undefined;
+  if (recorded !== undefined && !claimed.has(recorded.id)) return recorded;
+  const byName = targets.byName.get(lower);
+  if (byName === undefined || claimed.has(byName.id)) return undefined;
+  ops.push({ kind: 'adoptGroup', key: `group:adopt:${lower}`, reason: 'exists in target with the same displayName', name: g.name, target: { id: byName.id } });
+  return byName;
+}
+
+/** A new group: created with its members inline, as many as one request takes; the rest in PATCHes after. */
+function createGroupOps(lower: string, g: SourceGroup, want: Map<string, TargetRef>, input: GroupInputs): PlannedOperation[] {
+  const { policy } = input;
+  const key = `group:create:${lower}`;
+  const members = [...want].map(([userName, target]): MemberRef => ({ userName, target })).sort(byUserName);
+  const max = Number.isFinite(policy.maxMembersPerPatch) && policy.maxMembersPerPatch >= 1 ? Math.floor(policy.maxMembersPerPatch) : members.length;
+  const reason = ownRecord(input.state.groups, lower) !== undefined ? 'missing in target (was managed)' : 'new in source';
+  const ops: PlannedOperation[] = [{ kind: 'createGroup', key, reason, name: g.name, members: members.slice(0, max) }];
+  if (members.length > max) {
+    ops.push(...membersOps(g.name, { createdBy: key }, members.slice(max), [], policy.maxMembersPerPatch, 1, 'members of a new group beyond one request'));
   }
+  return ops;
+}
 
-  for (const lower of Object.keys(state.groups)) {
+/** Managed groups that left the source (or scope) are deleted, unless deleting would remove a protected member. */
+function deleteLeftGroups(input: GroupInputs, wanted: ReadonlyMap<string, SourceGroup>, excluded: ReadonlySet<string>, targets: TargetGroups, claimed: Set<string>): PlannedOperation[] {
+  const ops: PlannedOperation[] = [];
+  for (const lower of Object.keys(input.state.groups)) {
     if (wanted.has(lower)) continue;
-    const record = state.groups[lower];
-    const tg = record !== undefined ? targetById.get(record.targetId) : undefined;
+    const record = input.state.groups[lower];
+    const tg = record !== undefined ? targets.byId.get(record.targetId) : undefined;
     if (record === undefined || tg === undefined || claimed.has(tg.id)) continue;
     claimed.add(tg.id);
     // Deleting the group would take a protected member out of it: sync.protect forbids that.
@@ -265,8 +270,32 @@ export function diffGroups(input: GroupInputs): GroupDiff {
     const reason = excluded.has(lower) ? 'excluded by sync.groups include/exclude' : 'left the source';
     ops.push({ kind: 'deleteGroup', key: `group:delete:${lower}`, reason, name: record.displayName, target: { id: tg.id } });
   }
+  return ops;
+}
+
+export function diffGroups(input: GroupInputs): GroupDiff {
+  const ops: PlannedOperation[] = [];
+  const skipped: SkippedEntry[] = [];
+  let memberships = 0;
+  if (!input.policy.groups.enabled) return { ops, skipped, memberships, leftToServer: new Map() };
+  const targets = indexTargetGroups(input.targetGroups);
+  const { wanted, excluded } = wantedGroups(input.groups, input.policy, skipped);
+  const claimed = new Set<string>();
+  const changes: MembershipChange[] = [];
+  for (const [lower, g] of wanted) {
+    const want = desiredMembers(g, input, skipped);
+    const tg = findTargetGroup(lower, g, input, targets, claimed, ops);
+    if (tg === undefined) {
+      ops.push(...createGroupOps(lower, g, want, input));
+      continue;
+    }
+    claimed.add(tg.id);
+    memberships += tg.members.length;
+    changes.push(diffExisting(g, tg, want, input, targets.byId));
+  }
+  ops.push(...deleteLeftGroups(input, wanted, excluded, targets, claimed));
   for (const tg of input.targetGroups) if (!claimed.has(tg.id)) bump(input.untouched, 'unmanagedGroups');
-  const members = membershipOps(changes, input, targetById);
+  const members = membershipOps(changes, input, targets.byId);
   ops.push(...members.ops);
   return { ops, skipped, memberships, leftToServer: members.leftToServer };
 }
