@@ -8,6 +8,7 @@ import type { SyncState } from '../state/index.js';
 import { bump, type UntouchedCounts } from './deprovision.js';
 import { compileGroupFilter } from './glob.js';
 import { ownRecord, resolveTargetUser, type TargetIndex, type UserMatching } from './match.js';
+import type { PresentUsers } from './present.js';
 import type { MemberRef, PlannedOperation, PlanPolicy, TargetRef } from './types.js';
 
 export interface GroupInputs {
@@ -17,8 +18,8 @@ export interface GroupInputs {
   readonly policy: PlanPolicy;
   readonly index: TargetIndex;
   readonly matching: UserMatching;
-  /** Email → member ref target for users that exist once the plan is applied. */
-  readonly present: ReadonlyMap<string, TargetRef>;
+  /** The users that exist once the plan is applied, with their member refs. */
+  readonly present: PresentUsers;
   /** Target user ids deleted by this plan. */
   readonly deleting: ReadonlySet<string>;
   readonly quarantined: ReadonlySet<string>;
@@ -95,19 +96,34 @@ function membersOps(name: string, group: TargetRef, add: MemberRef[], remove: Me
   }));
 }
 
-/** The source group's members that will exist in the target (email → ref); out-of-scope members are reported. */
-function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntry[]): Map<string, TargetRef> {
-  const out = new Map<string, TargetRef>();
+/**
+ * Per run, by present-user number: the group (its generation, one per group) that last wanted the user, and
+ * the one whose target members listed it. Two typed arrays instead of a Map and a Set of emails per group.
+ */
+interface Marks {
+  readonly wanted: Uint32Array;
+  readonly seen: Uint32Array;
+  gen: number;
+}
+
+/**
+ * The source group's members that will exist in the target (present-user numbers, source order, first wins),
+ * marked as wanted under a new generation; out-of-scope members are reported.
+ */
+function desiredMembers(g: SourceGroup, input: GroupInputs, marks: Marks, skipped: SkippedEntry[]): number[] {
+  const gen = ++marks.gen;
+  const out: number[] = [];
   for (const raw of g.members) {
     // Sources hand over normalised emails; normalise only on a miss so 500k memberships stay cheap.
     let email = raw;
-    let ref = input.present.get(email);
-    if (ref === undefined) {
+    let i = input.present.indexOf(email);
+    if (i === undefined) {
       email = normalizeEmail(raw);
-      ref = input.present.get(email);
+      i = input.present.indexOf(email);
     }
-    if (ref !== undefined) {
-      out.set(email, ref);
+    if (i !== undefined) {
+      if (marks.wanted[i] !== gen) out.push(i);
+      marks.wanted[i] = gen;
       continue;
     }
     if (input.matching.inactiveByEmail.has(email)) continue; // disabled: expected, and deprovisioned anyway
@@ -122,19 +138,24 @@ function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntr
   return out;
 }
 
-function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, TargetRef>, input: GroupInputs, groupIds: GroupIds): MembershipChange {
-  // Wanted members by target id: most target members are wanted, and this small per-group Map answers
-  // them without a lookup in the 100,000-entry user index (which dominates at scale).
-  const wantedById = new Map<string, string>();
-  for (const [email, ref] of want) if ('id' in ref) wantedById.set(ref.id, email);
-  const seen = new Set<string>();
+function memberRefs(users: readonly number[], present: PresentUsers): MemberRef[] {
+  return users.map((i) => ({ userName: present.email(i), target: present.ref(i) }));
+}
+
+/** Compares the target's members with `want` (the users desiredMembers just marked under `marks.gen`). */
+function diffExisting(g: SourceGroup, tg: TargetGroup, want: readonly number[], marks: Marks, input: GroupInputs, groupIds: GroupIds): MembershipChange {
+  const { present } = input;
+  const gen = marks.gen;
+  // Emails of listed members that are not wanted (wanted ones are marked in `marks.seen`).
+  const others = new Set<string>();
   const remove: MemberRef[] = [];
   const leaving: MemberRef[] = [];
   let orphans = false;
   for (const memberId of tg.members) {
-    const wanted = wantedById.get(memberId);
-    if (wanted !== undefined) {
-      seen.add(wanted);
+    // Most members are wanted: one lookup by id answers them without the 100,000-entry user index.
+    const w = present.indexOfId(memberId);
+    if (w !== undefined && marks.wanted[w] === gen) {
+      marks.seen[w] = gen;
       continue;
     }
     const tu = resolveTargetUser(input.index, memberId);
@@ -142,16 +163,22 @@ function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, TargetR
     const orphan = tu === undefined && !groupIds.has(memberId);
     orphans ||= orphan;
     const email = tu !== undefined ? tu.userName : memberId.toLowerCase();
-    if (seen.has(email)) continue;
-    seen.add(email);
-    if (want.has(email)) continue;
+    const i = present.indexOf(email);
+    if (i !== undefined && marks.wanted[i] === gen) {
+      marks.seen[i] = gen;
+      continue;
+    }
+    if (others.has(email)) continue;
+    others.add(email);
     // Protected and quarantined members stay.
     if (input.isProtected(email) || input.quarantined.has(email)) continue;
     if (tu !== undefined && input.deleting.has(tu.id)) leaving.push({ userName: email, target: { id: memberId } });
     else remove.push({ userName: orphan ? memberId : email, target: { id: memberId }, ...(orphan ? { orphan: true as const } : {}) });
   }
-  const add: MemberRef[] = [];
-  for (const [email, ref] of want) if (!seen.has(email)) add.push({ userName: email, target: ref });
+  const add = memberRefs(
+    want.filter((i) => marks.seen[i] !== gen),
+    present,
+  );
   return { g, tg, add, remove, leaving, orphans };
 }
 
@@ -240,10 +267,10 @@ function findTargetGroup(lower: string, g: SourceGroup, input: GroupInputs, targ
 }
 
 /** A new group: created with its members inline, as many as one request takes; the rest in PATCHes after. */
-function createGroupOps(lower: string, g: SourceGroup, want: Map<string, TargetRef>, input: GroupInputs): PlannedOperation[] {
+function createGroupOps(lower: string, g: SourceGroup, want: readonly number[], input: GroupInputs): PlannedOperation[] {
   const { policy } = input;
   const key = `group:create:${lower}`;
-  const members = [...want].map(([userName, target]): MemberRef => ({ userName, target })).sort(byUserName);
+  const members = memberRefs(want, input.present).sort(byUserName);
   const max = Number.isFinite(policy.maxMembersPerPatch) && policy.maxMembersPerPatch >= 1 ? Math.floor(policy.maxMembersPerPatch) : members.length;
   const reason = ownRecord(input.state.groups, lower) !== undefined ? 'missing in target (was managed)' : 'new in source';
   const ops: PlannedOperation[] = [{ kind: 'createGroup', key, reason, name: g.name, members: members.slice(0, max) }];
@@ -282,8 +309,9 @@ export function diffGroups(input: GroupInputs): GroupDiff {
   const { wanted, excluded } = wantedGroups(input.groups, input.policy, skipped);
   const claimed = new Set<string>();
   const changes: MembershipChange[] = [];
+  const marks: Marks = { wanted: new Uint32Array(input.present.size), seen: new Uint32Array(input.present.size), gen: 0 };
   for (const [lower, g] of wanted) {
-    const want = desiredMembers(g, input, skipped);
+    const want = desiredMembers(g, input, marks, skipped);
     const tg = findTargetGroup(lower, g, input, targets, claimed, ops);
     if (tg === undefined) {
       ops.push(...createGroupOps(lower, g, want, input));
@@ -291,7 +319,7 @@ export function diffGroups(input: GroupInputs): GroupDiff {
     }
     claimed.add(tg.id);
     memberships += tg.members.length;
-    changes.push(diffExisting(g, tg, want, input, targets.byId));
+    changes.push(diffExisting(g, tg, want, marks, input, targets.byId));
   }
   ops.push(...deleteLeftGroups(input, wanted, excluded, targets, claimed));
   for (const tg of input.targetGroups) if (!claimed.has(tg.id)) bump(input.untouched, 'unmanagedGroups');
