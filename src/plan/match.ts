@@ -15,13 +15,17 @@ export interface TargetIndex {
 }
 
 export function indexTargetUsers(users: readonly TargetUser[]): TargetIndex {
-  const byId = new Map<string, TargetUser>();
   const byUserName = new Map<string, TargetUser>();
+  // Amplitude's ids are the userNames: then one Map answers both (same keys, same first-wins users).
+  let idsAreNames = true;
   for (const u of users) {
-    if (!byId.has(u.id)) byId.set(u.id, u);
     const name = u.userName.toLowerCase();
     if (!byUserName.has(name)) byUserName.set(name, u);
+    if (u.id !== name) idsAreNames = false;
   }
+  if (idsAreNames) return { byId: byUserName, byUserName };
+  const byId = new Map<string, TargetUser>();
+  for (const u of users) if (!byId.has(u.id)) byId.set(u.id, u);
   return { byId, byUserName };
 }
 
