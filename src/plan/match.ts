@@ -123,6 +123,13 @@ function sortSourceUsers(users: readonly SourceUser[], quarantined: ReadonlySet<
   return { bySourceId, inactiveByEmail, protectedEmails, active };
 }
 
+/** Claims `id` unless it is claimed already (one Set operation per user, not a lookup and an insert). */
+function claim(claimed: Set<string>, id: string): boolean {
+  const before = claimed.size;
+  claimed.add(id);
+  return claimed.size > before;
+}
+
 /**
  * Phase 1, for everyone before any userName match, so a state match always wins over another user's
  * userName match: the recorded target of each active user whose recorded email is unchanged.
@@ -136,8 +143,7 @@ function claimRecorded(active: readonly SourceUser[], targets: TargetIndex, stat
     records[i] = record;
     if (record === undefined || record.userName !== u.email) continue;
     const target = targets.byId.get(record.targetId);
-    if (target === undefined || claimed.has(target.id)) continue;
-    claimed.add(target.id);
+    if (target === undefined || !claim(claimed, target.id)) continue;
     hits[i] = target;
   }
   return { records, hits };
@@ -158,12 +164,11 @@ function pairUsers(active: readonly SourceUser[], targets: TargetIndex, state: S
     const target = targets.byUserName.get(u.email);
     if (target === undefined) {
       matches.push({ kind: 'create', user: u, record });
-    } else if (claimed.has(target.id)) {
+    } else if (claim(claimed, target.id)) {
+      matches.push({ kind: 'adopt', user: u, target, record });
+    } else {
       // Only reachable with a state file that disagrees with the target; creating would collide.
       hold(holds, u, `target user ${u.email} is already matched to another source id`);
-    } else {
-      claimed.add(target.id);
-      matches.push({ kind: 'adopt', user: u, target, record });
     }
   }
   return matches;
