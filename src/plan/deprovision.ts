@@ -4,7 +4,7 @@
  * Everything the plan leaves alone on purpose is counted in `untouched`, by reason.
  */
 import type { TargetUser } from '../model/index.js';
-import type { SyncState } from '../state/index.js';
+import type { SyncState, UserRecord } from '../state/index.js';
 import type { TargetIndex, UserMatching } from './match.js';
 import type { PlannedOperation, PlanPolicy } from './types.js';
 
@@ -12,6 +12,31 @@ export type UntouchedCounts = Map<string, number>;
 
 export function bump(counts: UntouchedCounts, reason: string, by = 1): void {
   counts.set(reason, (counts.get(reason) ?? 0) + by);
+}
+
+/**
+ * The state.users records whose target user exists, in state order, looked up once per plan: deprovisioning
+ * and the held-user report both walk them (100,000 records: one Object.keys and one index lookup each).
+ */
+export interface ManagedRecords {
+  readonly sourceIds: readonly string[];
+  readonly records: readonly UserRecord[];
+  readonly targets: readonly TargetUser[];
+}
+
+export function managedRecords(state: SyncState, index: TargetIndex): ManagedRecords {
+  const sourceIds: string[] = [];
+  const records: UserRecord[] = [];
+  const targets: TargetUser[] = [];
+  for (const sourceId of Object.keys(state.users)) {
+    const record = state.users[sourceId];
+    const t = record !== undefined ? index.byId.get(record.targetId) : undefined;
+    if (record === undefined || t === undefined) continue;
+    sourceIds.push(sourceId);
+    records.push(record);
+    targets.push(t);
+  }
+  return { sourceIds, records, targets };
 }
 
 export interface Deprovision {
@@ -28,8 +53,7 @@ export interface Deprovision {
 
 export interface DeprovisionInputs {
   readonly users: readonly TargetUser[];
-  readonly index: TargetIndex;
-  readonly state: SyncState;
+  readonly managedRecords: ManagedRecords;
   readonly policy: PlanPolicy;
   readonly matching: UserMatching;
   readonly quarantined: ReadonlySet<string>;
@@ -47,11 +71,10 @@ function managedReason(sourceId: string, t: TargetUser, input: DeprovisionInputs
 }
 
 export function planDeprovision(input: DeprovisionInputs): Deprovision {
-  const { state, policy, index, matching, untouched } = input;
+  const { policy, matching, untouched } = input;
   const ops: PlannedOperation[] = [];
   const deleting = new Set<string>();
   const handled = new Set<string>();
-  let managed = 0;
 
   const consider = (t: TargetUser, sourceId: string | null, reason: string | null): void => {
     handled.add(t.id);
@@ -74,12 +97,12 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
     });
   };
 
-  for (const sourceId of Object.keys(state.users)) {
-    const record = state.users[sourceId];
-    if (record === undefined) continue;
-    const t = index.byId.get(record.targetId);
-    if (t === undefined) continue;
-    managed++;
+  const { sourceIds, records, targets } = input.managedRecords;
+  const managed = sourceIds.length;
+  for (let i = 0; i < sourceIds.length; i++) {
+    const sourceId = sourceIds[i]!;
+    const record = records[i]!;
+    const t = targets[i]!;
     if (matching.claimed.has(t.id) || handled.has(t.id)) continue;
     if (input.isProtected(t.userName)) {
       handled.add(t.id);

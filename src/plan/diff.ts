@@ -5,7 +5,8 @@
  */
 import { hashUserAttributes, isPlaceholderName, type SourceUser, type TargetUser, type UserAttributes } from '../model/index.js';
 import type { UserMatching } from './match.js';
-import type { PlannedOperation, PlanPolicy, TargetRef } from './types.js';
+import { PresentUsers } from './present.js';
+import type { PlannedOperation, PlanPolicy } from './types.js';
 
 export function desiredAttributes(u: SourceUser, policy: PlanPolicy): UserAttributes {
   return {
@@ -26,13 +27,20 @@ interface Drift {
   readonly inactive: boolean;
 }
 
+/** A name the target shows that differs from the desired one and is not a placeholder. */
+function differs(shown: string | null, want: string): boolean {
+  // Equal names (the common case) need no placeholder check.
+  return shown !== want && known(shown) !== null;
+}
+
+const NO_DRIFT: Drift = { names: false, externalId: false, inactive: false };
+
 /** What the target reads back that provably differs from the desired attributes. */
 export function targetDrift(t: TargetUser, a: UserAttributes, policy: PlanPolicy): Drift {
-  const g = known(t.givenName);
-  const f = known(t.familyName);
-  const names = (g !== null && g !== a.givenName) || (f !== null && f !== a.familyName);
+  const names = differs(t.givenName, a.givenName) || differs(t.familyName, a.familyName);
   const ext = t.externalId;
   const externalId = policy.profile.sendsExternalId && ext !== undefined && ext !== '' && ext !== a.externalId;
+  if (!names && !externalId && t.active) return NO_DRIFT;
   return { names, externalId, inactive: !t.active };
 }
 
@@ -78,8 +86,8 @@ function updateOp(t: TargetUser, u: SourceUser, a: UserAttributes, hash: string,
 
 export interface UserDiff {
   readonly ops: PlannedOperation[];
-  /** Email → the user as a member ref target, for every desired user that exists once the plan is applied. */
-  readonly present: ReadonlyMap<string, TargetRef>;
+  /** Every desired user that exists once the plan is applied, with its member ref. */
+  readonly present: PresentUsers;
 }
 
 /** Attributes as found on the target, so an adopted user with drift keeps being updated until it succeeds. */
@@ -90,7 +98,7 @@ function foundAttributes(t: TargetUser, a: UserAttributes): UserAttributes {
 /** Protected users never reach here: the matching leaves them out (sync.protect: never created, adopted or updated). */
 export function diffUsers(matching: UserMatching, policy: PlanPolicy): UserDiff {
   const ops: PlannedOperation[] = [];
-  const present = new Map<string, TargetRef>();
+  const present = new PresentUsers();
   for (const m of matching.matches) {
     const u = m.user;
     const a = desiredAttributes(u, policy);
@@ -102,11 +110,11 @@ export function diffUsers(matching: UserMatching, policy: PlanPolicy): UserDiff 
         reason = m.record.userName === u.email ? 'missing in target (was managed)' : `email changed from ${m.record.userName}`;
       }
       ops.push({ kind: 'createUser', key, reason, sourceId: u.sourceId, attributes: a, hash });
-      present.set(u.email, { createdBy: key });
+      present.addCreated(u.email, key);
       continue;
     }
     const t = m.target;
-    present.set(u.email, { id: t.id });
+    present.addExisting(u.email, t.id);
     const drift = targetDrift(t, a, policy);
     if (m.kind === 'adopt') {
       const prefix = m.record !== undefined && m.record.userName !== u.email ? `email changed from ${m.record.userName}; ` : '';

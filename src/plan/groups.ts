@@ -8,6 +8,7 @@ import type { SyncState } from '../state/index.js';
 import { bump, type UntouchedCounts } from './deprovision.js';
 import { compileGroupFilter } from './glob.js';
 import { ownRecord, resolveTargetUser, type TargetIndex, type UserMatching } from './match.js';
+import type { PresentUsers } from './present.js';
 import type { MemberRef, PlannedOperation, PlanPolicy, TargetRef } from './types.js';
 
 export interface GroupInputs {
@@ -17,8 +18,8 @@ export interface GroupInputs {
   readonly policy: PlanPolicy;
   readonly index: TargetIndex;
   readonly matching: UserMatching;
-  /** Email → member ref target for users that exist once the plan is applied. */
-  readonly present: ReadonlyMap<string, TargetRef>;
+  /** The users that exist once the plan is applied, with their member refs. */
+  readonly present: PresentUsers;
   /** Target user ids deleted by this plan. */
   readonly deleting: ReadonlySet<string>;
   readonly quarantined: ReadonlySet<string>;
@@ -95,19 +96,34 @@ function membersOps(name: string, group: TargetRef, add: MemberRef[], remove: Me
   }));
 }
 
-/** The source group's members that will exist in the target (email → ref); out-of-scope members are reported. */
-function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntry[]): Map<string, TargetRef> {
-  const out = new Map<string, TargetRef>();
+/**
+ * Per run, by present-user number: the group (its generation, one per group) that last wanted the user, and
+ * the one whose target members listed it. Two typed arrays instead of a Map and a Set of emails per group.
+ */
+interface Marks {
+  readonly wanted: Uint32Array;
+  readonly seen: Uint32Array;
+  gen: number;
+}
+
+/**
+ * The source group's members that will exist in the target (present-user numbers, source order, first wins),
+ * marked as wanted under a new generation; out-of-scope members are reported.
+ */
+function desiredMembers(g: SourceGroup, input: GroupInputs, marks: Marks, skipped: SkippedEntry[]): number[] {
+  const gen = ++marks.gen;
+  const out: number[] = [];
   for (const raw of g.members) {
     // Sources hand over normalised emails; normalise only on a miss so 500k memberships stay cheap.
     let email = raw;
-    let ref = input.present.get(email);
-    if (ref === undefined) {
+    let i = input.present.indexOf(email);
+    if (i === undefined) {
       email = normalizeEmail(raw);
-      ref = input.present.get(email);
+      i = input.present.indexOf(email);
     }
-    if (ref !== undefined) {
-      out.set(email, ref);
+    if (i !== undefined) {
+      if (marks.wanted[i] !== gen) out.push(i);
+      marks.wanted[i] = gen;
       continue;
     }
     if (input.matching.inactiveByEmail.has(email)) continue; // disabled: expected, and deprovisioned anyway
@@ -122,19 +138,24 @@ function desiredMembers(g: SourceGroup, input: GroupInputs, skipped: SkippedEntr
   return out;
 }
 
-function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, TargetRef>, input: GroupInputs, groupIds: GroupIds): MembershipChange {
-  // Wanted members by target id: most target members are wanted, and this small per-group Map answers
-  // them without a lookup in the 100,000-entry user index (which dominates at scale).
-  const wantedById = new Map<string, string>();
-  for (const [email, ref] of want) if ('id' in ref) wantedById.set(ref.id, email);
-  const seen = new Set<string>();
+function memberRefs(users: readonly number[], present: PresentUsers): MemberRef[] {
+  return users.map((i) => ({ userName: present.email(i), target: present.ref(i) }));
+}
+
+/** Compares the target's members with `want` (the users desiredMembers just marked under `marks.gen`). */
+function diffExisting(g: SourceGroup, tg: TargetGroup, want: readonly number[], marks: Marks, input: GroupInputs, groupIds: GroupIds): MembershipChange {
+  const { present } = input;
+  const gen = marks.gen;
+  // Emails of listed members that are not wanted (wanted ones are marked in `marks.seen`).
+  const others = new Set<string>();
   const remove: MemberRef[] = [];
   const leaving: MemberRef[] = [];
   let orphans = false;
   for (const memberId of tg.members) {
-    const wanted = wantedById.get(memberId);
-    if (wanted !== undefined) {
-      seen.add(wanted);
+    // Most members are wanted: one lookup by id answers them without the 100,000-entry user index.
+    const w = present.indexOfId(memberId);
+    if (w !== undefined && marks.wanted[w] === gen) {
+      marks.seen[w] = gen;
       continue;
     }
     const tu = resolveTargetUser(input.index, memberId);
@@ -142,16 +163,22 @@ function diffExisting(g: SourceGroup, tg: TargetGroup, want: Map<string, TargetR
     const orphan = tu === undefined && !groupIds.has(memberId);
     orphans ||= orphan;
     const email = tu !== undefined ? tu.userName : memberId.toLowerCase();
-    if (seen.has(email)) continue;
-    seen.add(email);
-    if (want.has(email)) continue;
+    const i = present.indexOf(email);
+    if (i !== undefined && marks.wanted[i] === gen) {
+      marks.seen[i] = gen;
+      continue;
+    }
+    if (others.has(email)) continue;
+    others.add(email);
     // Protected and quarantined members stay.
     if (input.isProtected(email) || input.quarantined.has(email)) continue;
     if (tu !== undefined && input.deleting.has(tu.id)) leaving.push({ userName: email, target: { id: memberId } });
     else remove.push({ userName: orphan ? memberId : email, target: { id: memberId }, ...(orphan ? { orphan: true as const } : {}) });
   }
-  const add: MemberRef[] = [];
-  for (const [email, ref] of want) if (!seen.has(email)) add.push({ userName: email, target: ref });
+  const add = memberRefs(
+    want.filter((i) => marks.seen[i] !== gen),
+    present,
+  );
   return { g, tg, add, remove, leaving, orphans };
 }
 
@@ -189,24 +216,29 @@ function membershipOps(changes: readonly MembershipChange[], input: GroupInputs,
   return { ops, leftToServer };
 }
 
-export function diffGroups(input: GroupInputs): GroupDiff {
-  const ops: PlannedOperation[] = [];
-  const skipped: SkippedEntry[] = [];
-  let memberships = 0;
-  const { policy, state } = input;
-  if (!policy.groups.enabled) return { ops, skipped, memberships, leftToServer: new Map() };
-  const included = compileGroupFilter(policy.groups.include, policy.groups.exclude);
-  const targetById = new Map<string, TargetGroup>();
-  const targetByName = new Map<string, TargetGroup>();
-  for (const tg of input.targetGroups) {
-    if (!targetById.has(tg.id)) targetById.set(tg.id, tg);
-    const lower = tg.displayName.toLowerCase();
-    if (!targetByName.has(lower)) targetByName.set(lower, tg);
-  }
+interface TargetGroups {
+  readonly byId: Map<string, TargetGroup>;
+  /** Keyed by lower-cased displayName (first wins). */
+  readonly byName: Map<string, TargetGroup>;
+}
 
+function indexTargetGroups(groups: readonly TargetGroup[]): TargetGroups {
+  const byId = new Map<string, TargetGroup>();
+  const byName = new Map<string, TargetGroup>();
+  for (const tg of groups) {
+    if (!byId.has(tg.id)) byId.set(tg.id, tg);
+    const lower = tg.displayName.toLowerCase();
+    if (!byName.has(lower)) byName.set(lower, tg);
+  }
+  return { byId, byName };
+}
+
+/** The source groups in scope by lower-cased name (first wins), and the names include/exclude left out. */
+function wantedGroups(groups: readonly SourceGroup[], policy: PlanPolicy, skipped: SkippedEntry[]) {
+  const included = compileGroupFilter(policy.groups.include, policy.groups.exclude);
   const wanted = new Map<string, SourceGroup>();
   const excluded = new Set<string>();
-  for (const g of input.groups) {
+  for (const g of groups) {
     const lower = g.name.toLowerCase();
     if (!included(g.name)) {
       excluded.add(lower);
@@ -220,41 +252,41 @@ export function diffGroups(input: GroupInputs): GroupDiff {
     }
     wanted.set(lower, g);
   }
+  return { wanted, excluded };
+}
 
-  const claimed = new Set<string>();
-  const changes: MembershipChange[] = [];
-  for (const [lower, g] of wanted) {
-    const want = desiredMembers(g, input, skipped);
-    const record = ownRecord(state.groups, lower);
-    let tg = record !== undefined ? targetById.get(record.targetId) : undefined;
-    if (tg !== undefined && claimed.has(tg.id)) tg = undefined;
-    if (tg === undefined) {
-      const byName = targetByName.get(lower);
-      if (byName !== undefined && !claimed.has(byName.id)) {
-        tg = byName;
-        ops.push({ kind: 'adoptGroup', key: `group:adopt:${lower}`, reason: 'exists in target with the same displayName', name: g.name, target: { id: tg.id } });
-      }
-    }
-    if (tg !== undefined) {
-      claimed.add(tg.id);
-      memberships += tg.members.length;
-      changes.push(diffExisting(g, tg, want, input, targetById));
-      continue;
-    }
-    const key = `group:create:${lower}`;
-    const members = [...want].map(([userName, target]): MemberRef => ({ userName, target })).sort(byUserName);
-    const max = Number.isFinite(policy.maxMembersPerPatch) && policy.maxMembersPerPatch >= 1 ? Math.floor(policy.maxMembersPerPatch) : members.length;
-    const reason = record !== undefined ? 'missing in target (was managed)' : 'new in source';
-    ops.push({ kind: 'createGroup', key, reason, name: g.name, members: members.slice(0, max) });
-    if (members.length > max) {
-      ops.push(...membersOps(g.name, { createdBy: key }, members.slice(max), [], policy.maxMembersPerPatch, 1, 'members of a new group beyond one request'));
-    }
+/** The target group a wanted group is: its recorded one, else one with the same displayName (adopted). */
+function findTargetGroup(lower: string, g: SourceGroup, input: GroupInputs, targets: TargetGroups, claimed: ReadonlySet<string>, ops: PlannedOperation[]): TargetGroup | undefined {
+  const record = ownRecord(input.state.groups, lower);
+  const recorded = record !== undefined ? targets.byId.get(record.targetId) : undefined;
+  if (recorded !== undefined && !claimed.has(recorded.id)) return recorded;
+  const byName = targets.byName.get(lower);
+  if (byName === undefined || claimed.has(byName.id)) return undefined;
+  ops.push({ kind: 'adoptGroup', key: `group:adopt:${lower}`, reason: 'exists in target with the same displayName', name: g.name, target: { id: byName.id } });
+  return byName;
+}
+
+/** A new group: created with its members inline, as many as one request takes; the rest in PATCHes after. */
+function createGroupOps(lower: string, g: SourceGroup, want: readonly number[], input: GroupInputs): PlannedOperation[] {
+  const { policy } = input;
+  const key = `group:create:${lower}`;
+  const members = memberRefs(want, input.present).sort(byUserName);
+  const max = Number.isFinite(policy.maxMembersPerPatch) && policy.maxMembersPerPatch >= 1 ? Math.floor(policy.maxMembersPerPatch) : members.length;
+  const reason = ownRecord(input.state.groups, lower) !== undefined ? 'missing in target (was managed)' : 'new in source';
+  const ops: PlannedOperation[] = [{ kind: 'createGroup', key, reason, name: g.name, members: members.slice(0, max) }];
+  if (members.length > max) {
+    ops.push(...membersOps(g.name, { createdBy: key }, members.slice(max), [], policy.maxMembersPerPatch, 1, 'members of a new group beyond one request'));
   }
+  return ops;
+}
 
-  for (const lower of Object.keys(state.groups)) {
+/** Managed groups that left the source (or scope) are deleted, unless deleting would remove a protected member. */
+function deleteLeftGroups(input: GroupInputs, wanted: ReadonlyMap<string, SourceGroup>, excluded: ReadonlySet<string>, targets: TargetGroups, claimed: Set<string>): PlannedOperation[] {
+  const ops: PlannedOperation[] = [];
+  for (const lower of Object.keys(input.state.groups)) {
     if (wanted.has(lower)) continue;
-    const record = state.groups[lower];
-    const tg = record !== undefined ? targetById.get(record.targetId) : undefined;
+    const record = input.state.groups[lower];
+    const tg = record !== undefined ? targets.byId.get(record.targetId) : undefined;
     if (record === undefined || tg === undefined || claimed.has(tg.id)) continue;
     claimed.add(tg.id);
     // Deleting the group would take a protected member out of it: sync.protect forbids that.
@@ -265,8 +297,33 @@ export function diffGroups(input: GroupInputs): GroupDiff {
     const reason = excluded.has(lower) ? 'excluded by sync.groups include/exclude' : 'left the source';
     ops.push({ kind: 'deleteGroup', key: `group:delete:${lower}`, reason, name: record.displayName, target: { id: tg.id } });
   }
+  return ops;
+}
+
+export function diffGroups(input: GroupInputs): GroupDiff {
+  const ops: PlannedOperation[] = [];
+  const skipped: SkippedEntry[] = [];
+  let memberships = 0;
+  if (!input.policy.groups.enabled) return { ops, skipped, memberships, leftToServer: new Map() };
+  const targets = indexTargetGroups(input.targetGroups);
+  const { wanted, excluded } = wantedGroups(input.groups, input.policy, skipped);
+  const claimed = new Set<string>();
+  const changes: MembershipChange[] = [];
+  const marks: Marks = { wanted: new Uint32Array(input.present.size), seen: new Uint32Array(input.present.size), gen: 0 };
+  for (const [lower, g] of wanted) {
+    const want = desiredMembers(g, input, marks, skipped);
+    const tg = findTargetGroup(lower, g, input, targets, claimed, ops);
+    if (tg === undefined) {
+      ops.push(...createGroupOps(lower, g, want, input));
+      continue;
+    }
+    claimed.add(tg.id);
+    memberships += tg.members.length;
+    changes.push(diffExisting(g, tg, want, marks, input, targets.byId));
+  }
+  ops.push(...deleteLeftGroups(input, wanted, excluded, targets, claimed));
   for (const tg of input.targetGroups) if (!claimed.has(tg.id)) bump(input.untouched, 'unmanagedGroups');
-  const members = membershipOps(changes, input, targetById);
+  const members = membershipOps(changes, input, targets.byId);
   ops.push(...members.ops);
   return { ops, skipped, memberships, leftToServer: members.leftToServer };
 }

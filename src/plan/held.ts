@@ -5,12 +5,12 @@
  * the daemon can say it out loud on every run instead of keeping a user for good in silence.
  */
 import type { SkippedEntry } from '../model/index.js';
-import type { SyncState } from '../state/index.js';
+import type { ManagedRecords } from './deprovision.js';
 import type { TargetIndex, UserMatching } from './match.js';
 import type { HeldUser, PlanPolicy } from './types.js';
 
 export interface HeldInputs {
-  readonly state: SyncState;
+  readonly managedRecords: ManagedRecords;
   readonly index: TargetIndex;
   readonly matching: UserMatching;
   readonly quarantined: ReadonlySet<string>;
@@ -53,11 +53,12 @@ export function findHeld(input: HeldInputs): HeldUser[] {
     out.push({ userName, sourceId, entries, fix: [...found].find((e) => e.fix !== undefined)?.fix ?? DEFAULT_FIX });
   };
 
-  for (const sourceId of Object.keys(input.state.users)) {
-    const record = input.state.users[sourceId];
-    const t = record !== undefined ? index.byId.get(record.targetId) : undefined;
+  const { sourceIds, targets } = input.managedRecords;
+  for (let i = 0; i < sourceIds.length; i++) {
+    const sourceId = sourceIds[i]!;
+    const t = targets[i]!;
     // Claimed: another entry of the same person was read, and the user is synced from it.
-    if (t === undefined || seen.has(t.id) || matching.claimed.has(t.id) || input.isProtected(t.userName)) continue;
+    if (seen.has(t.id) || matching.claimed.has(t.id) || input.isProtected(t.userName)) continue;
     const u = matching.bySourceId.get(sourceId);
     const held = heldEmail(t.userName) || (u !== undefined ? quarantined.has(u.email) : matching.held.has(sourceId));
     if (held) hold(t.userName, t.id, sourceId, u?.email);

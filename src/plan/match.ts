@@ -15,13 +15,17 @@ export interface TargetIndex {
 }
 
 export function indexTargetUsers(users: readonly TargetUser[]): TargetIndex {
-  const byId = new Map<string, TargetUser>();
   const byUserName = new Map<string, TargetUser>();
+  // Amplitude's ids are the userNames: then one Map answers both (same keys, same first-wins users).
+  let idsAreNames = true;
   for (const u of users) {
-    if (!byId.has(u.id)) byId.set(u.id, u);
     const name = u.userName.toLowerCase();
     if (!byUserName.has(name)) byUserName.set(name, u);
+    if (u.id !== name) idsAreNames = false;
   }
+  if (idsAreNames) return { byId: byUserName, byUserName };
+  const byId = new Map<string, TargetUser>();
+  for (const u of users) if (!byId.has(u.id)) byId.set(u.id, u);
   return { byId, byUserName };
 }
 
@@ -64,31 +68,38 @@ export interface MatchOptions {
   readonly isProtected?: (email: string) => boolean;
 }
 
-export function matchUsers(
-  users: readonly SourceUser[],
-  targets: TargetIndex,
-  state: SyncState,
-  quarantined: ReadonlySet<string>,
-  opts: MatchOptions = {},
-): UserMatching {
+/** Source users left out of the matching, with the entries that explain why (shown as skipped, users held). */
+interface Holds {
+  readonly held: Set<string>;
+  readonly heldEmails: Set<string>;
+  readonly skipped: SkippedEntry[];
+}
+
+function hold(holds: Holds, u: SourceUser, reason: string): void {
+  holds.skipped.push({ entry: u.origin, reason, email: u.email, sourceId: u.sourceId });
+  holds.held.add(u.sourceId);
+  holds.heldEmails.add(u.email);
+}
+
+/** The desired users sorted by what the plan does with them; `active` are the ones to match, in source order. */
+interface SortedUsers {
+  readonly bySourceId: Map<string, SourceUser>;
+  readonly inactiveByEmail: Map<string, SourceUser>;
+  readonly protectedEmails: Set<string>;
+  readonly active: SourceUser[];
+}
+
+/** Duplicates (source id, then email among active users) are held; quarantined users are left out entirely. */
+function sortSourceUsers(users: readonly SourceUser[], quarantined: ReadonlySet<string>, opts: MatchOptions, holds: Holds): SortedUsers {
   const bySourceId = new Map<string, SourceUser>();
   const inactiveByEmail = new Map<string, SourceUser>();
   const activeByEmail = new Map<string, SourceUser>();
-  const held = new Set<string>(opts.heldSourceIds);
-  const heldEmails = new Set<string>();
   const protectedEmails = new Set<string>();
-  const skipped: SkippedEntry[] = [];
   const active: SourceUser[] = [];
-  const hold = (u: SourceUser, reason: string): void => {
-    skipped.push({ entry: u.origin, reason, email: u.email, sourceId: u.sourceId });
-    held.add(u.sourceId);
-    heldEmails.add(u.email);
-  };
-
   for (const u of users) {
     const first = bySourceId.get(u.sourceId);
     if (first !== undefined) {
-      hold(u, `duplicate source id ${u.sourceId} (also ${first.origin})`);
+      hold(holds, u, `duplicate source id ${u.sourceId} (also ${first.origin})`);
       continue;
     }
     bySourceId.set(u.sourceId, u);
@@ -103,28 +114,44 @@ export function matchUsers(
     }
     const other = activeByEmail.get(u.email);
     if (other !== undefined) {
-      hold(u, `duplicate email ${u.email} (also ${other.origin})`);
+      hold(holds, u, `duplicate email ${u.email} (also ${other.origin})`);
       continue;
     }
     activeByEmail.set(u.email, u);
     active.push(u);
   }
+  return { bySourceId, inactiveByEmail, protectedEmails, active };
+}
 
-  const claimed = new Set<string>();
-  // Phase 1 first for everyone, so a state match always wins over another user's userName match.
-  const records: (UserRecord | undefined)[] = new Array<UserRecord | undefined>(active.length);
-  const hits: (TargetUser | undefined)[] = new Array<TargetUser | undefined>(active.length);
+/** Claims `id` unless it is claimed already (one Set operation per user, not a lookup and an insert). */
+function claim(claimed: Set<string>, id: string): boolean {
+  const before = claimed.size;
+  claimed.add(id);
+  return claimed.size > before;
+}
+
+/**
+ * Phase 1, for everyone before any userName match, so a state match always wins over another user's
+ * userName match: the recorded target of each active user whose recorded email is unchanged.
+ */
+function claimRecorded(active: readonly SourceUser[], targets: TargetIndex, state: SyncState, claimed: Set<string>) {
+  const records = new Array<UserRecord | undefined>(active.length);
+  const hits = new Array<TargetUser | undefined>(active.length);
   for (let i = 0; i < active.length; i++) {
     const u = active[i]!;
     const record = ownRecord(state.users, u.sourceId);
     records[i] = record;
     if (record === undefined || record.userName !== u.email) continue;
     const target = targets.byId.get(record.targetId);
-    if (target === undefined || claimed.has(target.id)) continue;
-    claimed.add(target.id);
+    if (target === undefined || !claim(claimed, target.id)) continue;
     hits[i] = target;
   }
+  return { records, hits };
+}
 
+/** Phase 2: matched by state, else adopted by userName, else created; a userName already claimed is held. */
+function pairUsers(active: readonly SourceUser[], targets: TargetIndex, state: SyncState, claimed: Set<string>, holds: Holds): UserMatch[] {
+  const { records, hits } = claimRecorded(active, targets, state, claimed);
   const matches: UserMatch[] = [];
   for (let i = 0; i < active.length; i++) {
     const u = active[i]!;
@@ -137,13 +164,27 @@ export function matchUsers(
     const target = targets.byUserName.get(u.email);
     if (target === undefined) {
       matches.push({ kind: 'create', user: u, record });
-    } else if (claimed.has(target.id)) {
-      // Only reachable with a state file that disagrees with the target; creating would collide.
-      hold(u, `target user ${u.email} is already matched to another source id`);
-    } else {
-      claimed.add(target.id);
+    } else if (claim(claimed, target.id)) {
       matches.push({ kind: 'adopt', user: u, target, record });
+    } else {
+      // Only reachable with a state file that disagrees with the target; creating would collide.
+      hold(holds, u, `target user ${u.email} is already matched to another source id`);
     }
   }
-  return { matches, claimed, bySourceId, held, heldEmails, inactiveByEmail, protected: protectedEmails, skipped };
+  return matches;
+}
+
+export function matchUsers(
+  users: readonly SourceUser[],
+  targets: TargetIndex,
+  state: SyncState,
+  quarantined: ReadonlySet<string>,
+  opts: MatchOptions = {},
+): UserMatching {
+  const holds: Holds = { held: new Set<string>(opts.heldSourceIds), heldEmails: new Set<string>(), skipped: [] };
+  const sorted = sortSourceUsers(users, quarantined, opts, holds);
+  const claimed = new Set<string>();
+  const matches = pairUsers(sorted.active, targets, state, claimed, holds);
+  const { bySourceId, inactiveByEmail, protectedEmails } = sorted;
+  return { matches, claimed, bySourceId, ...holds, inactiveByEmail, protected: protectedEmails };
 }

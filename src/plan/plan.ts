@@ -5,7 +5,7 @@
  */
 import type { DesiredSnapshot, TargetSnapshot } from '../model/index.js';
 import type { SyncState } from '../state/index.js';
-import { bump, planDeprovision, type UntouchedCounts } from './deprovision.js';
+import { bump, managedRecords, planDeprovision, type UntouchedCounts } from './deprovision.js';
 import { diffUsers } from './diff.js';
 import { compileGlobs } from './glob.js';
 import { diffGroups, type GroupDiff } from './groups.js';
@@ -54,7 +54,8 @@ export function computePlan(
   // A protected person the target does not have is not created: counted here, the others by deprovisioning.
   for (const email of matching.protected) if (!index.byUserName.has(email)) bump(untouched, 'protectedUsers');
   const users = diffUsers(matching, policy);
-  const leavers = planDeprovision({ users: actual.users, index, state, policy, matching, quarantined, isProtected, untouched });
+  const managed = managedRecords(state, index);
+  const leavers = planDeprovision({ users: actual.users, managedRecords: managed, policy, matching, quarantined, isProtected, untouched });
   const groups = diffGroups({
     groups: desired.groups,
     targetGroups: actual.groups,
@@ -95,7 +96,7 @@ export function computePlan(
     summary,
     skipped,
     blocked: checkSafety(guard, policy),
-    held: findHeld({ state, index, matching, quarantined, skipped, policy, isProtected }),
+    held: findHeld({ managedRecords: managed, index, matching, quarantined, skipped, policy, isProtected }),
     untouched: sortedCounts(untouched),
   };
 }

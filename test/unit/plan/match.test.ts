@@ -105,3 +105,14 @@ describe('resolveTargetUser', () => {
     expect(resolveTargetUser(idx, 'nobody@x.com')).toBeUndefined();
   });
 });
+
+describe('indexTargetUsers', () => {
+  it('shares one Map when every id is the userName, and keeps the first user of a name either way', () => {
+    const amp = indexTargetUsers([tu('ann'), tu('bob'), tu('ann', { givenName: 'Second' })]);
+    expect(amp.byId).toBe(amp.byUserName);
+    expect(resolveTargetUser(amp, 'ann@x.com')?.givenName).toBe('Ann');
+    const rfc = indexTargetUsers([tu('ann', { id: 'u-1' }), tu('bob'), tu('cat', { id: 'u-1' })]);
+    expect(rfc.byId).not.toBe(rfc.byUserName);
+    expect([rfc.byId.get('u-1')?.userName, rfc.byId.get('bob@x.com')?.userName, rfc.byUserName.get('cat@x.com')?.id]).toEqual(['ann@x.com', 'bob@x.com', 'u-1']);
+  });
+});
