@@ -54,7 +54,7 @@ export class PageReader {
   readonly #requested: number;
   readonly #maxPages: number;
   readonly #seen = new Set<string>();
-  #p: Progress = { pages: 0, pageSize: 0, totals: 'absent', firstTotal: undefined, total: undefined };
+  readonly #p: Progress = { pages: 0, pageSize: 0, totals: 'absent', firstTotal: undefined, total: undefined };
 
   /** `noun` names the resources in messages ("users"); `requested` is the page size asked for. */
   constructor(noun: string, requested: number, maxPagesWithoutTotals = MAX_PAGES_WITHOUT_TOTALS) {
