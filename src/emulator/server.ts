@@ -51,7 +51,10 @@ export class ScimServer {
     const method = (req.method ?? 'GET').toUpperCase();
     const route = matchRoute(this.ctx, method, rest);
     this.stats.arrived(method, route.label);
+    const list = method === 'GET' && LIST_ROUTES.has(route.template);
+    if (list) this.stats.listStarted();
     const reply = await this.process(req, res, method, route).catch((err: unknown) => this.toReply(err));
+    if (list) this.stats.listEnded();
     if (reply === 'reset') {
       this.stats.answered('reset');
       req.socket.destroy();

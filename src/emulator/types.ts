@@ -94,6 +94,8 @@ export interface EmulatorStats {
   byStatus: Record<string, number>;
   /** POST + PUT + PATCH + DELETE. */
   writes: number;
+  /** The most list GETs (GET /Users, GET /Groups) answered at the same time: above 1 when a client reads ahead. */
+  maxListsInFlight: number;
 }
 
 export interface EmulatorUser {

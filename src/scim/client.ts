@@ -132,25 +132,59 @@ class HttpScimTarget implements ScimTarget {
   /**
    * Every page of a list, advancing by what each page returned. PageReader (pagination.ts) decides from the
    * pages when the list is complete; a read it cannot prove complete throws before anyone acts on it.
+   *
+   * Read-ahead, depth 1: with page k requested, page k+1 is requested too when PageReader.ahead says the pages
+   * so far prove it will be wanted (all full, a real total counting resources on page k+1, the endless-list cap
+   * not reached), so the server renders page k+1 while page k travels and is parsed. Against a server whose
+   * pages keep their size and totals it is exactly the request a sequential read makes next: same requests,
+   * same count, same rate budget (each still takes its slot when sent). Worst case: one extra GET, when page k
+   * surprises (repeats resources, comes back short, totals fall — the read stops anyway — or longer than the
+   * first pages, a server that changes its page size mid-list), or the read stops on an error or the run's
+   * signal. That request is aborted (never sent if it still waits for the budget) and its answer ignored;
+   * PageReader decides on page k exactly as without read-ahead.
    */
   async #list<T extends { id: string }>(path: '/Users' | '/Groups', parse: (raw: unknown) => T | string, signal: AbortSignal | undefined): Promise<T[]> {
     const items: T[] = [];
     const reader = new PageReader(path === '/Users' ? 'users' : 'groups', this.profile.pageSize);
     let start = 1;
-    for (;;) {
-      const { res } = await this.#get(path, this.profile.listQuery(start), [200], signal);
-      const page = this.#parse('GET', path, res, parseListPage(res.body));
-      const ids: string[] = [];
-      for (const raw of page.resources) {
-        const item = this.#parse('GET', path, res, parse(raw));
-        items.push(item);
-        ids.push(item.id);
+    let current = this.#requestPage(path, start, signal);
+    let ahead: PageRequest | undefined;
+    try {
+      for (;;) {
+        const at = reader.ahead(start);
+        if (at !== undefined) ahead = this.#requestPage(path, at, signal);
+        const { res } = await current.response;
+        const page = this.#parse('GET', path, res, parseListPage(res.body));
+        const ids: string[] = [];
+        for (const raw of page.resources) {
+          const item = this.#parse('GET', path, res, parse(raw));
+          items.push(item);
+          ids.push(item.id);
+        }
+        const verdict = reader.observe(start, ids, page);
+        if (verdict.kind === 'done') return items;
+        if (verdict.kind === 'incomplete') throw readIncomplete('GET', path, verdict.problem, verdict.fix);
+        start = verdict.startIndex;
+        if (ahead?.start === start) {
+          current = ahead;
+        } else {
+          ahead?.discard();
+          current = this.#requestPage(path, start, signal);
+        }
+        ahead = undefined;
       }
-      const verdict = reader.observe(start, ids, page);
-      if (verdict.kind === 'done') return items;
-      if (verdict.kind === 'incomplete') throw readIncomplete('GET', path, verdict.problem, verdict.fix);
-      start = verdict.startIndex;
+    } finally {
+      ahead?.discard();
     }
+  }
+
+  /** The list page at `start`, requested now; `discard` aborts it (unsent if still waiting for the budget) and ignores its outcome. */
+  #requestPage(path: string, start: number, signal: AbortSignal | undefined): PageRequest {
+    const stop = new AbortController();
+    const response = this.#get(path, this.profile.listQuery(start), [200], signal ? AbortSignal.any([signal, stop.signal]) : stop.signal);
+    // Handled from the start: a page requested ahead may fail before the loop awaits it (and then still throws there).
+    response.catch(() => undefined);
+    return { start, response, discard: () => stop.abort() };
   }
 
   async #get(path: string, query: string | undefined, ok: readonly number[], signal: AbortSignal | undefined): Promise<{ res: HttpResponse }> {
@@ -210,6 +244,13 @@ class HttpScimTarget implements ScimTarget {
     const groups = await this.#list('/Groups', (raw) => parseGroup(raw, this.profile.normalizeId), signal);
     return groups.find((g) => g.displayName.toLowerCase() === wanted);
   }
+}
+
+/** A list page in flight. */
+interface PageRequest {
+  readonly start: number;
+  readonly response: Promise<{ res: HttpResponse }>;
+  discard(): void;
 }
 
 function userPath(id: string): string {

@@ -26,7 +26,7 @@ describe('/_admin/', () => {
     await call(e, 'POST', 'Users', userBody('a@example.com', 'Ann', 'Lee'));
     await call(e, 'POST', 'Groups', { displayName: 'G', members: [{ value: 'a@example.com' }] });
     const stats = await admin(e, 'GET', 'stats');
-    expect(stats.body).toEqual({ total: 2, byMethod: { POST: 2 }, byRoute: { 'POST /Users': 1, 'POST /Groups': 1 }, byStatus: { '201': 1, '200': 1 }, writes: 2 });
+    expect(stats.body).toEqual({ total: 2, byMethod: { POST: 2 }, byRoute: { 'POST /Users': 1, 'POST /Groups': 1 }, byStatus: { '201': 1, '200': 1 }, writes: 2, maxListsInFlight: 0 });
     const state = await admin(e, 'GET', 'state');
     expect(state.body).toEqual({
       users: [{ id: 'a@example.com', userName: 'a@example.com', givenName: 'Ann', familyName: 'Lee', active: true, pending: true }],
@@ -43,7 +43,7 @@ describe('/_admin/', () => {
     expect((await admin(e, 'POST', 'faults', { resetRate: 5 })).status).toBe(400);
 
     expect((await admin(e, 'POST', 'reset-stats')).status).toBe(204);
-    expect(e.stats()).toEqual({ total: 0, byMethod: {}, byRoute: {}, byStatus: {}, writes: 0 });
+    expect(e.stats()).toEqual({ total: 0, byMethod: {}, byRoute: {}, byStatus: {}, writes: 0, maxListsInFlight: 0 });
 
     const old = e.token;
     const rotated = await admin(e, 'POST', 'rotate-key', { token: 'second-key' });

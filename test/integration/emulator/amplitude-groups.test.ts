@@ -169,6 +169,8 @@ describe('amplitude profile: DELETE /Groups/:id', () => {
       byRoute: { 'POST /Groups': 1, 'GET /Groups/:id': 1, 'PATCH /Groups/:id': 1, 'DELETE /Groups/:id': 1, 'GET /Groups': 1 },
       byStatus: { '200': 4, '204': 1 },
       writes: 3,
+      // The one list GET (/Groups), alone; GET /Groups/:id is not a list.
+      maxListsInFlight: 1,
     });
   });
 });

@@ -32,7 +32,7 @@ describe('amplitude profile: base path and auth', () => {
       expect(r.body).toMatchObject({ schemas: [ERROR], status: '401' });
       expect(r.text).not.toContain('emulator-token');
     }
-    expect(e.stats()).toEqual({ total: 3, byMethod: { GET: 3 }, byRoute: { 'GET /Users': 3 }, byStatus: { '401': 3 }, writes: 0 });
+    expect(e.stats()).toEqual({ total: 3, byMethod: { GET: 3 }, byRoute: { 'GET /Users': 3 }, byStatus: { '401': 3 }, writes: 0, maxListsInFlight: 1 });
   });
 
   it('serves no discovery endpoints (404), and 404s unknown routes with an error body', async () => {

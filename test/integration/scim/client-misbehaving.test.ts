@@ -24,7 +24,9 @@ describe.each(['amplitude', 'rfc'] as const)('reading every page from a %s emula
 
   it.each([
     { quirk: 'ignores-start-index', gets: 2, problem: 'the page at startIndex 101 repeats 100 users already read: the target ignores startIndex' },
-    { quirk: 'empty-page-at=101', gets: 2, problem: 'an empty page at startIndex 101 ended the list after 100 users, but totalResults says 250' },
+    // 3, not 2: page 3 was requested ahead while page 2 (the empty one) was on its way. The read-ahead's
+    // worst case: one GET more, on a read that stops.
+    { quirk: 'empty-page-at=101', gets: 3, problem: 'an empty page at startIndex 101 ended the list after 100 users, but totalResults says 250' },
     { quirk: 'endless-pages', gets: 4, problem: 'the target kept sending full pages of users past its first totalResults (250): 4 pages (400 users) and no end' },
   ])('$quirk: the read is incomplete after $gets GETs, and says what the server did', { timeout: 20_000 }, async ({ quirk, gets, problem }) => {
     const { emulator, client } = await rig({ profile, quirks: [quirk], seed: { users: seedUsers(250) } });

@@ -12,16 +12,24 @@ const honest =
   (n: number, cap = 100): Server =>
   (start, count) => ({ ids: ids(start, Math.min(count, cap, n - start + 1)), total: n });
 
-/** Reads like the client does; returns the last verdict, the requests made and the resources read. */
-function readAll(server: Server, maxPages?: number): { verdict: PageVerdict; requests: number; read: number } {
+/**
+ * Reads like the client does; returns the last verdict, the requests made and the resources read. With
+ * `readAhead`, also requests the page PageReader.ahead names while each page is on its way (client.ts #list):
+ * `requests` then counts those too, whether they were used or not.
+ */
+function readAll(server: Server, maxPages?: number, readAhead = false): { verdict: PageVerdict; requests: number; read: number } {
   const reader = new PageReader('users', 100, maxPages);
   let start = 1;
-  for (let requests = 1; requests < 100_000; requests++) {
+  let requests = 1;
+  while (requests < 100_000) {
+    const ahead = readAhead ? reader.ahead(start) : undefined;
+    if (ahead !== undefined) requests++;
     const { ids: pageIds, total } = server(start, 100);
     const raw = { ...(total === undefined ? {} : { totalResults: total }), itemsPerPage: 100, Resources: pageIds.map((id) => ({ id })) };
     const verdict = reader.observe(start, pageIds, page(raw));
     if (verdict.kind !== 'next') return { verdict, requests, read: reader.count };
     start = verdict.startIndex;
+    if (start !== ahead) requests++;
   }
   throw new Error('the reader never stopped');
 }
@@ -120,6 +128,53 @@ describe('PageReader against misbehaving servers', () => {
   it('a page that overlaps the previous one (the list shifted): incomplete', () => {
     const shifted: Server = (start, count) => ({ ids: ids(start === 1 ? 1 : start - 1, count), total: 250 });
     expect(readAll(shifted).verdict).toMatchObject({ kind: 'incomplete', problem: expect.stringContaining('repeats 1 of its 100 users') });
+  });
+});
+
+describe('PageReader.ahead: the page to request while the current one is on its way', () => {
+  const perPage: Server = (start, count) => {
+    const got = ids(start, Math.min(count, 250 - start + 1));
+    return { ids: got, total: got.length };
+  };
+  const growing: Server = (start, count) => {
+    const n = start === 1 ? 250 : 251;
+    return { ids: ids(start, Math.min(count, n - start + 1)), total: n };
+  };
+  it.each([
+    ['honest, 250', honest(250)],
+    ['honest, exactly 100 (total = page length)', honest(100)],
+    ['honest, 10,000', honest(10_000)],
+    ['capped at 50, 120', honest(120, 50)],
+    ['no totals, 230', (start: number, count: number) => ({ ids: ids(start, Math.min(count, 230 - start + 1)), total: undefined })],
+    ['per-page totals, 250', perPage],
+    ['startIndex ignored', () => ({ ids: ids(1, 100), total: 100 })],
+    ['endless, total always a page on', (start: number) => ({ ids: ids(start, 100), total: Math.max(250, start - 1 + 200) })],
+    ['endless, real total', (start: number) => ({ ids: ids(start, 100), total: 250 })],
+    ['growing total', growing],
+  ] as [string, Server][])('%s: the same verdict and the same number of requests as a sequential read', (_name, server) => {
+    expect(readAll(server, 50, true)).toEqual(readAll(server, 50));
+  });
+
+  it('names the next page only once a real total counts resources on it', () => {
+    const reader = new PageReader('users', 100);
+    expect(reader.ahead(1)).toBeUndefined();
+    reader.observe(1, ids(1, 100), page({ totalResults: 250, Resources: ids(1, 100).map((id) => ({ id })) }));
+    expect(reader.ahead(101)).toBe(201);
+    // ahead records nothing: asked again, the same answer.
+    expect(reader.ahead(101)).toBe(201);
+    reader.observe(101, ids(101, 100), page({ totalResults: 250, Resources: ids(101, 100).map((id) => ({ id })) }));
+    // 250 resources: none on a page at 301.
+    expect(reader.ahead(201)).toBeUndefined();
+  });
+
+  it.each([
+    ['a short page', (start: number, count: number) => (start > 100 ? { ids: ids(start, 30), total: 250 } : honest(250)(start, count))],
+    ['a page that repeats one', (start: number, count: number) => ({ ids: ids(start === 1 ? 1 : start - 1, count), total: 250 })],
+    ['a total that falls', (start: number, count: number) => ({ ids: ids(start, Math.min(count, 249 - start + 1)), total: start === 1 ? 250 : 249 })],
+  ] as [string, Server][])('%s at 101 (the read stops): one request more than a sequential read, no more', (_name, server) => {
+    const sequential = readAll(server);
+    expect(sequential.verdict.kind).toBe('incomplete');
+    expect(readAll(server, undefined, true)).toEqual({ ...sequential, requests: sequential.requests + 1 });
   });
 });
 
