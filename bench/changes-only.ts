@@ -33,12 +33,21 @@ interface Sample {
 function sample(run: CliRun, what: string): Sample {
   if (run.code !== 0 && run.code !== 2) throw new Error(`${what} exited ${run.code}: ${run.stdout.slice(0, 500)}`);
   const doc = JSON.parse(run.stdout) as { requests: Record<string, number>; summary: Record<string, number>; basis: { targetRead?: { source: string } } };
-  return { seconds: run.seconds, cpu: run.cpuSeconds, rss: run.maxRssMb, requests: doc.requests, summary: doc.summary, basis: doc.basis.targetRead?.source ?? '?' };
+  return {
+    seconds: run.seconds,
+    cpu: run.cpuSeconds,
+    rss: run.maxRssMb,
+    requests: doc.requests,
+    summary: doc.summary,
+    basis: doc.basis.targetRead?.source ?? '?',
+  };
 }
 
 // Steady state: one apply that adopts everything (state only, no writes) and keeps the snapshot.
 const adopt = sample(timedCli(['apply', '-c', configPath, '--json']), 'adopting apply');
-process.stdout.write(`adopting apply: ${adopt.summary.adoptUsers} users, ${adopt.summary.adoptGroups} groups; ${describeRequests(adopt.requests)}; ${adopt.seconds} s\n`);
+process.stdout.write(
+  `adopting apply: ${adopt.summary.adoptUsers} users, ${adopt.summary.adoptGroups} groups; ${describeRequests(adopt.requests)}; ${adopt.seconds} s\n`,
+);
 
 const kinds = [
   'no-op `plan --refresh` (full read)',
@@ -83,7 +92,10 @@ const rows = kinds.map((kind) => {
     requests: `${reqs} (= ${[...new Set(s.map((x) => totalRequests(x.requests)))].join('/')})`,
     'wall s, median (min–max)': spread(s.map((x) => x.seconds)),
     'CPU s, median (min–max)': spread(s.map((x) => x.cpu)),
-    'peak RSS MB, median (min–max)': spread(s.map((x) => x.rss), 0),
+    'peak RSS MB, median (min–max)': spread(
+      s.map((x) => x.rss),
+      0,
+    ),
   };
 });
 process.stdout.write(

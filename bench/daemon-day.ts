@@ -47,7 +47,10 @@ const cycles = Number(a.cycles);
 const schedule = interval === 60 ? '* * * * *' : `*/${interval} * * * * *`;
 const fullReadEvery = factor === 1 ? undefined : `${86_400 / factor}s`;
 
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const loads: string[] = [`start ${load()}`];
 const dir = await mkdtemp(join(tmpdir(), 'scimsync-bench-day-'));
 await writeUsersCsv(dir, shape);

@@ -40,7 +40,8 @@ async function firstLoad(invites: boolean, limit: number, perMinute: number): Pr
       const run = timedCli(['apply', '-c', config, '--json']);
       const doc = JSON.parse(run.stdout) as { outcome: string; requests: Record<string, number> };
       const stats = await emulator.stats();
-      if (stats.total !== totalRequests(doc.requests)) throw new Error(`client counted ${totalRequests(doc.requests)} requests, emulator served ${stats.total}`);
+      if (stats.total !== totalRequests(doc.requests))
+        throw new Error(`client counted ${totalRequests(doc.requests)} requests, emulator served ${stats.total}`);
       return { requests: doc.requests, seconds: run.seconds, users: USERS, outcome: doc.outcome };
     } finally {
       await emulator.stop();
@@ -54,8 +55,20 @@ const minutes = (requests: number) => (requests / PER_MINUTE).toFixed(1);
 const on = await firstLoad(true, 0, 0);
 const off = await firstLoad(false, 0, 0);
 const rows: Record<string, string | number>[] = [
-  { run: 'invites through groups (default)', outcome: on.outcome, requests: `${totalRequests(on.requests)} (${describeRequests(on.requests)})`, 'min at 90/min (projected)': minutes(totalRequests(on.requests)), 'min, measured': '-' },
-  { run: 'inviteThroughGroups: false', outcome: off.outcome, requests: `${totalRequests(off.requests)} (${describeRequests(off.requests)})`, 'min at 90/min (projected)': minutes(totalRequests(off.requests)), 'min, measured': '-' },
+  {
+    run: 'invites through groups (default)',
+    outcome: on.outcome,
+    requests: `${totalRequests(on.requests)} (${describeRequests(on.requests)})`,
+    'min at 90/min (projected)': minutes(totalRequests(on.requests)),
+    'min, measured': '-',
+  },
+  {
+    run: 'inviteThroughGroups: false',
+    outcome: off.outcome,
+    requests: `${totalRequests(off.requests)} (${describeRequests(off.requests)})`,
+    'min at 90/min (projected)': minutes(totalRequests(off.requests)),
+    'min, measured': '-',
+  },
 ];
 if (real) {
   const timed = await firstLoad(true, 100, PER_MINUTE);

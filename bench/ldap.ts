@@ -83,7 +83,22 @@ async function main(): Promise<void> {
     const baseline = BASELINE
       ? ((await import(join(BASELINE, 'sources/ldap/index.js'))) as { createLdapSource: typeof createLdapSource }).createLdapSource(config)
       : undefined;
-    const searchArgs = ['-x', '-LLL', '-H', f.url, '-D', f.bindDN, '-w', pw, '-b', f.usersBase, '-E', `pr=${PAGE}/noprompt`, '(objectClass=inetOrgPerson)', ...ATTRS];
+    const searchArgs = [
+      '-x',
+      '-LLL',
+      '-H',
+      f.url,
+      '-D',
+      f.bindDN,
+      '-w',
+      pw,
+      '-b',
+      f.usersBase,
+      '-E',
+      `pr=${PAGE}/noprompt`,
+      '(objectClass=inetOrgPerson)',
+      ...ATTRS,
+    ];
     let users = 0;
     const read = async (src: Source): Promise<Run> => {
       const s0 = slapdCpuMs(f.pid);
@@ -148,24 +163,63 @@ async function main(): Promise<void> {
       `\nLDAP read of ${N} users from slapd (127.0.0.1), page size ${PAGE}; scimsync reads users + the disabled filter (2 connections); ${users} users, ldapsearch ${entries} entries; node ${process.version} ${process.execArgv.filter((a) => a.startsWith('--max')).join(' ')}${BASELINE ? `; baseline ${BASELINE}` : ''}\n`,
     );
     console.log(table(roundRows));
-    console.log('\n' + table([
-      spreadRow('scimsync wall ms', a.map((x) => x.wallMs)),
-      spreadRow('ldapsearch wall ms', b.map((x) => x.wallMs)),
-      spreadRow('ratio scimsync / ldapsearch (per round)', ratios, 2),
-      spreadRow('scimsync CPU ms (this process)', a.map((x) => x.cpuMs)),
-      spreadRow('ldapsearch CPU ms', b.map((x) => x.cpuMs)),
-      spreadRow('slapd CPU ms during scimsync read', a.map((x) => x.slapdMs)),
-      spreadRow('slapd CPU ms during ldapsearch', b.map((x) => x.slapdMs)),
-      ...(baseline
-        ? [
-            spreadRow('baseline wall ms', c.map((x) => x.wallMs)),
-            spreadRow('ratio baseline / ldapsearch (per round)', c.map((x, i) => x.wallMs / b[i]!.wallMs), 2),
-            spreadRow('baseline CPU ms', c.map((x) => x.cpuMs)),
-            spreadRow('scimsync / baseline, wall (per round)', a.map((x, i) => x.wallMs / c[i]!.wallMs), 2),
-            spreadRow('scimsync / baseline, CPU (per round)', a.map((x, i) => x.cpuMs / c[i]!.cpuMs), 2),
-          ]
-        : []),
-    ]));
+    console.log(
+      '\n' +
+        table([
+          spreadRow(
+            'scimsync wall ms',
+            a.map((x) => x.wallMs),
+          ),
+          spreadRow(
+            'ldapsearch wall ms',
+            b.map((x) => x.wallMs),
+          ),
+          spreadRow('ratio scimsync / ldapsearch (per round)', ratios, 2),
+          spreadRow(
+            'scimsync CPU ms (this process)',
+            a.map((x) => x.cpuMs),
+          ),
+          spreadRow(
+            'ldapsearch CPU ms',
+            b.map((x) => x.cpuMs),
+          ),
+          spreadRow(
+            'slapd CPU ms during scimsync read',
+            a.map((x) => x.slapdMs),
+          ),
+          spreadRow(
+            'slapd CPU ms during ldapsearch',
+            b.map((x) => x.slapdMs),
+          ),
+          ...(baseline
+            ? [
+                spreadRow(
+                  'baseline wall ms',
+                  c.map((x) => x.wallMs),
+                ),
+                spreadRow(
+                  'ratio baseline / ldapsearch (per round)',
+                  c.map((x, i) => x.wallMs / b[i]!.wallMs),
+                  2,
+                ),
+                spreadRow(
+                  'baseline CPU ms',
+                  c.map((x) => x.cpuMs),
+                ),
+                spreadRow(
+                  'scimsync / baseline, wall (per round)',
+                  a.map((x, i) => x.wallMs / c[i]!.wallMs),
+                  2,
+                ),
+                spreadRow(
+                  'scimsync / baseline, CPU (per round)',
+                  a.map((x, i) => x.cpuMs / c[i]!.cpuMs),
+                  2,
+                ),
+              ]
+            : []),
+        ]),
+    );
     const rss = process.resourceUsage().maxRSS / 1024;
     console.log(`\npeak RSS: scimsync ${rss.toFixed(0)} MB (whole bench process), ldapsearch ${Math.max(...b.map((x) => x.rssMb)).toFixed(0)} MB`);
     console.log(`median ratio scimsync / ldapsearch: ${spread(ratios).median.toFixed(2)}x (goal <= 1.25x)`);

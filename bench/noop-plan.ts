@@ -47,7 +47,12 @@ function cli(args: string[], bin = CLI) {
   };
   const source = at('source read');
   const target = at('target read');
-  return { ...r, wallMs, cpuMs: r.cpuSeconds * 1000, phases: { startAndSource: source - spawnedAt, target: target - source, planAndExit: spawnedAt + wallMs - target } };
+  return {
+    ...r,
+    wallMs,
+    cpuMs: r.cpuSeconds * 1000,
+    phases: { startAndSource: source - spawnedAt, target: target - source, planAndExit: spawnedAt + wallMs - target },
+  };
 }
 
 function floor() {
@@ -106,7 +111,9 @@ for (let i = 0; i < RUNS; i++) {
     GETs: String(p.gets),
     load1: loadavg()[0]!.toFixed(1),
   });
-  process.stderr.write(`round ${i + 1}/${RUNS}: plan ${(p.wallMs / 1000).toFixed(2)} s, floor ${(f.ms / 1000).toFixed(2)} s${b ? `, baseline ${(b.wallMs / 1000).toFixed(2)} s` : ''}\n`);
+  process.stderr.write(
+    `round ${i + 1}/${RUNS}: plan ${(p.wallMs / 1000).toFixed(2)} s, floor ${(f.ms / 1000).toFixed(2)} s${b ? `, baseline ${(b.wallMs / 1000).toFixed(2)} s` : ''}\n`,
+  );
 }
 
 let profileReport = '';
@@ -133,26 +140,96 @@ process.stdout.write(
     table(rounds) +
     '\n\n' +
     table([
-      spreadRow('wall time of `scimsync plan` (s)', plans.map((p) => p.wallMs / 1000), 2),
-      spreadRow('  start-up, state and CSV read (s)', plans.map((p) => p.phases.startAndSource / 1000), 2),
-      spreadRow('  target read (s)', plans.map((p) => p.phases.target / 1000), 2),
-      spreadRow('  plan, JSON output, exit (s)', plans.map((p) => p.phases.planAndExit / 1000), 2),
-      spreadRow('floor: the same GETs + JSON.parse (s)', floors.map((f) => f.ms / 1000), 2),
-      spreadRow('plan / floor (per round)', plans.map((p, i) => p.wallMs / floors[i]!.ms), 2),
-      spreadRow('target read / floor (per round)', plans.map((p, i) => p.phases.target / floors[i]!.ms), 2),
-      spreadRow('CPU of `scimsync plan` (s)', plans.map((p) => p.cpuMs / 1000), 2),
-      spreadRow('peak RSS of `scimsync plan` (MB)', plans.map((p) => p.maxRssMb)),
+      spreadRow(
+        'wall time of `scimsync plan` (s)',
+        plans.map((p) => p.wallMs / 1000),
+        2,
+      ),
+      spreadRow(
+        '  start-up, state and CSV read (s)',
+        plans.map((p) => p.phases.startAndSource / 1000),
+        2,
+      ),
+      spreadRow(
+        '  target read (s)',
+        plans.map((p) => p.phases.target / 1000),
+        2,
+      ),
+      spreadRow(
+        '  plan, JSON output, exit (s)',
+        plans.map((p) => p.phases.planAndExit / 1000),
+        2,
+      ),
+      spreadRow(
+        'floor: the same GETs + JSON.parse (s)',
+        floors.map((f) => f.ms / 1000),
+        2,
+      ),
+      spreadRow(
+        'plan / floor (per round)',
+        plans.map((p, i) => p.wallMs / floors[i]!.ms),
+        2,
+      ),
+      spreadRow(
+        'target read / floor (per round)',
+        plans.map((p, i) => p.phases.target / floors[i]!.ms),
+        2,
+      ),
+      spreadRow(
+        'CPU of `scimsync plan` (s)',
+        plans.map((p) => p.cpuMs / 1000),
+        2,
+      ),
+      spreadRow(
+        'peak RSS of `scimsync plan` (MB)',
+        plans.map((p) => p.maxRssMb),
+      ),
       ...(BASELINE
         ? [
-            spreadRow('baseline: wall (s)', baselines.map((b) => b.wallMs / 1000), 2),
-            spreadRow('baseline:   start-up, state and CSV read (s)', baselines.map((b) => b.phases.startAndSource / 1000), 2),
-            spreadRow('baseline:   target read (s)', baselines.map((b) => b.phases.target / 1000), 2),
-            spreadRow('baseline:   plan, JSON output, exit (s)', baselines.map((b) => b.phases.planAndExit / 1000), 2),
-            spreadRow('baseline: CPU (s)', baselines.map((b) => b.cpuMs / 1000), 2),
-            spreadRow('baseline: peak RSS (MB)', baselines.map((b) => b.maxRssMb)),
-            spreadRow('baseline / floor (per round)', baselines.map((b, i) => b.wallMs / floors[i]!.ms), 2),
-            spreadRow('plan / baseline (per round)', plans.map((p, i) => p.wallMs / baselines[i]!.wallMs), 2),
-            spreadRow('plan CPU / baseline CPU (per round)', plans.map((p, i) => p.cpuMs / baselines[i]!.cpuMs), 2),
+            spreadRow(
+              'baseline: wall (s)',
+              baselines.map((b) => b.wallMs / 1000),
+              2,
+            ),
+            spreadRow(
+              'baseline:   start-up, state and CSV read (s)',
+              baselines.map((b) => b.phases.startAndSource / 1000),
+              2,
+            ),
+            spreadRow(
+              'baseline:   target read (s)',
+              baselines.map((b) => b.phases.target / 1000),
+              2,
+            ),
+            spreadRow(
+              'baseline:   plan, JSON output, exit (s)',
+              baselines.map((b) => b.phases.planAndExit / 1000),
+              2,
+            ),
+            spreadRow(
+              'baseline: CPU (s)',
+              baselines.map((b) => b.cpuMs / 1000),
+              2,
+            ),
+            spreadRow(
+              'baseline: peak RSS (MB)',
+              baselines.map((b) => b.maxRssMb),
+            ),
+            spreadRow(
+              'baseline / floor (per round)',
+              baselines.map((b, i) => b.wallMs / floors[i]!.ms),
+              2,
+            ),
+            spreadRow(
+              'plan / baseline (per round)',
+              plans.map((p, i) => p.wallMs / baselines[i]!.wallMs),
+              2,
+            ),
+            spreadRow(
+              'plan CPU / baseline CPU (per round)',
+              plans.map((p, i) => p.cpuMs / baselines[i]!.cpuMs),
+              2,
+            ),
           ]
         : []),
     ]) +

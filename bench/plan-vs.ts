@@ -21,8 +21,7 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
 const BASE = process.env.BENCH_BASELINE_DIST ?? '/work/main/dist';
 
 type Compute = typeof ComputePlan;
-const load = async (dist: string): Promise<Compute> =>
-  ((await import(pathToFileURL(`${dist}/plan/plan.js`).href)) as { computePlan: Compute }).computePlan;
+const load = async (dist: string): Promise<Compute> => ((await import(pathToFileURL(`${dist}/plan/plan.js`).href)) as { computePlan: Compute }).computePlan;
 const current = await load(new URL('../dist', import.meta.url).pathname);
 const baseline = await load(BASE);
 
@@ -58,7 +57,9 @@ async function measure(compute: Compute): Promise<Run> {
   return { ms, cpuMs: (c.user + c.system) / 1000, gcMs: gcMs - gc0 };
 }
 
-const same = JSON.stringify(current(inputs.desired, inputs.actual, inputs.state, POLICY, CTX)) === JSON.stringify(baseline(inputs.desired, inputs.actual, inputs.state, POLICY, CTX));
+const same =
+  JSON.stringify(current(inputs.desired, inputs.actual, inputs.state, POLICY, CTX)) ===
+  JSON.stringify(baseline(inputs.desired, inputs.actual, inputs.state, POLICY, CTX));
 // Warm both builds' JIT.
 for (let i = 0; i < 2; i++) {
   await measure(current);
@@ -87,15 +88,43 @@ process.stdout.write(
     table(rounds) +
     '\n\n' +
     table([
-      spreadRow('after: wall (ms)', cur.map((r) => r.ms)),
-      spreadRow('before: wall (ms)', base.map((r) => r.ms)),
-      spreadRow('after / before: wall (per round)', cur.map((r, i) => r.ms / base[i]!.ms), 2),
-      spreadRow('after: CPU (ms)', cur.map((r) => r.cpuMs)),
-      spreadRow('before: CPU (ms)', base.map((r) => r.cpuMs)),
-      spreadRow('after / before: CPU (per round)', cur.map((r, i) => r.cpuMs / base[i]!.cpuMs), 2),
-      spreadRow('after: GC (ms)', cur.map((r) => r.gcMs)),
-      spreadRow('before: GC (ms)', base.map((r) => r.gcMs)),
+      spreadRow(
+        'after: wall (ms)',
+        cur.map((r) => r.ms),
+      ),
+      spreadRow(
+        'before: wall (ms)',
+        base.map((r) => r.ms),
+      ),
+      spreadRow(
+        'after / before: wall (per round)',
+        cur.map((r, i) => r.ms / base[i]!.ms),
+        2,
+      ),
+      spreadRow(
+        'after: CPU (ms)',
+        cur.map((r) => r.cpuMs),
+      ),
+      spreadRow(
+        'before: CPU (ms)',
+        base.map((r) => r.cpuMs),
+      ),
+      spreadRow(
+        'after / before: CPU (per round)',
+        cur.map((r, i) => r.cpuMs / base[i]!.cpuMs),
+        2,
+      ),
+      spreadRow(
+        'after: GC (ms)',
+        cur.map((r) => r.gcMs),
+      ),
+      spreadRow(
+        'before: GC (ms)',
+        base.map((r) => r.gcMs),
+      ),
     ]) +
-    `\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
+    `\nload average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
 );
 if (!same) process.exitCode = 1;

@@ -13,21 +13,30 @@ function requests(r: Record<string, number>): string {
 }
 
 function cell(o: Observed): string {
-  if (o.outcome === 'converged') return `converged (${requests(o.requests)}; then plan exit ${o.followUp?.exit ?? '?'})${o.state.length ? ' target wrong' : ''}`;
+  if (o.outcome === 'converged')
+    return `converged (${requests(o.requests)}; then plan exit ${o.followUp?.exit ?? '?'})${o.state.length ? ' target wrong' : ''}`;
   if (o.outcome === 'stopped') return `stopped (${requests(o.requests)})${o.state.length ? ' target changed' : ''}`;
   return `${o.outcome} (${requests(o.requests)})`;
 }
 
 /** A grid cell: ✓/✗, what happened, and the writes when a cell that should have stopped wrote anyway. */
 function short(o: Observed, ok: boolean): string {
-  const what = { converged: 'conv', stopped: 'stop', crashed: 'crash', refused: 'refused', partial: 'partial', aborted: 'aborted', 'never stopped': 'endless' }[o.outcome];
+  const what = { converged: 'conv', stopped: 'stop', crashed: 'crash', refused: 'refused', partial: 'partial', aborted: 'aborted', 'never stopped': 'endless' }[
+    o.outcome
+  ];
   const extra = o.outcome === 'converged' && o.followUp?.exit !== 0 ? `, plan ${o.followUp?.exit}` : '';
   return `${ok ? '✓' : '✗'} ${what}${!ok && o.writes > 0 ? ` ${o.writes}w` : ''}${extra}`;
 }
 
 function table(rows: string[][]): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd()}\n`);
+  for (const r of rows)
+    process.stdout.write(
+      `${r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join(' | ')
+        .trimEnd()}\n`,
+    );
 }
 
 const only = process.argv.slice(2);
@@ -55,5 +64,7 @@ for (const q of cases) {
 table(rows);
 process.stdout.write('\n');
 table(grid);
-process.stdout.write(`\n${total - failed} of ${total} cells as expected, ${failed} not (conv: converged, stop: stopped before writing, endless: still reading after ${RUNAWAY_GETS} GETs, Nw: N writes, plan N: exit of the plan after it)\n`);
+process.stdout.write(
+  `\n${total - failed} of ${total} cells as expected, ${failed} not (conv: converged, stop: stopped before writing, endless: still reading after ${RUNAWAY_GETS} GETs, Nw: N writes, plan N: exit of the plan after it)\n`,
+);
 process.exit(failed ? 1 : 0);

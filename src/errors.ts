@@ -57,10 +57,7 @@ export class SourceError extends ScimsyncError {
 export class TargetError extends ScimsyncError {
   readonly status: number | undefined;
   readonly scimType: string | undefined;
-  constructor(
-    message: string,
-    opts: { status?: number; scimType?: string; retryable?: boolean; fix?: string; cause?: unknown; code?: ErrorCode } = {},
-  ) {
+  constructor(message: string, opts: { status?: number; scimType?: string; retryable?: boolean; fix?: string; cause?: unknown; code?: ErrorCode } = {}) {
     super(opts.code ?? 'SCIMSYNC_SCIM_HTTP', message, {
       retryable: opts.retryable ?? (opts.status === 429 || (opts.status !== undefined && opts.status >= 500)),
       fix: opts.fix,
@@ -72,7 +69,12 @@ export class TargetError extends ScimsyncError {
 }
 
 export class StateError extends ScimsyncError {
-  constructor(code: 'SCIMSYNC_STATE_CORRUPT' | 'SCIMSYNC_STATE_LOCKED' | 'SCIMSYNC_STATE_OTHER_TARGET' | 'SCIMSYNC_STATE_IO', message: string, fix?: string, cause?: unknown) {
+  constructor(
+    code: 'SCIMSYNC_STATE_CORRUPT' | 'SCIMSYNC_STATE_LOCKED' | 'SCIMSYNC_STATE_OTHER_TARGET' | 'SCIMSYNC_STATE_IO',
+    message: string,
+    fix?: string,
+    cause?: unknown,
+  ) {
     super(code, message, { fix, cause });
   }
 }

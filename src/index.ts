@@ -7,10 +7,28 @@ import { silentLogger, type Logger } from './log.js';
 import type { Plan } from './plan/index.js';
 import { runOnce, type RunResult } from './run/index.js';
 
-export { loadConfig, parseConfig, configJsonSchema, type Config, type LoadedConfig, type CsvSourceConfig, type LdapSourceConfig, type TargetConfig } from './config/index.js';
+export {
+  loadConfig,
+  parseConfig,
+  configJsonSchema,
+  type Config,
+  type LoadedConfig,
+  type CsvSourceConfig,
+  type LdapSourceConfig,
+  type TargetConfig,
+} from './config/index.js';
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator/index.js';
 export { ScimsyncError, ConfigError, SourceError, TargetError, StateError, PlanError, isScimsyncError, type ErrorCode } from './errors.js';
-export { hasPendingChanges, planToJson, renderPlanText, type Plan, type PlanJson, type PlanSummary, type PlannedOperation, type OperationKind } from './plan/index.js';
+export {
+  hasPendingChanges,
+  planToJson,
+  renderPlanText,
+  type Plan,
+  type PlanJson,
+  type PlanSummary,
+  type PlannedOperation,
+  type OperationKind,
+} from './plan/index.js';
 export type { ApplyReport, OpResult } from './apply/index.js';
 export type { RunResult } from './run/index.js';
 export type { DesiredSnapshot, TargetSnapshot, SourceUser, SourceGroup, TargetUser, TargetGroup } from './model/index.js';

@@ -83,7 +83,7 @@ function dayRows(d: DayInputs): Record<string, string>[] {
   const budget = BUDGET_PER_RUN * RUNS_PER_DAY;
   const rows = [
     {
-      what: 'projected: the window\'s runs against the snapshot × 1,439 + one full read (the first run\'s)',
+      what: "projected: the window's runs against the snapshot × 1,439 + one full read (the first run's)",
       'reads per day': `${n(Math.round(projected))} (${perRun.toFixed(2)} GET a run × 1,439 + ${n(full)})`,
       [`share of ${n(budget)}`]: pct(projected / budget),
       goal: '≤ 1 %',
@@ -120,7 +120,7 @@ function delayRows(d: DayInputs): Record<string, string>[] {
     rows.push({
       changes: `${what}: ${delays.length} seen of ${cs.length}`,
       'delay s, median': median.toFixed(2),
-      'max': sorted.at(-1)!.toFixed(2),
+      max: sorted.at(-1)!.toFixed(2),
       'over one interval': `${over} (interval ${d.interval} s)`,
       goal: `≤ ${d.interval} s`,
     });
@@ -179,8 +179,8 @@ export function dayReport(d: DayInputs): string {
     '',
     table(dayRows(d)),
     '',
-    'Measured: every request count (the emulator\'s counters, per run), times (the daemon\'s log: run wall; /proc: CPU, RSS), delays',
-    '(file renamed into place → the emulator\'s event time for DELETE/POST, or its counters polled for PATCH).',
+    "Measured: every request count (the emulator's counters, per run), times (the daemon's log: run wall; /proc: CPU, RSS), delays",
+    "(file renamed into place → the emulator's event time for DELETE/POST, or its counters polled for PATCH).",
     `Projected: the day from the window. The daemon exited ${d.daemonExit}.`,
     '',
   ].join('\n');

@@ -61,7 +61,14 @@ export class CycleRecorder {
     // The daemon is idle between runs, so what it used since the last run ended is this run's.
     const cpu = this.daemon.cpuSeconds();
     const mem = this.daemon.memoryMb();
-    Object.assign(c, { finishedAt: l.time, end: l.msg, wallSeconds: l.durationSeconds, cpuSeconds: cpu - this.cpuAtLastEnd, rssMb: mem.rss, peakRssMb: mem.peak });
+    Object.assign(c, {
+      finishedAt: l.time,
+      end: l.msg,
+      wallSeconds: l.durationSeconds,
+      cpuSeconds: cpu - this.cpuAtLastEnd,
+      rssMb: mem.rss,
+      peakRssMb: mem.peak,
+    });
     this.cpuAtLastEnd = cpu;
     // No request reaches the emulator between runs, so the counters' difference since the last run ended is this run's.
     this.chain = this.chain.then(async () => {

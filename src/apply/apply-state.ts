@@ -73,10 +73,7 @@ function applyOne(users: Record<string, UserRecord>, groups: Record<string, Grou
 }
 
 /** Apply many results at once: one copy of each record map, whatever the batch size. */
-export function recordAppliedBatch(
-  state: SyncState,
-  applied: readonly { readonly op: PlannedOperation; readonly result: AppliedResult }[],
-): SyncState {
+export function recordAppliedBatch(state: SyncState, applied: readonly { readonly op: PlannedOperation; readonly result: AppliedResult }[]): SyncState {
   if (applied.length === 0) return state;
   const users: Record<string, UserRecord> = { ...state.users };
   const groups: Record<string, GroupRecord> = { ...state.groups };

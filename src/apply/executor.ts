@@ -255,7 +255,13 @@ class Run {
       this.#failed++;
       this.#log.warn({ key, code: error.code, httpStatus: error.httpStatus }, 'deleted, but the target kept the user in a group and removing it failed');
       const prior = this.#results.get(key);
-      this.#results.set(key, { ...prior, key, kind: 'deleteUser', status: 'failed', error: { ...error, message: `deleted, but still a member of a group: ${error.message}` } });
+      this.#results.set(key, {
+        ...prior,
+        key,
+        kind: 'deleteUser',
+        status: 'failed',
+        error: { ...error, message: `deleted, but still a member of a group: ${error.message}` },
+      });
     }
   }
 

@@ -55,7 +55,11 @@ export async function removeKeptMembers(deleted: readonly DeleteOp[], target: Sc
         for (let i = 0; i < ops.length; i += size) {
           const chunk = ops.slice(i, i + size);
           try {
-            await target.patchMembers(groupId, [], chunk.map((op) => op.target.id));
+            await target.patchMembers(
+              groupId,
+              [],
+              chunk.map((op) => op.target.id),
+            );
           } catch (err) {
             for (const op of chunk) if (!failures.has(op.key)) failures.set(op.key, err);
           }

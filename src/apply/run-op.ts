@@ -115,9 +115,6 @@ function invitedOf(r: Resolved): { invited?: string[] } {
   return r.invited.length > 0 ? { invited: r.invited } : {};
 }
 
-function withSkipped(
-  outcome: Extract<OpOutcome, { status: 'applied' }>,
-  skipped: readonly { userName: string; reason: string }[],
-): OpOutcome {
+function withSkipped(outcome: Extract<OpOutcome, { status: 'applied' }>, skipped: readonly { userName: string; reason: string }[]): OpOutcome {
   return skipped.length === 0 ? outcome : { ...outcome, skippedMembers: skipped };
 }

@@ -61,7 +61,11 @@ export function wantsHelp(argv: readonly string[]): boolean {
  * Parses a command's flags (strict), or prints its help on stdout and returns undefined for `-h`/`--help`:
  * the caller then exits 0. Errors name the flag and how to see the options.
  */
-export function parseCommandArgs<O extends FlagTable>(spec: CommandSpec<O>, argv: readonly string[], out: { write(s: string): unknown } = process.stdout): ParsedArgs<O> | undefined {
+export function parseCommandArgs<O extends FlagTable>(
+  spec: CommandSpec<O>,
+  argv: readonly string[],
+  out: { write(s: string): unknown } = process.stdout,
+): ParsedArgs<O> | undefined {
   if (wantsHelp(argv)) {
     out.write(renderCommandHelp(spec));
     return undefined;
@@ -69,7 +73,12 @@ export function parseCommandArgs<O extends FlagTable>(spec: CommandSpec<O>, argv
   const options = Object.fromEntries(
     Object.entries(spec.options).map(([name, f]) => [
       name,
-      { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}), ...(f.default === undefined ? {} : { default: f.default }) },
+      {
+        type: f.type,
+        ...(f.short ? { short: f.short } : {}),
+        ...(f.multiple ? { multiple: true } : {}),
+        ...(f.default === undefined ? {} : { default: f.default }),
+      },
     ]),
   ) as NonNullable<ParseArgsConfig['options']>;
   try {

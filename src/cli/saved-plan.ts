@@ -8,7 +8,11 @@ export async function readSavedPlan(path: string): Promise<Plan> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read saved plan ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, [], 'pass the file written by `scimsync plan --out`');
+    throw new ConfigError(
+      `cannot read saved plan ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      [],
+      'pass the file written by `scimsync plan --out`',
+    );
   }
   try {
     const plan = JSON.parse(text) as Plan;

@@ -51,7 +51,7 @@ export const APPLY = {
 
 export const DAEMON = {
   name: 'daemon',
-  summary: 'apply on the config\'s schedule, with /healthz /readyz /metrics',
+  summary: "apply on the config's schedule, with /healthz /readyz /metrics",
   usage: 'daemon -c FILE [--run-now]',
   description: 'Runs apply on `schedule`, never overlapping. SIGTERM/SIGINT stop it after the in-flight operation; a second signal quits at once.',
   options: {
@@ -76,7 +76,8 @@ export const STATE = {
   name: 'state',
   summary: 'inspect the state file, or rebuild it from the target',
   usage: 'state show|rebuild -c FILE [--json]',
-  description: '`show` prints what the state file records; `rebuild` re-adopts target users and groups that match the source by name (nothing is written to the target).',
+  description:
+    '`show` prints what the state file records; `rebuild` re-adopts target users and groups that match the source by name (nothing is written to the target).',
   options: {
     config: CONFIG,
     json: { type: 'boolean', default: false, help: '`show`: print the state as JSON' },
@@ -140,9 +141,9 @@ export const DEMO = {
 
 export const SCHEMA = {
   name: 'schema',
-  summary: 'print the config\'s JSON Schema',
+  summary: "print the config's JSON Schema",
   usage: 'schema [--out FILE]',
-  description: 'Prints the JSON Schema of the config file, generated from the validator (point your editor\'s YAML language server at it).',
+  description: "Prints the JSON Schema of the config file, generated from the validator (point your editor's YAML language server at it).",
   options: { out: { type: 'string', value: 'FILE', help: 'write it to FILE instead of stdout' } },
   exitCodes: '0',
   example: 'scimsync schema --out config/scimsync.schema.json',

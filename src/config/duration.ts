@@ -20,4 +20,3 @@ export function parseDuration(text: string): number | undefined {
   }
   return end === s.length && Number.isFinite(total) ? Math.round(total) : undefined;
 }
-

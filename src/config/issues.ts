@@ -48,11 +48,7 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
  * substituted value may be a secret put in the wrong place, so messages show `"${VAR}"`, never its value
  * (and never the value of a secret key at all).
  */
-export function toConfigIssues(
-  issue: z.core.$ZodIssue,
-  written: unknown,
-  knownKeys: (path: readonly PropertyKey[]) => readonly string[],
-): ConfigIssue[] {
+export function toConfigIssues(issue: z.core.$ZodIssue, written: unknown, knownKeys: (path: readonly PropertyKey[]) => readonly string[]): ConfigIssue[] {
   const path = issue.path;
   const got = valueAt(written, path);
   switch (issue.code) {

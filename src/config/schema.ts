@@ -38,7 +38,11 @@ const statusValuesSchema = z
     const active = new Set(s.active.map((v) => v.toLowerCase()));
     s.inactive.forEach((v, i) => {
       if (active.has(v.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: ['inactive', i], message: `"${v}" is also listed under active — a status value is either active or inactive; remove it from one list` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['inactive', i],
+          message: `"${v}" is also listed under active — a status value is either active or inactive; remove it from one list`,
+        });
       }
     });
   })
@@ -130,11 +134,18 @@ export const ldapSourceSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['bindPassword'],
-        message: given === 0 ? 'required when bindDN is set — set bindPassword: ${LDAP_PASSWORD} or bindPasswordFile' : 'set either bindPassword or bindPasswordFile, not both',
+        message:
+          given === 0
+            ? 'required when bindDN is set — set bindPassword: ${LDAP_PASSWORD} or bindPasswordFile'
+            : 'set either bindPassword or bindPasswordFile, not both',
       });
     }
     if (s.bindDN === undefined && given > 0) {
-      ctx.addIssue({ code: 'custom', path: ['bindDN'], message: 'required when a bind password is set — set bindDN or remove the password for an anonymous bind' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bindDN'],
+        message: 'required when a bind password is set — set bindDN or remove the password for an anonymous bind',
+      });
     }
   });
 
@@ -193,7 +204,11 @@ export const targetSchema = z
       })
       .prefault({}),
     timeoutMs: positiveMs.default(30_000),
-    maxResponseBytes: z.int().min(1024).default(32 * 1024 * 1024).describe('A larger response body stops the run before any write.'),
+    maxResponseBytes: z
+      .int()
+      .min(1024)
+      .default(32 * 1024 * 1024)
+      .describe('A larger response body stops the run before any write.'),
     maxRetryAfterSeconds: z.int().min(0).max(86_400).default(120).describe('A 429 asking for a longer wait stops the run (the next run tries again).'),
     maxRetryTimeSeconds: z.int().min(0).max(86_400).default(600).describe('Retry waits of one run, summed; one that would pass it stops the run.'),
   })
@@ -250,7 +265,9 @@ const syncSchema = z
       .string()
       .trim()
       .default('24h')
-      .refine((s) => parseDuration(s) !== undefined, { message: 'must be a duration such as "24h", "90m", "1h30m" or "7d" ("0" = read the whole target every run)' })
+      .refine((s) => parseDuration(s) !== undefined, {
+        message: 'must be a duration such as "24h", "90m", "1h30m" or "7d" ("0" = read the whole target every run)',
+      })
       .describe('Between full reads of the target, runs plan against the target as last read plus the writes applied since.'),
   })
   .prefault({});
@@ -284,12 +301,8 @@ const inputSchema = z.strictObject({
   sync: syncSchema,
   state: z.strictObject({ path: nonEmpty.default('./.scimsync/state.json') }).prefault({}),
   schedule: scheduleSchema,
-  daemon: z
-    .strictObject({ listen: listenSchema, shutdownTimeoutMs: positiveMs.default(30_000) })
-    .prefault({}),
-  log: z
-    .strictObject({ level: z.enum(LOG_LEVELS).default('info') })
-    .prefault({}),
+  daemon: z.strictObject({ listen: listenSchema, shutdownTimeoutMs: positiveMs.default(30_000) }).prefault({}),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
 });
 
 type InputOutput = z.output<typeof inputSchema>;

@@ -33,7 +33,10 @@ function substituteString(s: string, env: NodeJS.ProcessEnv, issues: ConfigIssue
   return s.replace(REFERENCE, (match: string, name: string | undefined) => {
     if (name === undefined) return '${'; // the `$${` escape
     if (!NAME.test(name)) {
-      issues.push({ path: where, message: `"${match}" is not a valid variable reference — use \${NAME} with letters, digits and _, or $\${ for a literal \${` });
+      issues.push({
+        path: where,
+        message: `"${match}" is not a valid variable reference — use \${NAME} with letters, digits and _, or $\${ for a literal \${`,
+      });
       return match;
     }
     const v = env[name];

@@ -22,8 +22,7 @@ const ROUTES: Record<string, AdminRoute> = {
   },
   'POST accept-invite': (c, b) => {
     if (typeof b.userName !== 'string') return errorReply(400, 'userName is required', 'invalidValue');
-    const names =
-      typeof b.givenName === 'string' && typeof b.familyName === 'string' ? { givenName: b.givenName, familyName: b.familyName } : undefined;
+    const names = typeof b.givenName === 'string' && typeof b.familyName === 'string' ? { givenName: b.givenName, familyName: b.familyName } : undefined;
     c.acceptInvite(b.userName, names);
     return { status: 204 };
   },

@@ -15,9 +15,7 @@ export function serviceProviderConfig(ctx: Ctx): Reply {
       changePassword: { supported: false },
       sort: { supported: false },
       etag: { supported: ctx.etag },
-      authenticationSchemes: [
-        { type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authorization: Bearer <token>', primary: true },
-      ],
+      authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authorization: Bearer <token>', primary: true }],
       meta: { resourceType: 'ServiceProviderConfig', location: `${ctx.baseUrl}ServiceProviderConfig` },
     },
   };

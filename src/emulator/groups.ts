@@ -14,9 +14,18 @@ export function listGroups(ctx: Ctx, req: ScimRequest): Reply {
     all = all.filter((g) => matches(node, (a) => groupAttr(g, a)));
   }
   // Entra asks for groups without their members.
-  const excluded = (req.query.get('excludedAttributes') ?? '').toLowerCase().split(',').map((s) => s.trim());
+  const excluded = (req.query.get('excludedAttributes') ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((s) => s.trim());
   const members = !excluded.includes('members');
-  const body = listPage(ctx, req.query, all, (g) => renderGroup(ctx, g, { numericId: true, members }), (n) => ghostGroup(ctx, n));
+  const body = listPage(
+    ctx,
+    req.query,
+    all,
+    (g) => renderGroup(ctx, g, { numericId: true, members }),
+    (n) => ghostGroup(ctx, n),
+  );
   return { status: 200, body };
 }
 

@@ -35,7 +35,13 @@ export function readPage(query: URLSearchParams, profile: EmulatorProfile): Page
  * Without quirks the response `itemsPerPage` is the page size asked for on Amplitude (its documented quirk)
  * and the number of resources returned on an RFC server.
  */
-export function listPage<T>(ctx: Ctx, query: URLSearchParams, all: readonly T[], render: (item: T) => unknown, ghost: (n: number) => unknown): Record<string, unknown> {
+export function listPage<T>(
+  ctx: Ctx,
+  query: URLSearchParams,
+  all: readonly T[],
+  render: (item: T) => unknown,
+  ghost: (n: number) => unknown,
+): Record<string, unknown> {
   const q = ctx.quirks;
   const asked = readPage(query, ctx.profile);
   let { offset, startIndex } = asked;

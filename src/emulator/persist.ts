@@ -41,7 +41,12 @@ export function loadPersisted(store: Store, path: string): boolean {
   }
   for (const g of data.groups) {
     // Keep the saved ids: clients hold them in their state files.
-    const rec = store.addGroup(g.displayName, g.members.filter((m) => store.users.has(m)), g.id, g.externalId);
+    const rec = store.addGroup(
+      g.displayName,
+      g.members.filter((m) => store.users.has(m)),
+      g.id,
+      g.externalId,
+    );
     rec.created = g.created;
     rec.lastModified = g.lastModified;
     rec.version = g.version;

@@ -64,12 +64,7 @@ export class ScimServer {
     if (!res.destroyed) send(res, reply, this.contentType);
   }
 
-  private async process(
-    req: IncomingMessage,
-    res: ServerResponse,
-    method: string,
-    route: ReturnType<typeof matchRoute>,
-  ): Promise<Reply | 'reset'> {
+  private async process(req: IncomingMessage, res: ServerResponse, method: string, route: ReturnType<typeof matchRoute>): Promise<Reply | 'reset'> {
     let raw: Buffer;
     try {
       raw = await readBody(req, this.opts.maxBodyBytes);

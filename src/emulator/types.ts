@@ -120,16 +120,7 @@ export interface EmulatorGroup {
   members: string[];
 }
 
-export type EmulatorEventType =
-  | 'invite'
-  | 'accept'
-  | 'create'
-  | 'update'
-  | 'remove'
-  | 'revoke'
-  | 'deactivate'
-  | 'activate'
-  | 'delete';
+export type EmulatorEventType = 'invite' | 'accept' | 'create' | 'update' | 'remove' | 'revoke' | 'deactivate' | 'activate' | 'delete';
 
 export interface EmulatorEvent {
   type: EmulatorEventType;

@@ -28,7 +28,13 @@ export function listUsers(ctx: Ctx, req: ScimRequest): Reply {
   } else {
     all = ctx.store.orderedUsers();
   }
-  const body = listPage(ctx, req.query, all, (u) => renderUser(ctx, u, false), (n) => ghostUser(ctx, n));
+  const body = listPage(
+    ctx,
+    req.query,
+    all,
+    (u) => renderUser(ctx, u, false),
+    (n) => ghostUser(ctx, n),
+  );
   return { status: 200, body };
 }
 

@@ -115,7 +115,5 @@ export function hashUserAttributes(a: UserAttributes): string {
   // Hot path (once per user per run): the canonical JSON of {userName, givenName, familyName, externalId}
   // written directly, keys in sorted order; equal to stableHash of that object, tested.
   const ext = a.externalId === undefined ? '' : `"externalId":${JSON.stringify(a.externalId)},`;
-  return hashString(
-    `{${ext}"familyName":${JSON.stringify(a.familyName)},"givenName":${JSON.stringify(a.givenName)},"userName":${JSON.stringify(a.userName)}}`,
-  );
+  return hashString(`{${ext}"familyName":${JSON.stringify(a.familyName)},"givenName":${JSON.stringify(a.givenName)},"userName":${JSON.stringify(a.userName)}}`);
 }

@@ -92,7 +92,12 @@ export interface UserDiff {
 
 /** Attributes as found on the target, so an adopted user with drift keeps being updated until it succeeds. */
 function foundAttributes(t: TargetUser, a: UserAttributes): UserAttributes {
-  return { userName: t.userName, givenName: t.givenName ?? '', familyName: t.familyName ?? '', externalId: a.externalId === undefined ? undefined : t.externalId };
+  return {
+    userName: t.userName,
+    givenName: t.givenName ?? '',
+    familyName: t.familyName ?? '',
+    externalId: a.externalId === undefined ? undefined : t.externalId,
+  };
 }
 
 /** Protected users never reach here: the matching leaves them out (sync.protect: never created, adopted or updated). */

@@ -59,11 +59,7 @@ function byUserName(a: MemberRef, b: MemberRef): number {
 }
 
 /** Split adds + removes into PATCH-sized chunks; removes first so leavers lose access first. */
-export function chunkMembers(
-  add: readonly MemberRef[],
-  remove: readonly MemberRef[],
-  max: number,
-): { add: MemberRef[]; remove: MemberRef[] }[] {
+export function chunkMembers(add: readonly MemberRef[], remove: readonly MemberRef[], max: number): { add: MemberRef[]; remove: MemberRef[] }[] {
   const size = Number.isFinite(max) && max >= 1 ? Math.floor(max) : Number.POSITIVE_INFINITY;
   const chunks: { add: MemberRef[]; remove: MemberRef[] }[] = [];
   let cur = { add: [] as MemberRef[], remove: [] as MemberRef[] };
@@ -256,7 +252,14 @@ function wantedGroups(groups: readonly SourceGroup[], policy: PlanPolicy, skippe
 }
 
 /** The target group a wanted group is: its recorded one, else one with the same displayName (adopted). */
-function findTargetGroup(lower: string, g: SourceGroup, input: GroupInputs, targets: TargetGroups, claimed: ReadonlySet<string>, ops: PlannedOperation[]): TargetGroup | undefined {
+function findTargetGroup(
+  lower: string,
+  g: SourceGroup,
+  input: GroupInputs,
+  targets: TargetGroups,
+  claimed: ReadonlySet<string>,
+  ops: PlannedOperation[],
+): TargetGroup | undefined {
   const record = ownRecord(input.state.groups, lower);
   const recorded = record !== undefined ? targets.byId.get(record.targetId) : undefined;
   if (recorded !== undefined && !claimed.has(recorded.id)) return recorded;
@@ -281,7 +284,13 @@ function createGroupOps(lower: string, g: SourceGroup, want: readonly number[], 
 }
 
 /** Managed groups that left the source (or scope) are deleted, unless deleting would remove a protected member. */
-function deleteLeftGroups(input: GroupInputs, wanted: ReadonlyMap<string, SourceGroup>, excluded: ReadonlySet<string>, targets: TargetGroups, claimed: Set<string>): PlannedOperation[] {
+function deleteLeftGroups(
+  input: GroupInputs,
+  wanted: ReadonlyMap<string, SourceGroup>,
+  excluded: ReadonlySet<string>,
+  targets: TargetGroups,
+  claimed: Set<string>,
+): PlannedOperation[] {
   const ops: PlannedOperation[] = [];
   for (const lower of Object.keys(input.state.groups)) {
     if (wanted.has(lower)) continue;

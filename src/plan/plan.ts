@@ -34,13 +34,7 @@ function sortedCounts(counts: UntouchedCounts): Record<string, number> {
   return out;
 }
 
-export function computePlan(
-  desired: DesiredSnapshot,
-  actual: TargetSnapshot,
-  state: SyncState,
-  policy: PlanPolicy,
-  ctx: PlanContext,
-): Plan {
+export function computePlan(desired: DesiredSnapshot, actual: TargetSnapshot, state: SyncState, policy: PlanPolicy, ctx: PlanContext): Plan {
   assertSourceHasGroups(desired, actual, state, policy);
   const quarantined = new Set(desired.quarantined);
   const protect = compileGlobs(policy.protect);

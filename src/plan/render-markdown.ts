@@ -95,7 +95,12 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push('');
   }
   if (plan.skipped.length > 0) {
-    out.push(`## Skipped source entries (${plan.skipped.length})`, '', 'Left out of the sync; a managed user behind one of them is held: neither changed nor deleted.', '');
+    out.push(
+      `## Skipped source entries (${plan.skipped.length})`,
+      '',
+      'Left out of the sync; a managed user behind one of them is held: neither changed nor deleted.',
+      '',
+    );
     for (const e of plan.skipped) out.push(`- entry ${escapeMarkdown(e.entry)}: ${escapeMarkdown(e.reason)}`);
     out.push('');
   }

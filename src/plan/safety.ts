@@ -97,8 +97,11 @@ export function assertSourceHasGroups(desired: DesiredSnapshot, actual: TargetSn
   const present = new Set(actual.groups.map((g) => g.id));
   const managed = Object.values(state.groups).filter((r) => present.has(r.targetId)).length;
   if (managed === 0) return;
-  throw new SourceError(`the source has no groups while scimsync manages ${plural(managed, 'group')} in the target: refusing to treat that as 'every group left'`, {
-    code: 'SCIMSYNC_SOURCE_INVALID',
-    fix: 'check the source (the groups file or column, or the LDAP groups base and filter); to stop syncing groups, set sync.groups.enabled: false (managed groups are then left as they are)',
-  });
+  throw new SourceError(
+    `the source has no groups while scimsync manages ${plural(managed, 'group')} in the target: refusing to treat that as 'every group left'`,
+    {
+      code: 'SCIMSYNC_SOURCE_INVALID',
+      fix: 'check the source (the groups file or column, or the LDAP groups base and filter); to stop syncing groups, set sync.groups.enabled: false (managed groups are then left as they are)',
+    },
+  );
 }

@@ -67,9 +67,11 @@ class LiveModel {
     const kept = changed ? this.#base.users.filter((u) => !this.#removed.has(u.id) && !this.#upserted.has(u.id)) : this.#base.users;
     return {
       users: this.#upserted.size > 0 ? [...kept, ...this.#upserted.values()] : kept,
-      groups: [...this.groups.values()].map(
-        (g): TargetGroup => ({ id: g.id, displayName: g.displayName, members: g.members instanceof Set ? [...g.members] : this.#live(g.members) }),
-      ),
+      groups: [...this.groups.values()].map((g): TargetGroup => ({
+        id: g.id,
+        displayName: g.displayName,
+        members: g.members instanceof Set ? [...g.members] : this.#live(g.members),
+      })),
     };
   }
 }
@@ -162,9 +164,17 @@ export class LiveTarget {
 const is404 = (err: unknown): boolean => err instanceof TargetError && err.status === 404;
 
 /** Statuses that mean the target disagreed with what the plan expected: 404 on a write, 409 on a create. */
-export function contradictingStatuses(before: Readonly<Record<string, Readonly<Record<string, number>>>>, after: Readonly<Record<string, Readonly<Record<string, number>>>>): string[] {
+export function contradictingStatuses(
+  before: Readonly<Record<string, Readonly<Record<string, number>>>>,
+  after: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): string[] {
   const out: string[] = [];
-  for (const [method, status] of [['PUT', '404'], ['PATCH', '404'], ['DELETE', '404'], ['POST', '409']] as const) {
+  for (const [method, status] of [
+    ['PUT', '404'],
+    ['PATCH', '404'],
+    ['DELETE', '404'],
+    ['POST', '409'],
+  ] as const) {
     const n = (after[method]?.[status] ?? 0) - (before[method]?.[status] ?? 0);
     if (n > 0) out.push(`${n} ${method} answered ${status}`);
   }

@@ -152,17 +152,13 @@ async function recordRun(
 }
 
 /** A saved plan is applied only as reviewed: same config, same target, same state, same target contents. */
-function checkSavedPlan(
-  saved: Plan,
-  state: SyncState,
-  ctx: { target: string; configHash: string; actualHash: string },
-): void {
+function checkSavedPlan(saved: Plan, state: SyncState, ctx: { target: string; configHash: string; actualHash: string }): void {
   const fix = 'run `scimsync plan` again, review it, and apply the new plan';
-  if (saved.formatVersion !== 1) throw new PlanError('SCIMSYNC_PLAN_MISMATCH', `saved plan has format version ${String(saved.formatVersion)}; this scimsync reads version 1`, fix);
+  if (saved.formatVersion !== 1)
+    throw new PlanError('SCIMSYNC_PLAN_MISMATCH', `saved plan has format version ${String(saved.formatVersion)}; this scimsync reads version 1`, fix);
   if (saved.basis.target !== ctx.target)
     throw new PlanError('SCIMSYNC_PLAN_MISMATCH', `saved plan was made for target ${saved.basis.target}, not ${ctx.target}`, fix);
-  if (saved.basis.configHash !== ctx.configHash)
-    throw new PlanError('SCIMSYNC_PLAN_MISMATCH', 'saved plan was made with a different configuration', fix);
+  if (saved.basis.configHash !== ctx.configHash) throw new PlanError('SCIMSYNC_PLAN_MISMATCH', 'saved plan was made with a different configuration', fix);
   // A plan made before any state file existed (read-only plan: lineage 'none') fits a state that has
   // been created since but never committed to (serial 0).
   const neverCommitted = saved.basis.stateLineage === 'none' && saved.basis.stateSerial === 0 && state.serial === 0;
@@ -171,14 +167,20 @@ function checkSavedPlan(
   // An apply of this very plan that was interrupted has moved the serial on: let it resume.
   const resuming = state.progress !== undefined && state.progress.planId === planIdOf(saved);
   if (saved.basis.stateSerial !== state.serial && !resuming)
-    throw new PlanError('SCIMSYNC_PLAN_STALE', `saved plan is stale: the state has changed since it was made (serial ${saved.basis.stateSerial} → ${state.serial})`, fix);
+    throw new PlanError(
+      'SCIMSYNC_PLAN_STALE',
+      `saved plan is stale: the state has changed since it was made (serial ${saved.basis.stateSerial} → ${state.serial})`,
+      fix,
+    );
   if (saved.basis.actualHash !== ctx.actualHash && !resuming)
     throw new PlanError('SCIMSYNC_PLAN_STALE', 'saved plan is stale: the target has changed since the plan was made', fix);
 }
 
 /** Hash of the target snapshot, independent of the order of users, groups and members (one pass, no sort). */
 export function snapshotHash(actual: TargetSnapshot): string {
-  const users = unorderedHash(actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`));
+  const users = unorderedHash(
+    actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`),
+  );
   const groups = unorderedHash(actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${unorderedHash(g.members)}`));
   return stableHash({ users, groups });
 }

@@ -128,7 +128,11 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
       refresh: opts.refresh,
     });
   if (savedKind === 'snapshot' && reason !== undefined && !opts.refresh) {
-    throw new PlanError('SCIMSYNC_PLAN_STALE', `saved plan is stale: it was made against the target snapshot, which no longer holds (${reason})`, 'run `scimsync plan` again, review it, and apply the new plan');
+    throw new PlanError(
+      'SCIMSYNC_PLAN_STALE',
+      `saved plan is stale: it was made against the target snapshot, which no longer holds (${reason})`,
+      'run `scimsync plan` again, review it, and apply the new plan',
+    );
   }
 
   let actual: TargetSnapshot;
@@ -142,7 +146,10 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
     kept = stored.snapshot.meta;
     const nextFullReadAt = new Date(Date.parse(kept.readAt) + opts.everyMs).toISOString();
     read = { source: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, nextFullReadAt };
-    deps.logger.info({ basis: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, users: actual.users.length, groups: actual.groups.length }, 'target read');
+    deps.logger.info(
+      { basis: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, users: actual.users.length, groups: actual.groups.length },
+      'target read',
+    );
   } else {
     const before = deps.target.requestCounts().GET ?? 0;
     actual = await deps.target.snapshot(opts.signal);
@@ -169,7 +176,12 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
       try {
         await discardTargetSnapshot(path);
       } catch (err) {
-        throw new StateError('SCIMSYNC_STATE_CORRUPT', `cannot remove the target snapshot ${path} before writing (${(err as NodeJS.ErrnoException).code ?? String(err)})`, `check the permissions of ${path}'s directory`, err);
+        throw new StateError(
+          'SCIMSYNC_STATE_CORRUPT',
+          `cannot remove the target snapshot ${path} before writing (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+          `check the permissions of ${path}'s directory`,
+          err,
+        );
       }
     },
     async save(state, outcome) {
@@ -201,4 +213,3 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
     },
   };
 }
-

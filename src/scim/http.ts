@@ -250,7 +250,13 @@ export class ScimHttp {
     }
     delayMs ??= backoffDelay(attempt - 1, this.#s.backoff, Math.random());
     if (this.#retryWaitMs + delayMs > this.#s.maxRetryTimeSeconds * 1000) {
-      throw retryTimeSpent(req.method, req.path, 'status' in result ? String(result.status) : (result.code ?? 'a network error'), this.#retryWaitMs, this.#s.maxRetryTimeSeconds);
+      throw retryTimeSpent(
+        req.method,
+        req.path,
+        'status' in result ? String(result.status) : (result.code ?? 'a network error'),
+        this.#retryWaitMs,
+        this.#s.maxRetryTimeSeconds,
+      );
     }
     if (this.#retries === 0) {
       this.#s.logger.warn(

@@ -89,9 +89,11 @@ function parseUrl(raw: unknown): URL {
 export function resolveScimClientOptions(o: ScimClientOptions): ResolvedScimClientOptions {
   const url = parseUrl(o.url);
   if (typeof o.token !== 'string' || o.token.trim() === '' || /[\r\n]/.test(o.token)) {
-    throw new ConfigError('invalid SCIM client option token: expected a non-empty single-line string', [
-      { path: 'target.token', message: 'missing or malformed token' },
-    ], 'set target.token (or target.tokenFile) to the SCIM key');
+    throw new ConfigError(
+      'invalid SCIM client option token: expected a non-empty single-line string',
+      [{ path: 'target.token', message: 'missing or malformed token' }],
+      'set target.token (or target.tokenFile) to the SCIM key',
+    );
   }
   if (o.profile !== 'amplitude' && o.profile !== 'rfc') throw invalid('profile', '"amplitude" or "rfc"', o.profile);
   const backoff = o.backoff ?? DEFAULT_SCIM_CLIENT.backoff;

@@ -176,7 +176,10 @@ export class PageReader {
   #followTotal(p: Progress, total: number): PageVerdict | undefined {
     const before = p.total ?? total;
     if (total < before) {
-      return this.#incomplete(`totalResults fell from ${before} to ${total} between pages of ${this.#noun}: resources were removed while it was read`, FIX.changed);
+      return this.#incomplete(
+        `totalResults fell from ${before} to ${total} between pages of ${this.#noun}: resources were removed while it was read`,
+        FIX.changed,
+      );
     }
     p.total = total;
     return undefined;

@@ -8,9 +8,18 @@ import { StateError } from '../errors.js';
  * lock make goes through here, so an EACCES or a full disk never reaches the user as "this is unexpected".
  */
 const REASONS: Readonly<Record<string, (file: string, dir: string) => { why: string; fix: string }>> = {
-  EACCES: (_f, dir) => ({ why: 'permission denied', fix: `give the user running scimsync (uid ${uid()}) read and write access to ${dir}, or set state.path to a directory it owns` }),
-  EPERM: (_f, dir) => ({ why: 'operation not permitted', fix: `give the user running scimsync (uid ${uid()}) read and write access to ${dir}, or set state.path to a directory it owns` }),
-  EROFS: (_f, dir) => ({ why: `${dir} is on a read-only file system`, fix: 'set state.path to a writable location (in a container, mount a writable volume there)' }),
+  EACCES: (_f, dir) => ({
+    why: 'permission denied',
+    fix: `give the user running scimsync (uid ${uid()}) read and write access to ${dir}, or set state.path to a directory it owns`,
+  }),
+  EPERM: (_f, dir) => ({
+    why: 'operation not permitted',
+    fix: `give the user running scimsync (uid ${uid()}) read and write access to ${dir}, or set state.path to a directory it owns`,
+  }),
+  EROFS: (_f, dir) => ({
+    why: `${dir} is on a read-only file system`,
+    fix: 'set state.path to a writable location (in a container, mount a writable volume there)',
+  }),
   ENOSPC: (_f, dir) => ({ why: 'no space left on the device', fix: `free space on the file system holding ${dir}, then run again` }),
   EDQUOT: (_f, dir) => ({ why: 'disk quota exceeded', fix: `free space or raise the quota on the file system holding ${dir}, then run again` }),
   EISDIR: (file) => ({ why: `${file} is a directory, not a file`, fix: `set state.path to a file, e.g. ${join(file, 'state.json')}` }),

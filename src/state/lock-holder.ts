@@ -95,7 +95,9 @@ export async function judge(text: string, mtimeMs: number, graceMs: number): Pro
   const holder = parseLockInfo(text);
   const age = Date.now() - mtimeMs;
   if (!holder) {
-    return age >= graceMs ? { kind: 'stale', reason: `unreadable for ${Math.round(age / 1000)} s`, holder } : { kind: 'wait', holder, untilMs: mtimeMs + graceMs };
+    return age >= graceMs
+      ? { kind: 'stale', reason: `unreadable for ${Math.round(age / 1000)} s`, holder }
+      : { kind: 'wait', holder, untilMs: mtimeMs + graceMs };
   }
   const byHeartbeat = (): Verdict => {
     const beat = holder.heartbeatMs;

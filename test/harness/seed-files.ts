@@ -44,8 +44,18 @@ export function renderOpenLdapLdif(ds: Dataset, hashes: { svc: string; limited: 
   for (const ou of ['people', 'external', 'groups', 'service']) {
     entry([`dn: ou=${ou},${OPENLDAP_BASE}`, 'objectClass: organizationalUnit', `ou: ${ou}`]);
   }
-  for (const [cn, hash] of [['sync', hashes.svc], ['limited', hashes.limited]] as const) {
-    entry([`dn: cn=${cn},ou=service,${OPENLDAP_BASE}`, 'objectClass: person', 'objectClass: simpleSecurityObject', `cn: ${cn}`, `sn: ${cn}`, `userPassword: ${hash}`]);
+  for (const [cn, hash] of [
+    ['sync', hashes.svc],
+    ['limited', hashes.limited],
+  ] as const) {
+    entry([
+      `dn: cn=${cn},ou=service,${OPENLDAP_BASE}`,
+      'objectClass: person',
+      'objectClass: simpleSecurityObject',
+      `cn: ${cn}`,
+      `sn: ${cn}`,
+      `userPassword: ${hash}`,
+    ]);
   }
   ds.users.forEach((u, i) => {
     const lines = [

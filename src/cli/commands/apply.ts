@@ -110,7 +110,11 @@ async function quitNow(store: StateStore, say: (text: string) => void): Promise<
     ),
     delay(QUIT_FLUSH_BOUND_MS, false),
   ]);
-  say(saved ? `quit: progress saved to ${store.path}; run apply again to resume` : `quit: the progress could not be saved to ${store.path}; the next run reads the target again`);
+  say(
+    saved
+      ? `quit: progress saved to ${store.path}; run apply again to resume`
+      : `quit: the progress could not be saved to ${store.path}; the next run reads the target again`,
+  );
   process.exit(1);
 }
 

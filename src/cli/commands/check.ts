@@ -177,13 +177,21 @@ async function checkState(loaded: LoadedConfig, baseUrl: string, snapshot: Targe
         name: 'state',
         ok: false,
         text: `${path} belongs to target ${state.target}, not ${baseUrl}`,
-        fix: 'point state.path at this target\'s state file, or run `scimsync state rebuild` for the new target',
+        fix: "point state.path at this target's state file, or run `scimsync state rebuild` for the new target",
       },
     };
   }
   const users = Object.values(state.users);
   const groups = Object.values(state.groups);
-  if (!snapshot) return { state, step: { name: 'state', ok: true, text: `${path}: ${plural(users.length, 'user')} and ${plural(groups.length, 'group')} recorded as managed (target not read)` } };
+  if (!snapshot)
+    return {
+      state,
+      step: {
+        name: 'state',
+        ok: true,
+        text: `${path}: ${plural(users.length, 'user')} and ${plural(groups.length, 'group')} recorded as managed (target not read)`,
+      },
+    };
   const userIds = new Set(snapshot.users.map((u) => u.id));
   const groupIds = new Set(snapshot.groups.map((g) => g.id));
   const presentUsers = users.filter((u) => userIds.has(u.targetId)).length;
@@ -205,7 +213,8 @@ async function checkState(loaded: LoadedConfig, baseUrl: string, snapshot: Targe
  * promised: a run keeps the record of a managed group it cannot see (plan/groups.ts).
  */
 function goneNote(gone: number): string {
-  const then = 'the next apply that reads the target in full (`apply --refresh`, or once sync.fullReadEvery has passed) creates again those still in the source; `scimsync state rebuild` drops the records of the others';
+  const then =
+    'the next apply that reads the target in full (`apply --refresh`, or once sync.fullReadEvery has passed) creates again those still in the source; `scimsync state rebuild` drops the records of the others';
   return `${gone} recorded but gone from the target, removed outside scimsync: ${then}`;
 }
 

@@ -58,7 +58,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const users = emulator.users();
     out(
       `The emulator now holds ${users.length} users and ${emulator.groups().length} groups; it served ${stats.total} SCIM requests ` +
-        `(${Object.entries(stats.byMethod).map(([m, n]) => `${m} ${n}`).join(', ')}).\n`,
+        `(${Object.entries(stats.byMethod)
+          .map(([m, n]) => `${m} ${n}`)
+          .join(', ')}).\n`,
     );
     const ok = applied.outcome === 'converged' && !hasPendingChanges(second.plan);
     out(ok ? 'Demo complete: the target matches the source.\n' : 'Demo did NOT converge: see the output above.\n');

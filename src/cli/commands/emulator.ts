@@ -25,7 +25,11 @@ async function readSeed(path: string): Promise<EmulatorSeed> {
   try {
     return JSON.parse(text) as EmulatorSeed;
   } catch {
-    throw new ConfigError(`--seed ${path} is not valid JSON`, [], 'the seed is {"users":[{"userName","givenName","familyName"}],"groups":[{"displayName","members":["email"]}]}');
+    throw new ConfigError(
+      `--seed ${path} is not valid JSON`,
+      [],
+      'the seed is {"users":[{"userName","givenName","familyName"}],"groups":[{"displayName","members":["email"]}]}',
+    );
   }
 }
 
@@ -39,7 +43,8 @@ export async function emulatorOptionsFromArgs(argv: string[]): Promise<EmulatorO
   const port = wholeNumber('--port', values.port, 65535);
   if (port !== undefined) o.port = port;
   if (values.token !== undefined) {
-    if (values.token === '' || /\s/.test(values.token)) throw new ConfigError('--token must be a non-empty string without spaces', [], 'e.g. --token $(openssl rand -hex 16)');
+    if (values.token === '' || /\s/.test(values.token))
+      throw new ConfigError('--token must be a non-empty string without spaces', [], 'e.g. --token $(openssl rand -hex 16)');
     o.token = values.token;
   }
   const rateLimit = wholeNumber('--rate-limit', values['rate-limit']);

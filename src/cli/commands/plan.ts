@@ -26,7 +26,9 @@ export async function planCommand(argv: string[]): Promise<number> {
     if (values.out) await writeFile(values.out, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
     process.stdout.write(renderPlanAs(plan, format, { color: process.stdout.isTTY === true, extra: { requests: result.requests } }));
     if (format === 'text') {
-      process.stdout.write(`\n${result.requests.GET ? 'Read' : 'Planned'} with ${formatRequests(result.requests)}.${values.out ? ` Plan saved to ${values.out}.` : ''}\n`);
+      process.stdout.write(
+        `\n${result.requests.GET ? 'Read' : 'Planned'} with ${formatRequests(result.requests)}.${values.out ? ` Plan saved to ${values.out}.` : ''}\n`,
+      );
     }
     return hasPendingChanges(plan) ? 2 : 0;
   } catch (err) {

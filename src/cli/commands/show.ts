@@ -11,7 +11,11 @@ export async function showCommand(argv: string[]): Promise<number> {
   const format = planFormat(args.values.format);
   const [path, ...extra] = args.positionals;
   if (path === undefined || extra.length > 0) {
-    throw new ConfigError(`scimsync show: expected one plan file, got ${args.positionals.length}`, [], 'run `scimsync show PLAN.json` with the file written by `plan --out`');
+    throw new ConfigError(
+      `scimsync show: expected one plan file, got ${args.positionals.length}`,
+      [],
+      'run `scimsync show PLAN.json` with the file written by `plan --out`',
+    );
   }
   const plan = await readSavedPlan(path);
   process.stdout.write(renderPlanAs(plan, format, { color: process.stdout.isTTY === true }));

@@ -19,7 +19,11 @@ export async function stateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = args;
   const sub = positionals[0];
   if (sub !== 'show' && sub !== 'rebuild') {
-    throw new ConfigError(`scimsync state: expected "show" or "rebuild", got "${sub ?? ''}"`, [], 'run `scimsync state show -c FILE` or `scimsync state rebuild -c FILE`');
+    throw new ConfigError(
+      `scimsync state: expected "show" or "rebuild", got "${sub ?? ''}"`,
+      [],
+      'run `scimsync state show -c FILE` or `scimsync state rebuild -c FILE`',
+    );
   }
   const loaded = await loadConfig(requireConfigPath(values.config));
   try {

@@ -83,7 +83,8 @@ export interface ListPage {
 export function parseListPage(raw: unknown): ListPage | string {
   if (!isObject(raw)) return 'the list response is not a JSON object';
   const total = raw['totalResults'];
-  const totalResults = typeof total === 'number' && Number.isFinite(total) ? total : typeof total === 'string' && /^\d+$/.test(total) ? Number(total) : undefined;
+  const totalResults =
+    typeof total === 'number' && Number.isFinite(total) ? total : typeof total === 'string' && /^\d+$/.test(total) ? Number(total) : undefined;
   const resources = raw['Resources'] ?? raw['resources'];
   if (resources === undefined || resources === null) {
     // RFC 7644 §3.4.2: Resources may be omitted only when there is nothing to return.

@@ -6,8 +6,7 @@ import { fileAccessProblem } from '../../config/index.js';
 /** `source.encoding`: what a file without a byte-order mark is decoded as. A BOM always wins. */
 export type CsvEncoding = 'utf-8' | 'windows-1252' | 'latin1';
 
-const ENCODING_FIX =
-  'set source.encoding: windows-1252 (Excel "CSV" on Windows) or latin1, or export the file as "CSV UTF-8"';
+const ENCODING_FIX = 'set source.encoding: windows-1252 (Excel "CSV" on Windows) or latin1, or export the file as "CSV UTF-8"';
 
 /**
  * Reads a CSV file as text. A UTF-8, UTF-16 LE or UTF-16 BE byte-order mark decides the encoding and is

@@ -113,7 +113,8 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
   for (const c of afterId) {
     const badLine = quarantined.size === 0 ? undefined : quarantined.get(c.user.email);
     if (badLine === undefined) kept.push(c);
-    else skip(c.line, `email ${c.user.email} is quarantined: ${table.label}:${badLine} names it too and is invalid`, c.user.email, { sourceId: c.user.sourceId });
+    else
+      skip(c.line, `email ${c.user.email} is quarantined: ${table.label}:${badLine} names it too and is invalid`, c.user.email, { sourceId: c.user.sourceId });
   }
 
   skipped.sort((a, b) => a.line - b.line);

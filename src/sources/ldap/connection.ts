@@ -35,7 +35,10 @@ function parseUrl(url: string): URL {
     throw new SourceError(`source.url "${url}" is not a URL`, { code: 'SCIMSYNC_SOURCE_INVALID', fix: 'use ldap://host:389 or ldaps://host:636' });
   }
   if (u.protocol !== 'ldap:' && u.protocol !== 'ldaps:') {
-    throw new SourceError(`source.url "${url}" must start with ldap:// or ldaps://`, { code: 'SCIMSYNC_SOURCE_INVALID', fix: 'use ldap://host:389 or ldaps://host:636' });
+    throw new SourceError(`source.url "${url}" must start with ldap:// or ldaps://`, {
+      code: 'SCIMSYNC_SOURCE_INVALID',
+      fix: 'use ldap://host:389 or ldaps://host:636',
+    });
   }
   return u;
 }
@@ -46,7 +49,12 @@ function certFacts(c: PeerCertificate | undefined): CertFacts | undefined {
     Object.entries(o)
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
       .join(', ');
-  return { subject: dn(c.subject as unknown as Record<string, unknown>), issuer: dn(c.issuer as unknown as Record<string, unknown>), altNames: c.subjectaltname ?? '', validTo: c.valid_to };
+  return {
+    subject: dn(c.subject as unknown as Record<string, unknown>),
+    issuer: dn(c.issuer as unknown as Record<string, unknown>),
+    altNames: c.subjectaltname ?? '',
+    validTo: c.valid_to,
+  };
 }
 
 /** Handshake without verification and without LDAP traffic (ldaps) or with only StartTLS, to read the cert. */

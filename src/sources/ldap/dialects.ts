@@ -69,9 +69,7 @@ export function resolveSettings(cfg: LdapSourceConfig): LdapSettings {
     groups: g
       ? {
           base: g.base ?? cfg.users.base,
-          classFilter: ad
-            ? '(objectClass=group)'
-            : '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))',
+          classFilter: ad ? '(objectClass=group)' : '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))',
           syncFilter: g.filter,
           nested: g.nested,
           inChain: ad && g.inChain,

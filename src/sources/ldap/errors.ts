@@ -46,7 +46,10 @@ const AD_BIND_SUBCODES: Record<string, { what: string; fix: string }> = {
   '532': { what: 'the password has expired (AD data 532)', fix: 'set a new password for the service account (and consider "password never expires" for it)' },
   '533': { what: 'the account is disabled (AD data 533)', fix: 'enable the service account in Active Directory' },
   '701': { what: 'the account has expired (AD data 701)', fix: "extend the service account's expiry date" },
-  '773': { what: 'the password must be changed before first use (AD data 773)', fix: 'set a new password for the service account and clear "must change password at next logon"' },
+  '773': {
+    what: 'the password must be changed before first use (AD data 773)',
+    fix: 'set a new password for the service account and clear "must change password at next logon"',
+  },
   '775': { what: 'the account is locked out (AD data 775)', fix: 'unlock the service account, then check what keeps sending a wrong password' },
 };
 
@@ -146,7 +149,10 @@ export function connectError(err: unknown, ctx: ErrorContext): SourceError {
       fix: 'enable TLS on the server, or use ldaps:// if it listens on a separate port',
     });
   }
-  return new SourceError(`cannot open an LDAP session with ${host}: ${msg.split('\n')[0]}`, { cause: err, fix: 'check source.url, source.bindDN and source.tls' });
+  return new SourceError(`cannot open an LDAP session with ${host}: ${msg.split('\n')[0]}`, {
+    cause: err,
+    fix: 'check source.url, source.bindDN and source.tls',
+  });
 }
 
 export interface SearchContext {
@@ -173,10 +179,13 @@ export function searchError(err: unknown, ctx: SearchContext): SourceError {
         fix: 'raise the size limit for the bind account (OpenLDAP: limits dn.exact="<bindDN>" size.prtotal=unlimited; AD: MaxResultSetSize) or narrow users.base/filter',
       });
     case 3:
-      return new SourceError(`${where} hit the server's time limit ${after} (scimsync asks for source.timeoutMs = ${ctx.timeoutMs}; the server may allow less); nothing was synced`, {
-        cause: err,
-        fix: 'raise source.timeoutMs, or the time limit for the bind account (AD: MaxQueryDuration), or narrow the search (base, filter); add an index for the filter attributes',
-      });
+      return new SourceError(
+        `${where} hit the server's time limit ${after} (scimsync asks for source.timeoutMs = ${ctx.timeoutMs}; the server may allow less); nothing was synced`,
+        {
+          cause: err,
+          fix: 'raise source.timeoutMs, or the time limit for the bind account (AD: MaxQueryDuration), or narrow the search (base, filter); add an index for the filter attributes',
+        },
+      );
     case 11:
       return new SourceError(`${where} hit an administrative limit ${after}; nothing was synced`, {
         cause: err,
@@ -195,7 +204,10 @@ export function searchError(err: unknown, ctx: SearchContext): SourceError {
         fix: 'enable the simple paged results control (1.2.840.113556.1.4.319) on the server',
       });
     case 87:
-      return new SourceError(`${where} failed: the server rejected the filter`, { cause: err, fix: 'check users.filter, groups.filter and attributes.disabledFilter syntax' });
+      return new SourceError(`${where} failed: the server rejected the filter`, {
+        cause: err,
+        fix: 'check users.filter, groups.filter and attributes.disabledFilter syntax',
+      });
     default:
       break;
   }

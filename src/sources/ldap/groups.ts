@@ -84,7 +84,11 @@ export function flattenGroups(all: readonly RawGroup[], synced: readonly RawGrou
   }
   for (const [entry, { reason, groups: gs }] of left) {
     const list = [...gs].sort();
-    const shown = list.slice(0, 3).map((n) => `"${n}"`).join(', ') + (list.length > 3 ? ` and ${list.length - 3} more` : '');
+    const shown =
+      list
+        .slice(0, 3)
+        .map((n) => `"${n}"`)
+        .join(', ') + (list.length > 3 ? ` and ${list.length - 3} more` : '');
     skipped.push({ entry, reason: `left out of group ${shown}: ${reason}` });
   }
   groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

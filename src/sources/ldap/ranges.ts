@@ -52,9 +52,12 @@ export async function readRangedValues(dir: Directory, entry: LdapEntry, attr: s
     // Samba answers a window past the last value with no attribute at all: the previous range was the end.
     if (!got) break;
     if (got.low !== low || (got.high !== undefined && got.high < low)) {
-      throw new SourceError(`reading ${attr} of "${entry.dn}": asked for values from ${low}, the server answered range ${got.low}-${got.high ?? '*'}; nothing was synced`, {
-        fix: 'this server does not follow AD ranged retrieval; report it with the server type and version',
-      });
+      throw new SourceError(
+        `reading ${attr} of "${entry.dn}": asked for values from ${low}, the server answered range ${got.low}-${got.high ?? '*'}; nothing was synced`,
+        {
+          fix: 'this server does not follow AD ranged retrieval; report it with the server type and version',
+        },
+      );
     }
     out.push(...got.values);
     ranged = got;

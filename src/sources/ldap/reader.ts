@@ -40,12 +40,10 @@ async function readUsers(dir: Directory, s: LdapSettings, ctx: ReadContext, side
   const spec = { base: s.usersBase, scope: s.usersScope, filter: s.userFilter, attributes, binary: s.binaryAttrs };
   const readDisabled = async () =>
     s.disabledFilter
-      ? readAll(
-          side,
-          { base: s.usersBase, scope: s.usersScope, filter: andFilter(s.userFilter, s.disabledFilter), attributes: ['1.1'] },
-          s.pageSize,
-          { ...ctx, what: 'disabled users' },
-        )
+      ? readAll(side, { base: s.usersBase, scope: s.usersScope, filter: andFilter(s.userFilter, s.disabledFilter), attributes: ['1.1'] }, s.pageSize, {
+          ...ctx,
+          what: 'disabled users',
+        })
       : undefined;
   const readUserEntries = () => readEach(dir, spec, s.pageSize, { ...ctx, what: 'users' }, (e, key) => decodeUser(e, key, s, ctx.now));
   const [users, d] = side === dir ? [await readUserEntries(), await readDisabled()] : await Promise.all([readUserEntries(), readDisabled()]);

@@ -117,7 +117,7 @@ export function indexDecoded(decoded: readonly DecodedUser[], disabledDns: Reado
   const conflicts = new Map<string, string>();
   const conflictSkips: { first: number; entries: SkippedEntry[] }[] = [];
   const order = new Map<DecodedUser, number>();
-  for (let i = 0; i < ok.length; ) {
+  for (let i = 0; i < ok.length;) {
     let j = i + 1;
     while (j < ok.length && ok[j]!.user.email === ok[i]!.user.email) j++;
     if (j === i + 1) {

@@ -116,4 +116,3 @@ const SPACED_SEPARATOR = /\s[,=+]|[,=+]\s/;
 export function stripUniqueMemberUid(v: string): string {
   return v.replace(/#'[01]*'B$/, '');
 }
-

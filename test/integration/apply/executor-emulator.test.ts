@@ -132,7 +132,12 @@ describe('execute against the emulator', () => {
     expect(report.counts).toEqual({ planned: 4, applied: 3, failed: 1, skipped: 0, resumed: 0 });
     expect(report.results[1]).toMatchObject({ key: 'user:create:b@example.com', status: 'failed', error: { httpStatus: 400 } });
     expect(report.results[3]?.skippedMembers).toEqual([{ userName: 'b@example.com', reason: 'user:create:b@example.com failed' }]);
-    expect(emu.users().map((u) => u.userName).sort()).toEqual(['a@example.com', 'c@example.com']);
+    expect(
+      emu
+        .users()
+        .map((u) => u.userName)
+        .sort(),
+    ).toEqual(['a@example.com', 'c@example.com']);
     expect([...(emu.groups()[0]?.members ?? [])].sort()).toEqual(['a@example.com', 'c@example.com']);
   });
 
@@ -160,7 +165,12 @@ describe('execute against the emulator', () => {
     const r2 = await execute(plan, second, s2, await s2.load(), { concurrency: 2 });
     expect(r2.counts).toEqual({ planned: 9, applied: 6, failed: 0, skipped: 0, resumed: 3 });
     expect(emu.stats().byMethod).toEqual({ POST: 6 });
-    expect(emu.users().map((u) => u.userName).sort()).toEqual(emails);
+    expect(
+      emu
+        .users()
+        .map((u) => u.userName)
+        .sort(),
+    ).toEqual(emails);
     expect([...(emu.groups()[0]?.members ?? [])].sort()).toEqual(emails);
     expect((await readStateFile(statePath))?.progress).toBeUndefined();
   });

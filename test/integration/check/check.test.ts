@@ -85,7 +85,12 @@ describe('scimsync check', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/it holds 5 users and 2 groups/);
     expect(r.stdout).toMatch(/✔ state .*scimsync manages 4 of the target's users and 2 of its groups/);
-    expect(r.stdout.trim().split('\n').filter((l) => l.startsWith('✔'))).toHaveLength(4);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('✔')),
+    ).toHaveLength(4);
     // Never writes: only GETs to the target, state file untouched, no lock left behind.
     expect(emulator.stats().writes).toBe(0);
     expect(Object.keys(emulator.stats().byMethod).filter((m) => (emulator.stats().byMethod[m] ?? 0) > 0)).toEqual(['GET']);
@@ -116,7 +121,10 @@ describe('scimsync check', () => {
     const tokenFile = join(dir, 'stale-token');
     await writeFile(tokenFile, 'stale-key-9z8y7x6w\n');
     const path = join(dir, 'stale.yaml');
-    await writeFile(path, JSON.stringify({ source: { type: 'csv', users: './users.csv' }, target: { url: emulator.url, tokenFile: './stale-token', rateLimit: { perMinute: 0 } } }));
+    await writeFile(
+      path,
+      JSON.stringify({ source: { type: 'csv', users: './users.csv' }, target: { url: emulator.url, tokenFile: './stale-token', rateLimit: { perMinute: 0 } } }),
+    );
     const r = await cli(['check', '-c', path]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`the SCIM target rejected the key from file ${tokenFile} (401) for GET /Users [SCIMSYNC_SCIM_AUTH]`);
@@ -131,14 +139,19 @@ describe('scimsync check', () => {
     const r = await cli(['check', '-c', path]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✖ config .*pasted\.yaml: 1 problem \[SCIMSYNC_CONFIG_INVALID\]/);
-    expect(r.stdout).toContain(`    - target.tokenFile: ${join(dir, 'pasted-token')}: the token contains whitespace or a control character (at character 15 of`);
+    expect(r.stdout).toContain(
+      `    - target.tokenFile: ${join(dir, 'pasted-token')}: the token contains whitespace or a control character (at character 15 of`,
+    );
     expect(r.stdout).not.toMatch(/NETWORK|DNS|firewall/);
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
-  it('a rate above Amplitude\'s 100/min: check warns under ✔ config, and so does every plan', async () => {
+  it("a rate above Amplitude's 100/min: check warns under ✔ config, and so does every plan", async () => {
     const path = join(dir, 'fast.yaml');
-    await writeFile(path, JSON.stringify({ source: { type: 'csv', users: './users.csv' }, target: { url: emulator.url, token: TOKEN, rateLimit: { perMinute: 150 } } }));
+    await writeFile(
+      path,
+      JSON.stringify({ source: { type: 'csv', users: './users.csv' }, target: { url: emulator.url, token: TOKEN, rateLimit: { perMinute: 150 } } }),
+    );
     const warning = 'target.rateLimit.perMinute is 150, but Amplitude allows 100 requests per minute per org: expect 429 responses and stalls';
     const r = await cli(['check', '-c', path]);
     expect(r.code).toBe(0);

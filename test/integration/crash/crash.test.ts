@@ -25,14 +25,24 @@ interface Point {
 
 const at = (fraction: number) => (total: number) => Math.max(1, Math.round(total * fraction));
 const POINTS: Point[] = [
-  ...[0, 0.1, 0.3, 0.5, 0.7, 0.9].map((f): Point => ({ label: `first load, ${Math.round(f * 100)}% of writes`, scenario: 'first', kill: { afterWrites: at(f) } })),
+  ...[0, 0.1, 0.3, 0.5, 0.7, 0.9].map((f): Point => ({
+    label: `first load, ${Math.round(f * 100)}% of writes`,
+    scenario: 'first',
+    kill: { afterWrites: at(f) },
+  })),
   { label: 'first load, group memberships (last writes)', scenario: 'first', kill: { afterWrites: (t) => t - 3 } },
   ...[0, 0.2, 0.4, 0.6, 0.8].map((f): Point => ({ label: `change run, ${Math.round(f * 100)}% of writes`, scenario: 'change', kill: { afterWrites: at(f) } })),
   { label: 'change run, last write', scenario: 'change', kill: { afterWrites: (t) => t - 1 } },
-  ...['lock-created', 'lock-written', 'state-temp-created', 'state-temp-written#2', 'state-renamed#3'].map(
-    (crashAt): Point => ({ label: `first load, ${crashAt}`, scenario: 'first', kill: { crashAt } }),
-  ),
-  ...['state-temp-written', 'state-renamed', 'state-temp-created#2'].map((crashAt): Point => ({ label: `change run, ${crashAt}`, scenario: 'change', kill: { crashAt } })),
+  ...['lock-created', 'lock-written', 'state-temp-created', 'state-temp-written#2', 'state-renamed#3'].map((crashAt): Point => ({
+    label: `first load, ${crashAt}`,
+    scenario: 'first',
+    kill: { crashAt },
+  })),
+  ...['state-temp-written', 'state-renamed', 'state-temp-created#2'].map((crashAt): Point => ({
+    label: `change run, ${crashAt}`,
+    scenario: 'change',
+    kill: { crashAt },
+  })),
   { label: 'first load, lock-takeover-marked (after a kill at 40%)', scenario: 'first', kill: { crashAt: 'lock-takeover-marked' }, before: at(0.4) },
 ];
 
@@ -71,7 +81,9 @@ afterAll(async () => {
   await rm(baseDir, { recursive: true, force: true });
   const converged = results.filter((r) => r.converged).length;
   const duplicates = results.reduce((n, r) => n + r.duplicates, 0);
-  const rows = results.map((r) => `  ${r.converged ? 'ok  ' : 'FAIL'} ${r.label} (killed after ${r.killedAt} writes)${r.problems.length ? `: ${r.problems.join('; ')}` : ''}`);
+  const rows = results.map(
+    (r) => `  ${r.converged ? 'ok  ' : 'FAIL'} ${r.label} (killed after ${r.killedAt} writes)${r.problems.length ? `: ${r.problems.join('; ')}` : ''}`,
+  );
   console.log(
     `crash harness (first load ${writes.first} writes, change run ${writes.change} writes):\n${rows.join('\n')}\n` +
       `crash harness: ${converged}/${results.length} points converged, ${duplicates} duplicates found`,
@@ -108,10 +120,14 @@ async function runPoint(p: Point): Promise<{ killedAt: number; converged: boolea
 }
 
 describe('apply killed with SIGKILL converges on the next run', () => {
-  it.each(POINTS.map((p) => [p.label, p] as const))('%s', async (label, point) => {
-    const result = await runPoint(point);
-    results.push({ label, ...result });
-    expect(result.problems).toEqual([]);
-    expect(result.duplicates).toBe(0);
-  }, 120_000);
+  it.each(POINTS.map((p) => [p.label, p] as const))(
+    '%s',
+    async (label, point) => {
+      const result = await runPoint(point);
+      results.push({ label, ...result });
+      expect(result.problems).toEqual([]);
+      expect(result.duplicates).toBe(0);
+    },
+    120_000,
+  );
 });

@@ -100,7 +100,10 @@ export interface CliRun {
  * Runs the CLI. `killAfterWrites`: SIGKILL it as soon as the emulator has seen that many write requests
  * (polled every millisecond; the emulator lives in this process). `env`: e.g. SCIMSYNC_CRASH_AT.
  */
-export function cli(args: string[], opts: { env?: Record<string, string>; emulator?: RunningEmulator; killAfterWrites?: number } = {}): Promise<CliRun & { writesAtKill?: number }> {
+export function cli(
+  args: string[],
+  opts: { env?: Record<string, string>; emulator?: RunningEmulator; killAfterWrites?: number } = {},
+): Promise<CliRun & { writesAtKill?: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -150,7 +153,15 @@ export async function verify(ws: Workspace, source: readonly Person[]): Promise<
   if (users.some((u) => !u.active)) problems.push('inactive users left in the target');
 
   const byId = new Map(users.map((u) => [u.id, u.userName.toLowerCase()]));
-  const actualGroups = new Map(groups.map((g) => [g.displayName, g.members.map((m) => byId.get(m) ?? `?${m}`).sort().join(',')]));
+  const actualGroups = new Map(
+    groups.map((g) => [
+      g.displayName,
+      g.members
+        .map((m) => byId.get(m) ?? `?${m}`)
+        .sort()
+        .join(','),
+    ]),
+  );
   const expectedGroups = new Map(
     GROUPS.map((name) => [
       name,

@@ -97,7 +97,9 @@ describe('stale lock takeover is atomic across processes', () => {
         const lock = JSON.parse((await readFile(`${statePath}.lock`, 'utf8')) || '{}') as { pid?: number };
         const others = results.filter((r) => r !== 'won' && r !== 'SCIMSYNC_STATE_LOCKED');
         const holder = winners.length === 1 && lock.pid === winners[0]!.child.pid ? 'the lock names the winner' : `the lock names pid ${lock.pid}`;
-        tally.push(`${kind}: ${winners.length} won, ${results.length - winners.length - others.length} locked${others.length ? `, ${others.join(' ')}` : ''}, ${holder}`);
+        tally.push(
+          `${kind}: ${winners.length} won, ${results.length - winners.length - others.length} locked${others.length ? `, ${others.join(' ')}` : ''}, ${holder}`,
+        );
       } finally {
         for (const c of all) c.child.stdin.end();
         await Promise.all(all.map((c) => new Promise((r) => (c.child.exitCode !== null ? r(undefined) : c.child.once('exit', r)))));

@@ -36,7 +36,8 @@ async function readyzBecomes(url: string, status: number): Promise<{ status: num
 
 const isHeldWarning = (l: LogLine): boolean => typeof l.msg === 'string' && l.msg.includes('held, neither changed nor deleted');
 
-const runEnded = (d: DaemonProcess, from: number, outcome?: string) => d.waitForLog((l) => isRunEnd(l) && (outcome === undefined || l.outcome === outcome), 20_000, from);
+const runEnded = (d: DaemonProcess, from: number, outcome?: string) =>
+  d.waitForLog((l) => isRunEnd(l) && (outcome === undefined || l.outcome === outcome), 20_000, from);
 
 /** Every `run started` is followed by that run's end before the next `run started`: runs never overlap. */
 function assertNoOverlap(logs: readonly LogLine[]): void {
@@ -64,7 +65,12 @@ describe('scimsync daemon (real process, emulator target)', () => {
     expect(first).toMatchObject({ outcome: 'converged', summary: { createUsers: 6, createGroups: 2 } });
     const second = await daemon.waitForLog((l) => isRunEnd(l) && l.runId !== first.runId, 20_000);
     expect(second).toMatchObject({ outcome: 'converged', summary: { createUsers: 0, createGroups: 0 } });
-    expect(fx.emulator.users().map((u) => u.userName).sort()).toEqual(people(6).map((p) => p.email));
+    expect(
+      fx.emulator
+        .users()
+        .map((u) => u.userName)
+        .sort(),
+    ).toEqual(people(6).map((p) => p.email));
 
     let m = await metrics(url);
     expect(m.get('scimsync_runs_total{result="success"}')).toBeGreaterThanOrEqual(2);
@@ -237,7 +243,9 @@ describe('scimsync daemon (real process, emulator target)', () => {
     const second = await daemon.waitForLog((l) => isHeldWarning(l) && l.runId !== first.runId, 20_000, from);
     for (const w of [first, second]) {
       expect(w.level).toBe(40);
-      expect(w.msg).toContain(`1 managed user is held, neither changed nor deleted, because the source entry cannot be read: ${team[2]!.email} (users.csv:4: unknown status "Sabbatical" in column active)`);
+      expect(w.msg).toContain(
+        `1 managed user is held, neither changed nor deleted, because the source entry cannot be read: ${team[2]!.email} (users.csv:4: unknown status "Sabbatical" in column active)`,
+      );
       expect(w.held).toEqual([
         {
           userName: team[2]!.email,
@@ -248,7 +256,12 @@ describe('scimsync daemon (real process, emulator target)', () => {
     }
     await daemon.waitForLog((l) => isRunEnd(l) && l.runId === second.runId, 20_000, from);
     expect((await metrics(url)).get('scimsync_source_held_users')).toBe(1);
-    expect(fx.emulator.users().map((u) => u.userName).sort()).toEqual(team.map((p) => p.email));
+    expect(
+      fx.emulator
+        .users()
+        .map((u) => u.userName)
+        .sort(),
+    ).toEqual(team.map((p) => p.email));
 
     // Fixed in the export: a run that read the new file holds nobody (a run already going may still read the old one).
     const fixed = mark(daemon);

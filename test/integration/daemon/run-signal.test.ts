@@ -27,6 +27,11 @@ describe('the daemon signal across runs', () => {
       expect(report.result).toBe('success');
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     }
-    expect(fx.emulator.users().map((u) => u.userName).sort()).toEqual(everyone.slice(1).map((p) => p.email));
+    expect(
+      fx.emulator
+        .users()
+        .map((u) => u.userName)
+        .sort(),
+    ).toEqual(everyone.slice(1).map((p) => p.email));
   });
 });

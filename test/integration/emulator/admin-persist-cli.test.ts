@@ -26,7 +26,14 @@ describe('/_admin/', () => {
     await call(e, 'POST', 'Users', userBody('a@example.com', 'Ann', 'Lee'));
     await call(e, 'POST', 'Groups', { displayName: 'G', members: [{ value: 'a@example.com' }] });
     const stats = await admin(e, 'GET', 'stats');
-    expect(stats.body).toEqual({ total: 2, byMethod: { POST: 2 }, byRoute: { 'POST /Users': 1, 'POST /Groups': 1 }, byStatus: { '201': 1, '200': 1 }, writes: 2, maxListsInFlight: 0 });
+    expect(stats.body).toEqual({
+      total: 2,
+      byMethod: { POST: 2 },
+      byRoute: { 'POST /Users': 1, 'POST /Groups': 1 },
+      byStatus: { '201': 1, '200': 1 },
+      writes: 2,
+      maxListsInFlight: 0,
+    });
     const state = await admin(e, 'GET', 'state');
     expect(state.body).toEqual({
       users: [{ id: 'a@example.com', userName: 'a@example.com', givenName: 'Ann', familyName: 'Lee', active: true, pending: true }],
@@ -64,7 +71,10 @@ describe('seed and options', () => {
     e = await startEmulator({
       rateLimit: 0,
       seed: {
-        users: [{ userName: 'j@example.com', givenName: 'J', familyName: 'Oined' }, { userName: 'p@example.com', givenName: 'P', familyName: 'Ending', pending: true }],
+        users: [
+          { userName: 'j@example.com', givenName: 'J', familyName: 'Oined' },
+          { userName: 'p@example.com', givenName: 'P', familyName: 'Ending', pending: true },
+        ],
         groups: [{ displayName: 'Team', members: ['j@example.com', 'x@example.com'] }],
       },
     });

@@ -85,7 +85,12 @@ describe('amplitude profile: GET /Groups and /Groups/:id', () => {
 describe('amplitude profile: PATCH /Groups/:id', () => {
   it('adds and removes with path members + value array (Amplitude form), answers 200 with a string id', async () => {
     const id = await createGroup('G', ['data@example.com']);
-    const add = await call(e, 'PATCH', `Groups/${id}`, patch({ op: 'add', path: 'members', value: [{ value: 'eng@example.com' }, { value: 'fresh@example.com' }] }));
+    const add = await call(
+      e,
+      'PATCH',
+      `Groups/${id}`,
+      patch({ op: 'add', path: 'members', value: [{ value: 'eng@example.com' }, { value: 'fresh@example.com' }] }),
+    );
     expect(add.status).toBe(200);
     expect(add.body.id).toBe(id);
     expect(add.body.members.map((m: { value: string }) => m.value)).toEqual(['data@example.com', 'eng@example.com', 'fresh@example.com']);

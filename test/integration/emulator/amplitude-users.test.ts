@@ -43,7 +43,11 @@ describe('amplitude profile: base path and auth', () => {
     }
     const outside = await call(e, 'GET', 'Users', undefined, { base: e.url.replace('/scim/1/', '/scim/v2/') });
     expect(outside.status).toBe(404);
-    expect(e.stats()).toMatchObject({ total: 7, byRoute: { 'GET (unknown)': 3, 'GET /Bulk': 1, 'GET /ServiceProviderConfig': 1, 'GET /Schemas': 1, 'GET /ResourceTypes': 1 }, byStatus: { '404': 7 } });
+    expect(e.stats()).toMatchObject({
+      total: 7,
+      byRoute: { 'GET (unknown)': 3, 'GET /Bulk': 1, 'GET /ServiceProviderConfig': 1, 'GET /Schemas': 1, 'GET /ResourceTypes': 1 },
+      byStatus: { '404': 7 },
+    });
   });
 });
 
@@ -97,7 +101,7 @@ describe('amplitude profile: GET /Users', () => {
       expect(zero.body.startIndex).toBe(1);
       // Walking the pages by Resources.length sees every user exactly once.
       const seen: string[] = [];
-      for (let start = 1; ; ) {
+      for (let start = 1; ;) {
         const page = await call(big, 'GET', `Users?startIndex=${start}&itemsPerPage=100`);
         if (page.body.Resources.length === 0) break;
         seen.push(...page.body.Resources.map((u: { id: string }) => u.id));

@@ -154,7 +154,8 @@ describe.each<EmulatorProfile>(['amplitude', 'rfc'])('write quirks (%s)', (profi
     const listed = await call(e!, 'GET', 'Groups');
     expect(listed.body.Resources[0].members.map((m: { value: string }) => m.value)).toEqual([a, b]);
     // The dangling member can still be removed by its id.
-    const rm = profile === 'amplitude' ? patch({ op: 'remove', path: 'members', value: [{ value: a }] }) : patch({ op: 'remove', path: `members[value eq "${a}"]` });
+    const rm =
+      profile === 'amplitude' ? patch({ op: 'remove', path: 'members', value: [{ value: a }] }) : patch({ op: 'remove', path: `members[value eq "${a}"]` });
     expect((await call(e!, 'PATCH', `Groups/${group}`, rm)).body.members.map((m: { value: string }) => m.value)).toEqual([b]);
 
     e!.setQuirks([]);
@@ -174,7 +175,9 @@ describe.each<EmulatorProfile>(['amplitude', 'rfc'])('write quirks (%s)', (profi
     expect((await call(e!, 'GET', `Groups/${group}`)).body.members.map((m: { value: string }) => m.value)).toEqual([a]);
     expect((await call(e!, 'GET', `Users/${a}`)).body.name.givenName).toBe('Changed');
     // Other writes keep their answers.
-    expect((await call(e!, 'PUT', `Users/${a}`, { schemas: [USER], userName: emails(1)[0], id: a, name: { givenName: 'P', familyName: 'Q' } })).status).toBe(200);
+    expect((await call(e!, 'PUT', `Users/${a}`, { schemas: [USER], userName: emails(1)[0], id: a, name: { givenName: 'P', familyName: 'Q' } })).status).toBe(
+      200,
+    );
   });
 
   it('no-filter: any filter is 400 invalidFilter, on users and groups; lists without one still work', async () => {
@@ -229,7 +232,12 @@ describe('ops-in-order', () => {
       await withUsers('rfc', 1, { quirks });
       const id = e!.users()[0]!.id;
       const g = (await call(e!, 'POST', 'Groups', { displayName: 'G' })).body.id as string;
-      const r = await call(e!, 'PATCH', `Groups/${g}`, patch({ op: 'add', path: 'members', value: [{ value: id }] }, { op: 'remove', path: `members[value eq "${id}"]` }));
+      const r = await call(
+        e!,
+        'PATCH',
+        `Groups/${g}`,
+        patch({ op: 'add', path: 'members', value: [{ value: id }] }, { op: 'remove', path: `members[value eq "${id}"]` }),
+      );
       expect(r.body.members, quirks.join()).toEqual([]);
       await e!.stop();
       e = undefined;

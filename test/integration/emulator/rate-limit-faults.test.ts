@@ -107,7 +107,9 @@ describe('faults', () => {
 
   it('latency delays the answer past a client timeout (no duration asserted)', async () => {
     e = await startEmulator({ rateLimit: 0, faults: { script: [{ method: 'GET', route: '/Users', nth: 1, action: 'latency', ms: 1000 }] } });
-    await expect(request(`${e.url}Users`, { headers: { authorization: `Bearer ${e.token}` }, signal: AbortSignal.timeout(100) })).rejects.toThrow(/abort|timeout/i);
+    await expect(request(`${e.url}Users`, { headers: { authorization: `Bearer ${e.token}` }, signal: AbortSignal.timeout(100) })).rejects.toThrow(
+      /abort|timeout/i,
+    );
     const ok = await request(`${e.url}Users`, { headers: { authorization: `Bearer ${e.token}` }, signal: AbortSignal.timeout(5000) });
     expect(ok.statusCode).toBe(200);
     await ok.body.dump();
@@ -128,9 +130,25 @@ describe('faults', () => {
 
   it('random errors and resets are deterministic for a seed', async () => {
     const run = async (seed: number): Promise<(number | string)[]> => {
-      const em = await startEmulator({ rateLimit: 0, faults: { seed, errorRate: [{ status: 500, rate: 0.2 }, { status: 503, rate: 0.2 }], resetRate: 0.1 } });
+      const em = await startEmulator({
+        rateLimit: 0,
+        faults: {
+          seed,
+          errorRate: [
+            { status: 500, rate: 0.2 },
+            { status: 503, rate: 0.2 },
+          ],
+          resetRate: 0.1,
+        },
+      });
       const out: (number | string)[] = [];
-      for (let i = 0; i < 40; i++) out.push(await call(em, 'GET', 'Users').then((r) => r.status, () => 'reset'));
+      for (let i = 0; i < 40; i++)
+        out.push(
+          await call(em, 'GET', 'Users').then(
+            (r) => r.status,
+            () => 'reset',
+          ),
+        );
       const stats = em.stats();
       await em.stop();
       expect(stats.total).toBe(40);

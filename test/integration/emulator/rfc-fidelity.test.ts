@@ -31,7 +31,13 @@ describe('rfc profile: PUT /Groups/{id} (RFC 7644 §3.5.1)', () => {
     const a = await createUser('a@example.com');
     const b = await createUser('b@example.com');
     const g = await call(e, 'POST', 'Groups', { schemas: [GROUP], displayName: 'Eng', externalId: 'x-1', members: [{ value: a }] });
-    const put = await call(e, 'PUT', `Groups/${g.body.id}`, { schemas: [GROUP], displayName: 'Engineering', members: [{ value: b }] }, { headers: { 'if-match': 'W/"1"' } });
+    const put = await call(
+      e,
+      'PUT',
+      `Groups/${g.body.id}`,
+      { schemas: [GROUP], displayName: 'Engineering', members: [{ value: b }] },
+      { headers: { 'if-match': 'W/"1"' } },
+    );
     expect(put.status).toBe(200);
     expect(put.headers.etag).toBe('W/"2"');
     expect(put.body).toMatchObject({ id: g.body.id, displayName: 'Engineering' });
@@ -166,7 +172,10 @@ describe('rfc profile: removing attributes (RFC 7644 §3.5.2.2)', () => {
     e = await startEmulator({ rateLimit: 0 });
     await call(e, 'POST', 'Users', userBody('a@example.com'));
     for (const path of ['active', 'emails']) {
-      expect((await call(e, 'PATCH', 'Users/a@example.com', patch({ op: 'remove', path }))).body, path).toMatchObject({ status: '400', scimType: 'mutability' });
+      expect((await call(e, 'PATCH', 'Users/a@example.com', patch({ op: 'remove', path }))).body, path).toMatchObject({
+        status: '400',
+        scimType: 'mutability',
+      });
     }
   });
 });
@@ -176,10 +185,21 @@ describe('rfc profile: emails as sent (RFC 7643 §4.1.2)', () => {
     await rfc();
     const id = await createUser('a@example.com', { emails: [{ value: 'A@Example.com', type: 'work', primary: false }] });
     expect((await call(e, 'GET', `Users/${id}`)).body.emails).toEqual([{ value: 'A@Example.com', type: 'work', primary: false }]);
-    const two = await call(e, 'POST', 'Users', { userName: 'b@example.com', emails: [{ value: 'b@example.com', primary: true }, { value: 'b2@example.com', primary: true }] });
+    const two = await call(e, 'POST', 'Users', {
+      userName: 'b@example.com',
+      emails: [
+        { value: 'b@example.com', primary: true },
+        { value: 'b2@example.com', primary: true },
+      ],
+    });
     expect(two.body).toMatchObject({ status: '400', scimType: 'invalidValue' });
     await call(e, 'PATCH', `Users/${id}`, patch({ op: 'replace', path: 'emails', value: [{ value: 'a@example.com', primary: true }] }));
-    const added = await call(e, 'PATCH', `Users/${id}`, patch({ op: 'add', path: 'emails', value: [{ value: 'home@example.org', type: 'home', primary: true }] }));
+    const added = await call(
+      e,
+      'PATCH',
+      `Users/${id}`,
+      patch({ op: 'add', path: 'emails', value: [{ value: 'home@example.org', type: 'home', primary: true }] }),
+    );
     expect(added.body.emails).toEqual([
       { value: 'a@example.com', primary: false },
       { value: 'home@example.org', type: 'home', primary: true },

@@ -28,7 +28,12 @@ describe('rfc profile: resources', () => {
   });
 
   it('POST /Users: 201, Location, ETag, server uuid, externalId, full meta', async () => {
-    const r = await call(e, 'POST', 'Users', { schemas: [USER], userName: 'Ann@Example.com', externalId: 'ext-1', name: { givenName: 'Ann', familyName: 'Lee' } });
+    const r = await call(e, 'POST', 'Users', {
+      schemas: [USER],
+      userName: 'Ann@Example.com',
+      externalId: 'ext-1',
+      name: { givenName: 'Ann', familyName: 'Lee' },
+    });
     expect(r.status).toBe(201);
     expect(r.body.id).toMatch(UUID);
     expect(r.headers.location).toBe(`${e.url}Users/${r.body.id}`);
@@ -164,7 +169,12 @@ describe('rfc profile: groups', () => {
       const lg = await call(limited, 'POST', 'Groups', { displayName: 'G' });
       const u1 = await call(limited, 'POST', 'Users', { userName: 'x@example.com' });
       const u2 = await call(limited, 'POST', 'Users', { userName: 'y@example.com' });
-      const r = await call(limited, 'PATCH', `Groups/${lg.body.id}`, patch({ op: 'add', path: 'members', value: [{ value: u1.body.id }, { value: u2.body.id }] }));
+      const r = await call(
+        limited,
+        'PATCH',
+        `Groups/${lg.body.id}`,
+        patch({ op: 'add', path: 'members', value: [{ value: u1.body.id }, { value: u2.body.id }] }),
+      );
       expect(r.status).toBe(413);
       expect(r.body).toMatchObject({ schemas: [ERROR], status: '413' });
     } finally {
@@ -184,7 +194,12 @@ describe('rfc profile: groups', () => {
   it('serves ServiceProviderConfig, Schemas and ResourceTypes', async () => {
     const spc = await call(e, 'GET', 'ServiceProviderConfig');
     expect(spc.status).toBe(200);
-    expect(spc.body).toMatchObject({ patch: { supported: true }, bulk: { supported: false }, filter: { supported: true, maxResults: 100 }, etag: { supported: true } });
+    expect(spc.body).toMatchObject({
+      patch: { supported: true },
+      bulk: { supported: false },
+      filter: { supported: true, maxResults: 100 },
+      etag: { supported: true },
+    });
     const schemas = await call(e, 'GET', 'Schemas');
     expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual([USER, 'urn:ietf:params:scim:schemas:core:2.0:Group']);
     const one = await call(e, 'GET', `Schemas/${encodeURIComponent(USER)}`);

@@ -65,7 +65,11 @@ describe.skipIf(!ad)(`Active Directory source against Samba AD ${ad ? '' : `(ski
       const snap = await readWith(ad!, scope);
       expect(byMail(snap)).toEqual(want((u) => !u.expired));
       const team = snap.groups.find((g) => g.name === EXPIRY_GROUP)!;
-      expect(team.members).toEqual(EXPIRY_USERS.filter((u) => !u.expired).map((u) => u.mail).sort());
+      expect(team.members).toEqual(
+        EXPIRY_USERS.filter((u) => !u.expired)
+          .map((u) => u.mail)
+          .sort(),
+      );
       expect(snap.skipped).toEqual([
         { entry: `CN=exp-past,${adDn.expiry}`, reason: `left out of group "${EXPIRY_GROUP}": account expired on 2001-01-01T00:00:00.000Z` },
       ]);

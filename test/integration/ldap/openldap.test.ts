@@ -15,7 +15,9 @@ describe.skipIf(!slapd)(`OpenLDAP source against slapd ${slapd ? '' : `(skipped:
 
   it("stops with a clear error when slapd's size limit cuts the read, never a short list", async () => {
     const err = await readError(slapd!, { bindDN: slapd!.limitedBindDN!, bindPassword: slapd!.limitedBindPassword! });
-    expect(err.message).toMatch(/^reading users under "ou=people,dc=example,dc=com" from 127\.0\.0\.1:3890 hit the server's size limit after \d+ entries; nothing was synced$/);
+    expect(err.message).toMatch(
+      /^reading users under "ou=people,dc=example,dc=com" from 127\.0\.0\.1:3890 hit the server's size limit after \d+ entries; nothing was synced$/,
+    );
     expect(err.fix).toMatch(/size\.prtotal/);
     expect(buildDataset().users.length).toBeGreaterThan(500);
   });

@@ -68,7 +68,7 @@ describe('deploy examples', () => {
     expect(configured).toMatch(/^\(&\(objectCategory=person\)\(objectClass=user\)\(memberOf:1\.2\.840\.113556\.1\.4\.1941:=CN=Amplitude Users,/);
   });
 
-  it('the plan-first Job runs plan with the CronJob\'s config, Secret and state volume, and only an error fails it', async () => {
+  it("the plan-first Job runs plan with the CronJob's config, Secret and state volume, and only an error fails it", async () => {
     const [job] = await manifests('kubernetes/plan-job.yaml');
     const [cj] = await manifests('kubernetes/cronjob.yaml');
     expect(job!.kind).toBe('Job');
@@ -86,7 +86,12 @@ describe('deploy examples', () => {
     expect(script).toMatch(/^scimsync plan -c \/etc\/scimsync\/config\.yaml --out \/var\/lib\/scimsync\/first-plan\.json;/);
     // The script's exit-code mapping, run by a real shell: 0 and 2 (changes pending) pass, 1 and 3 fail.
     const tail = script.slice(script.indexOf(';') + 1);
-    for (const [rc, expected] of [[0, 0], [2, 0], [1, 1], [3, 3]] as const) {
+    for (const [rc, expected] of [
+      [0, 0],
+      [2, 0],
+      [1, 1],
+      [3, 3],
+    ] as const) {
       const r = spawnSync('/bin/sh', ['-c', `(exit ${rc});${tail}`]);
       expect(r.status, `plan exit ${rc}`).toBe(expected);
     }

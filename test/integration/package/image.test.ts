@@ -178,7 +178,10 @@ export type Both = [LoadedConfig['config']['target']['profile'], RunningEmulator
     );
     await writeFile(
       join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2023', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['consumer.ts'] }),
+      JSON.stringify({
+        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2023', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        files: ['consumer.ts'],
+      }),
     );
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'image-root', private: true, type: 'module' }));
     await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(app, 'tsconfig.json')], { cwd: app });
@@ -186,7 +189,10 @@ export type Both = [LoadedConfig['config']['target']['profile'], RunningEmulator
 
   it('every path the Dockerfile COPYs or runs exists, and the image contract holds', async () => {
     const ins = instructions(DOCKERFILE);
-    const ignored = (await readFile(join(ROOT, '.dockerignore'), 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = (await readFile(join(ROOT, '.dockerignore'), 'utf8'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     const copies = ins.filter((i) => i.op === 'COPY');
     expect(copies.length).toBeGreaterThan(0);
     for (const c of copies) {

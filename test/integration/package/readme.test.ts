@@ -35,7 +35,9 @@ describe('README: the demo paragraph', () => {
     // The demo itself: the first plan's summary line, and no warning about its settings.
     const { stdout, stderr } = await run(process.execPath, [CLI, 'demo'], { cwd: ROOT, maxBuffer: 16 << 20 });
     const [creates, groupCreates, adopts] = plan!.slice(1).map(Number);
-    expect(stdout).toContain(`users: ${creates} to create, 0 to update, 0 to delete, ${adopts} to adopt; groups: ${groupCreates} to create, 0 to update, 0 to delete`);
+    expect(stdout).toContain(
+      `users: ${creates} to create, 0 to update, 0 to delete, ${adopts} to adopt; groups: ${groupCreates} to create, 0 to update, 0 to delete`,
+    );
     expect(stdout).toContain('Demo complete: the target matches the source.');
     expect(stderr).not.toMatch(/rateLimit|"level":40/);
   });

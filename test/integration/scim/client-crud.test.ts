@@ -93,12 +93,22 @@ describe.each(['amplitude', 'rfc'] as const)('SCIM client against the %s emulato
     const { group, adopted } = await client.createGroup('Engineering', [id(0), id(1)]);
     expect(adopted).toBe(false);
     expect(typeof group.id).toBe('string');
-    expect(emulator.groups().find((g) => g.id === group.id)?.members.sort()).toEqual([id(0), id(1)].sort());
+    expect(
+      emulator
+        .groups()
+        .find((g) => g.id === group.id)
+        ?.members.sort(),
+    ).toEqual([id(0), id(1)].sort());
 
     emulator.resetStats();
     await client.patchMembers(group.id, [id(2), id(3)], [id(0)]);
     expect(emulator.stats().byRoute['PATCH /Groups/:id']).toBe(1);
-    expect(emulator.groups().find((g) => g.id === group.id)?.members.sort()).toEqual([id(1), id(2), id(3)].sort());
+    expect(
+      emulator
+        .groups()
+        .find((g) => g.id === group.id)
+        ?.members.sort(),
+    ).toEqual([id(1), id(2), id(3)].sort());
 
     await client.patchMembers(group.id, [], [id(1), id(2)]);
     expect(emulator.groups().find((g) => g.id === group.id)?.members).toEqual([id(3)]);

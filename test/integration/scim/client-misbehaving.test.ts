@@ -27,7 +27,11 @@ describe.each(['amplitude', 'rfc'] as const)('reading every page from a %s emula
     // 3, not 2: page 3 was requested ahead while page 2 (the empty one) was on its way. The read-ahead's
     // worst case: one GET more, on a read that stops.
     { quirk: 'empty-page-at=101', gets: 3, problem: 'an empty page at startIndex 101 ended the list after 100 users, but totalResults says 250' },
-    { quirk: 'endless-pages', gets: 4, problem: 'the target kept sending full pages of users past its first totalResults (250): 4 pages (400 users) and no end' },
+    {
+      quirk: 'endless-pages',
+      gets: 4,
+      problem: 'the target kept sending full pages of users past its first totalResults (250): 4 pages (400 users) and no end',
+    },
   ])('$quirk: the read is incomplete after $gets GETs, and says what the server did', { timeout: 20_000 }, async ({ quirk, gets, problem }) => {
     const { emulator, client } = await rig({ profile, quirks: [quirk], seed: { users: seedUsers(250) } });
     const err = await thrown(() => client.snapshot());
@@ -132,7 +136,8 @@ describe('throttling is bounded', () => {
     // 1st answer: 429 Retry-After 1 → wait 1 s; 2nd: 429 again, and one more second would pass the bound.
     expect(err).toMatchObject({
       code: 'SCIMSYNC_TARGET_THROTTLED',
-      message: 'GET /Users failed with 429 after this run already waited 1 s in retries; another wait would pass target.maxRetryTimeSeconds (1 s): stopping the run',
+      message:
+        'GET /Users failed with 429 after this run already waited 1 s in retries; another wait would pass target.maxRetryTimeSeconds (1 s): stopping the run',
     });
     expect(emulator.stats().total).toBe(2);
     await client.close();

@@ -75,5 +75,4 @@ describe.skipIf(!HAS_SCRIPT)('apply on a terminal', () => {
     expect(auto.code).toBe(0);
     expect(h.emulator.users()).toHaveLength(4);
   });
-
 });

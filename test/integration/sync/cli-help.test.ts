@@ -26,7 +26,7 @@ function helpOptions(help: string): string[][] {
 }
 
 describe('scimsync <command> --help', () => {
-  it('every command in the README answers --help with its usage, the README\'s flags and an example, exit 0', { timeout: 180_000 }, async () => {
+  it("every command in the README answers --help with its usage, the README's flags and an example, exit 0", { timeout: 180_000 }, async () => {
     const commands = await readmeCommands();
     expect([...commands.keys()].sort()).toEqual(['apply', 'check', 'daemon', 'demo', 'emulator', 'plan', 'schema', 'show', 'state']);
     for (const [name, readmeFlags] of commands) {
@@ -38,8 +38,14 @@ describe('scimsync <command> --help', () => {
       // Both ways: a flag the README names that the command does not take, or one it takes that the README omits.
       const options = helpOptions(r.stdout);
       const spelled = new Set(options.flat());
-      expect([...readmeFlags].filter((f) => !spelled.has(f)), `${name}: in the README, not in --help`).toEqual([]);
-      expect(options.filter((o) => !o.some((f) => readmeFlags.has(f))).map((o) => o[0]), `${name}: in --help, not in the README`).toEqual([]);
+      expect(
+        [...readmeFlags].filter((f) => !spelled.has(f)),
+        `${name}: in the README, not in --help`,
+      ).toEqual([]);
+      expect(
+        options.filter((o) => !o.some((f) => readmeFlags.has(f))).map((o) => o[0]),
+        `${name}: in --help, not in the README`,
+      ).toEqual([]);
     }
   });
 
@@ -56,7 +62,7 @@ describe('scimsync <command> --help', () => {
     expect(r.stdout).toContain('usage: scimsync demo');
   });
 
-  it('an unknown flag names the flag and points at that command\'s help', async () => {
+  it("an unknown flag names the flag and points at that command's help", async () => {
     const r = await runCli(['state', 'show', '--bogus']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("Unknown option '--bogus'");

@@ -77,31 +77,40 @@ async function setBudget(harness: SyncHarness, perMinute: number): Promise<void>
 }
 
 describe('Ctrl-C during apply', () => {
-  it('the first SIGINT says what it waits for, drops the work waiting for the budget, ends after the requests in flight; a rerun resumes', { timeout: 120_000 }, async () => {
-    h = await slowApply([1, 2]);
-    const apply = spawnApply(h.configPath);
-    const emulator = h.emulator;
-    await until(() => posts(emulator) === 2); // both POSTs sent and held by the emulator; the third waits for the budget
-    apply.child.kill('SIGINT');
-    await apply.waitForStderr('stopping: waiting for 2 requests in flight (Ctrl-C again to quit now)\n');
-    // Said before the requests in flight were answered, not after.
-    expect(emulator.users()).toHaveLength(0);
-    expect(await apply.exited).toBe(1);
-    expect(apply.stdout()).toContain('Apply stopped: 2 of 5 applied; run apply again to resume.');
-    // No write after the stop other than the two in flight.
-    expect(posts(emulator)).toBe(2);
-    expect(emulator.users()).toHaveLength(2);
-    const state = JSON.parse(await readFile(join(h.dir, 'state.json'), 'utf8')) as { users: Record<string, unknown>; progress: { done: string[] } };
-    expect(Object.keys(state.users)).toHaveLength(2);
-    expect(state.progress.done).toHaveLength(2);
+  it(
+    'the first SIGINT says what it waits for, drops the work waiting for the budget, ends after the requests in flight; a rerun resumes',
+    { timeout: 120_000 },
+    async () => {
+      h = await slowApply([1, 2]);
+      const apply = spawnApply(h.configPath);
+      const emulator = h.emulator;
+      await until(() => posts(emulator) === 2); // both POSTs sent and held by the emulator; the third waits for the budget
+      apply.child.kill('SIGINT');
+      await apply.waitForStderr('stopping: waiting for 2 requests in flight (Ctrl-C again to quit now)\n');
+      // Said before the requests in flight were answered, not after.
+      expect(emulator.users()).toHaveLength(0);
+      expect(await apply.exited).toBe(1);
+      expect(apply.stdout()).toContain('Apply stopped: 2 of 5 applied; run apply again to resume.');
+      // No write after the stop other than the two in flight.
+      expect(posts(emulator)).toBe(2);
+      expect(emulator.users()).toHaveLength(2);
+      const state = JSON.parse(await readFile(join(h.dir, 'state.json'), 'utf8')) as { users: Record<string, unknown>; progress: { done: string[] } };
+      expect(Object.keys(state.users)).toHaveLength(2);
+      expect(state.progress.done).toHaveLength(2);
 
-    await setBudget(h, 0);
-    emulator.resetStats();
-    const rerun = await runCli(['apply', '-c', h.configPath]);
-    expect(rerun.code).toBe(0);
-    expect(posts(emulator)).toBe(3);
-    expect(emulator.users().map((u) => u.userName).sort()).toEqual(people(5, []).map((p) => p.email));
-  });
+      await setBudget(h, 0);
+      emulator.resetStats();
+      const rerun = await runCli(['apply', '-c', h.configPath]);
+      expect(rerun.code).toBe(0);
+      expect(posts(emulator)).toBe(3);
+      expect(
+        emulator
+          .users()
+          .map((u) => u.userName)
+          .sort(),
+      ).toEqual(people(5, []).map((p) => p.email));
+    },
+  );
 
   it('a second SIGINT quits at once with the progress saved; the write it left behind is adopted by the next run', { timeout: 120_000 }, async () => {
     h = await slowApply([2]);

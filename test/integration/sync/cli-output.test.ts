@@ -44,7 +44,10 @@ describe('CLI output', () => {
     const planFile = join(h.dir, 'plan.json');
     const md = await runCli(['plan', '-c', h.configPath, '--format', 'markdown', '--out', planFile]);
     expect(md.code).toBe(2);
-    const headings = marked.lexer(md.stdout).filter((t): t is Tokens.Heading => t.type === 'heading').map((t) => t.text);
+    const headings = marked
+      .lexer(md.stdout)
+      .filter((t): t is Tokens.Heading => t.type === 'heading')
+      .map((t) => t.text);
     expect(headings).toEqual([`scimsync plan for ${h.emulator.url}`, 'Creates (4)', 'Basis']);
 
     const [shownMd, shownText, shownJson] = await Promise.all([

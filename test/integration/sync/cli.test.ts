@@ -3,14 +3,24 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncHarness, people, runCli, type SyncHarness } from './harness.js';
 
-
 let h: SyncHarness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
-const SUMMARY_KEYS = ['addMembers', 'adoptGroups', 'adoptUsers', 'createGroups', 'createUsers', 'deleteGroups', 'deleteUsers', 'removeMembers', 'updateGroups', 'updateUsers'];
+const SUMMARY_KEYS = [
+  'addMembers',
+  'adoptGroups',
+  'adoptUsers',
+  'createGroups',
+  'createUsers',
+  'deleteGroups',
+  'deleteUsers',
+  'removeMembers',
+  'updateGroups',
+  'updateUsers',
+];
 
 describe('the scimsync CLI contract', () => {
   it('plan exits 2 with changes pending, apply exits 0, plan then exits 0; --json has the contract keys', async () => {
@@ -50,7 +60,12 @@ describe('the scimsync CLI contract', () => {
     await fetch(new URL('Users', h.emulator.url), {
       method: 'POST',
       headers: { authorization: `Bearer ${h.emulator.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'someone@else.com', name: { givenName: 'A', familyName: 'B' }, emails: [{ value: 'someone@else.com', primary: true }] }),
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'someone@else.com',
+        name: { givenName: 'A', familyName: 'B' },
+        emails: [{ value: 'someone@else.com', primary: true }],
+      }),
     });
     h.emulator.resetStats();
     const stale = await runCli(['apply', '-c', h.configPath, '--plan', planFile]);

@@ -47,7 +47,9 @@ describe('faults from the target', () => {
     for (let run = 0; run < 3 && outcome !== 'converged'; run++) outcome = (await h.apply()).outcome;
     expect(outcome).toBe('converged');
     expectNoDuplicates(h, 30);
-    const faulted = Object.entries(h.emulator.stats().byStatus).filter(([s]) => Number(s) >= 500).reduce((a, [, n]) => a + n, 0);
+    const faulted = Object.entries(h.emulator.stats().byStatus)
+      .filter(([s]) => Number(s) >= 500)
+      .reduce((a, [, n]) => a + n, 0);
     expect(faulted).toBeGreaterThan(0);
   });
 

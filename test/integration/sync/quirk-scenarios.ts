@@ -17,7 +17,11 @@ import { createSyncHarness, people, served, type Person, type Profile, type Sync
 export const POPULATION = 105;
 const GROUPS = ['Engineering', 'Sales', 'Support'];
 /** Accounts already in the org before the first load, not in the source (never managed). */
-const STAFF = Array.from({ length: 101 }, (_, i) => ({ userName: `staff${String(i).padStart(3, '0')}@corp.example.com`, givenName: 'Staff', familyName: String(i) }));
+const STAFF = Array.from({ length: 101 }, (_, i) => ({
+  userName: `staff${String(i).padStart(3, '0')}@corp.example.com`,
+  givenName: 'Staff',
+  familyName: String(i),
+}));
 /** A step that has served this many GETs has not stopped by itself: it is aborted and marked so. */
 export const RUNAWAY_GETS = 200;
 
@@ -74,10 +78,29 @@ const same = (n: number) => () => n;
 
 export const SCENARIOS: readonly Scenario[] = [
   // The org already has STAFF (more than a page) when scimsync first runs: no setup apply, only the seed.
-  { name: 'first load', usersBefore: STAFF.length, usersAfter: same(STAFF.length + POPULATION), writes: () => ({ POST: POPULATION + GROUPS.length }), change: (ps) => ps },
+  {
+    name: 'first load',
+    usersBefore: STAFF.length,
+    usersAfter: same(STAFF.length + POPULATION),
+    writes: () => ({ POST: POPULATION + GROUPS.length }),
+    change: (ps) => ps,
+  },
   { name: 'no-op rerun', usersBefore: POPULATION, usersAfter: same(POPULATION), writes: () => ({}), change: (ps) => ps },
-  { name: 'name change', usersBefore: POPULATION, usersAfter: same(POPULATION), writes: () => ({ PUT: 1 }), change: (ps) => ps.map((p, i) => (i === 3 ? { ...p, familyName: 'Renamed' } : p)) },
-  { name: 'leaver (delete)', usersBefore: POPULATION, usersAfter: same(POPULATION - 1), writes: () => ({ DELETE: 1 }), change: (ps) => ps.filter((_, i) => i !== 5), deletesMember: true },
+  {
+    name: 'name change',
+    usersBefore: POPULATION,
+    usersAfter: same(POPULATION),
+    writes: () => ({ PUT: 1 }),
+    change: (ps) => ps.map((p, i) => (i === 3 ? { ...p, familyName: 'Renamed' } : p)),
+  },
+  {
+    name: 'leaver (delete)',
+    usersBefore: POPULATION,
+    usersAfter: same(POPULATION - 1),
+    writes: () => ({ DELETE: 1 }),
+    change: (ps) => ps.filter((_, i) => i !== 5),
+    deletesMember: true,
+  },
   {
     name: 'leaver (deactivate)',
     deprovision: 'deactivate',
@@ -89,7 +112,13 @@ export const SCENARIOS: readonly Scenario[] = [
     writes: (profile): Record<string, number> => (profile === 'amplitude' ? { PUT: 1 } : { PATCH: 2 }),
     change: (ps) => ps.map((p, i) => (i === 7 ? { ...p, active: false } : p)),
   },
-  { name: 'mover', usersBefore: POPULATION, usersAfter: same(POPULATION), writes: () => ({ PATCH: 2 }), change: (ps) => ps.map((p, i) => (i === 0 ? { ...p, groups: ['Sales'] } : p)) },
+  {
+    name: 'mover',
+    usersBefore: POPULATION,
+    usersAfter: same(POPULATION),
+    writes: () => ({ PATCH: 2 }),
+    change: (ps) => ps.map((p, i) => (i === 0 ? { ...p, groups: ['Sales'] } : p)),
+  },
   {
     name: 'joiners',
     usersBefore: POPULATION,
@@ -133,8 +162,7 @@ export interface Observed {
 }
 
 export type Expected =
-  | Required<Pick<Observed, 'outcome' | 'exit' | 'requests' | 'followUp' | 'state'>>
-  | Required<Pick<Observed, 'outcome' | 'exit' | 'writes' | 'state'>>;
+  Required<Pick<Observed, 'outcome' | 'exit' | 'requests' | 'followUp' | 'state'>> | Required<Pick<Observed, 'outcome' | 'exit' | 'writes' | 'state'>>;
 
 function pages(users: number, pageSize: number): number {
   return Math.max(1, Math.ceil(users / pageSize));
@@ -229,7 +257,11 @@ function checkConverged(h: SyncHarness, s: Scenario, profile: Profile, ps: reado
 }
 
 function sortKeys(o: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]!]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]!]),
+  );
 }
 
 function diffMembership(got: Record<string, string[]>, want: Record<string, string[]>): Record<string, { missing: string[]; extra: string[] }> {
@@ -289,7 +321,13 @@ export async function runCell(q: QuirkCase, s: Scenario, profile: Profile): Prom
       };
     }
     const r = step.value;
-    const obs: Observed = { outcome: r.outcome === 'planned' ? 'converged' : r.outcome, exit: exitOfApply(r), requests, writes, state: checkConverged(h, s, profile, after) };
+    const obs: Observed = {
+      outcome: r.outcome === 'planned' ? 'converged' : r.outcome,
+      exit: exitOfApply(r),
+      requests,
+      writes,
+      state: checkConverged(h, s, profile, after),
+    };
     if (r.outcome === 'converged') {
       h.emulator.resetStats();
       const plan = await guarded(h, (signal) => h.run({ mode: 'plan', signal }));

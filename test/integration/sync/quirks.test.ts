@@ -45,7 +45,11 @@ describe('a target read that cannot be proven complete stops the run before any 
     await h.setPeople(ps);
     await h.apply();
     // A leaver, a joiner and a rename are waiting, and every managed user is in the state.
-    await h.setPeople([...ps.slice(1), { id: 'N1', email: 'joiner@example.com', givenName: 'Jo', familyName: 'Iner' }].map((p, i) => (i === 5 ? { ...p, familyName: 'Renamed' } : p)));
+    await h.setPeople(
+      [...ps.slice(1), { id: 'N1', email: 'joiner@example.com', givenName: 'Jo', familyName: 'Iner' }].map((p, i) =>
+        i === 5 ? { ...p, familyName: 'Renamed' } : p,
+      ),
+    );
     const before = await readFile(statePath(h), 'utf8');
     h.emulator.setQuirks([quirk]);
     h.emulator.resetStats();
@@ -56,7 +60,10 @@ describe('a target read that cannot be proven complete stops the run before any 
   });
 
   it('the CLI says so in one line with the code and the fix, and exits 1', async () => {
-    h = await createSyncHarness({ ...FULL_READS, emulator: { quirks: ['empty-page-at=101'], seed: { users: people(150, []).map((p) => ({ userName: p.email, givenName: 'G', familyName: 'F' })) } } });
+    h = await createSyncHarness({
+      ...FULL_READS,
+      emulator: { quirks: ['empty-page-at=101'], seed: { users: people(150, []).map((p) => ({ userName: p.email, givenName: 'G', familyName: 'F' })) } },
+    });
     await h.setPeople(people(3, []));
     const r = await runCli(['apply', '-c', h.configPath, '--json']);
     expect(r.code).toBe(1);
@@ -155,7 +162,9 @@ describe('memberships converge on every server: after a converged apply the next
     await h.setPeople(ps.filter((p) => p !== leaver));
     await h.apply();
     const second = await h.apply();
-    expect(second.plan.operations.map((o) => o.kind === 'updateMembers' && o.remove)).toEqual([[{ userName: leaver.email, target: { id: leaver.email }, orphan: true }]]);
+    expect(second.plan.operations.map((o) => o.kind === 'updateMembers' && o.remove)).toEqual([
+      [{ userName: leaver.email, target: { id: leaver.email }, orphan: true }],
+    ]);
     expect(second.outcome).toBe('converged');
     expect(membership(h)).toEqual(expectedMembership(ps.filter((p) => p !== leaver)));
     expect(hasPendingChanges((await h.plan()).plan)).toBe(false);

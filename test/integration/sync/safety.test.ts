@@ -65,7 +65,9 @@ describe('held users: a managed user whose status nobody mapped', () => {
       .map((l) => JSON.parse(l) as { level: number; msg: string })
       .find((l) => l.msg.includes('held'));
     expect(warn?.level).toBe(40);
-    expect(warn?.msg).toContain(`1 managed user is held, neither changed nor deleted, because the source entry cannot be read: ${team[1]!.email} (users.csv:3:`);
+    expect(warn?.msg).toContain(
+      `1 managed user is held, neither changed nor deleted, because the source entry cannot be read: ${team[1]!.email} (users.csv:3:`,
+    );
     expect(warn?.msg).toContain('fix: map it in source.statusValues');
     // Still there, with its old name: nothing was written.
     expect(h.emulator.stats().writes).toBe(0);
@@ -96,7 +98,12 @@ describe('held users: a managed user whose status nobody mapped', () => {
     await h.setPeople(team.map((p, i) => (i === 0 ? { ...p, status: 'Terminated' } : p)));
     expect((await runCli(['apply', '-c', h.configPath])).code).toBe(0);
     // Creates run two at a time: the target's order is not the source's.
-    expect(h.emulator.users().map((u) => u.userName).sort()).toEqual([team[1]!.email, team[2]!.email].sort());
+    expect(
+      h.emulator
+        .users()
+        .map((u) => u.userName)
+        .sort(),
+    ).toEqual([team[1]!.email, team[2]!.email].sort());
   });
 });
 

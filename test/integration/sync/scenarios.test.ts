@@ -30,7 +30,12 @@ describe.each<Profile>(['amplitude', 'rfc'])('sync against the %s emulator', (pr
     const first = await h.apply();
     expect(first.outcome).toBe('converged');
     expect(first.plan.summary).toMatchObject({ createUsers: 250, createGroups: 3, deleteUsers: 0, addMembers: 250 });
-    expect(h.emulator.users().map((u) => u.userName).sort()).toEqual(ps.map((p) => p.email).sort());
+    expect(
+      h.emulator
+        .users()
+        .map((u) => u.userName)
+        .sort(),
+    ).toEqual(ps.map((p) => p.email).sort());
     expect(membership(h)).toEqual(expectedMembership(ps));
     // 1 page of (no) users, 1 page of (no) groups, then one POST per group (members inline): on amplitude the
     // group POSTs invite the new users; on rfc each user needs its own POST first.
@@ -207,12 +212,20 @@ describe('Amplitude pending users', () => {
   });
 
   it('adopts an existing user instead of re-inviting them', async () => {
-    h = await createSyncHarness({ emulator: { seed: { users: [{ userName: 'user00001@example.com', givenName: 'Given1', familyName: 'Family1' }], groups: [] } } });
+    h = await createSyncHarness({
+      emulator: { seed: { users: [{ userName: 'user00001@example.com', givenName: 'Given1', familyName: 'Family1' }], groups: [] } },
+    });
     await h.setPeople(people(3, []));
     const r = await h.apply();
     expect(r.plan.summary).toMatchObject({ createUsers: 2, adoptUsers: 1 });
     expect(served(h.emulator)).toEqual({ GET: 2, POST: 2 });
-    expect(h.emulator.events().filter((e) => e.type === 'invite').map((e) => e.userName).sort()).toEqual(['user00000@example.com', 'user00002@example.com']);
+    expect(
+      h.emulator
+        .events()
+        .filter((e) => e.type === 'invite')
+        .map((e) => e.userName)
+        .sort(),
+    ).toEqual(['user00000@example.com', 'user00002@example.com']);
   });
 });
 

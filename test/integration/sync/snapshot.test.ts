@@ -42,7 +42,10 @@ async function byHand(s: SyncHarness, method: string, path: string, body?: unkno
 }
 
 const groupId = (s: SyncHarness, name: string): string => s.emulator.groups().find((g) => g.displayName === name)!.id;
-const removeMember = (email: string) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: 'members', value: [{ value: email }] }] });
+const removeMember = (email: string) => ({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+  Operations: [{ op: 'remove', path: 'members', value: [{ value: email }] }],
+});
 const snapshotFile = (s: SyncHarness) => join(s.dir, 'state.target.json');
 
 describe('changes-only runs against the target snapshot', () => {
@@ -57,8 +60,15 @@ describe('changes-only runs against the target snapshot', () => {
     c.at(30);
     const second = await h.plan();
     // 1 POST /Groups invited the 5 people.
-    expect(planToJson(second.plan).basis.targetRead).toEqual({ source: 'snapshot', readAt: new Date(T0).toISOString(), writesSince: 1, nextFullReadAt: new Date(T0 + 60 * MIN).toISOString() });
-    expect(renderPlanText(second.plan)).toContain('target as read 30 min ago (2026-03-02T08:00:00.000Z), 1 write since; no request (next full read in 30 min, or --refresh)');
+    expect(planToJson(second.plan).basis.targetRead).toEqual({
+      source: 'snapshot',
+      readAt: new Date(T0).toISOString(),
+      writesSince: 1,
+      nextFullReadAt: new Date(T0 + 60 * MIN).toISOString(),
+    });
+    expect(renderPlanText(second.plan)).toContain(
+      'target as read 30 min ago (2026-03-02T08:00:00.000Z), 1 write since; no request (next full read in 30 min, or --refresh)',
+    );
     expect(second.requests).toEqual({});
 
     c.at(61);
@@ -140,11 +150,18 @@ describe('changes-only runs against the target snapshot', () => {
   it('a user created by hand since the last read: POST answers 409, the user is adopted, the next run reads in full', async () => {
     const ps = people(4, []);
     h = await synced(ps);
-    await byHand(h, 'POST', 'Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'hand@example.com', name: { givenName: 'By', familyName: 'Hand' } });
+    await byHand(h, 'POST', 'Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'hand@example.com',
+      name: { givenName: 'By', familyName: 'Hand' },
+    });
     const hand: Person = { id: 'H1', email: 'hand@example.com', givenName: 'By', familyName: 'Hand', groups: [] };
     await h.setPeople([...ps, hand]);
     const r = await h.apply();
-    expect(r.outcome === 'converged' && r.report.results.find((x) => x.key === 'user:create:hand@example.com')).toMatchObject({ status: 'applied', adopted: true });
+    expect(r.outcome === 'converged' && r.report.results.find((x) => x.key === 'user:create:hand@example.com')).toMatchObject({
+      status: 'applied',
+      adopted: true,
+    });
     h.emulator.resetStats();
     const next = await h.apply();
     expect(next.plan.basis.targetRead).toMatchObject({ source: 'read', reason: expect.stringContaining('already in the target') });

@@ -141,31 +141,44 @@ describe('scimsync state', () => {
   });
 
   it.each([
-    ['a directory', async (dir: string) => {
-      await mkdir(join(dir, 'state.json'));
-      return 'is a directory';
-    }],
-    ['a file as its parent', async (dir: string) => {
-      await writeFile(join(dir, 'cfgstate'), 'x');
-      await writeFile(join(dir, 'config.yaml'), (await readFile(join(dir, 'config.yaml'), 'utf8')).replace('./state.json', './cfgstate/state.json'));
-      return 'ENOTDIR';
-    }],
-    ['under /proc', async (dir: string) => {
-      await writeFile(join(dir, 'config.yaml'), (await readFile(join(dir, 'config.yaml'), 'utf8')).replace('./state.json', '/proc/self/scimsync/state.json'));
-      return '/proc';
-    }],
-  ])('state path %s: plan and apply end with SCIMSYNC_STATE_IO naming it and the fix, never "unexpected", nothing written', async (_name, arrange) => {
-    h = await createSyncHarness();
-    await h.setPeople(people(3, ['Engineering']));
-    const expected = await arrange(h.dir);
-    for (const cmd of ['plan', 'apply']) {
-      const r = await runCli([cmd, '-c', h.configPath]);
-      expect({ cmd, code: r.code }).toEqual({ cmd, code: 1 });
-      expect(r.stderr).toContain('[SCIMSYNC_STATE_IO]');
-      expect(r.stderr).toContain(expected);
-      expect(r.stderr).toMatch(/\nfix: /);
-      expect(r.stderr).not.toContain('unexpected');
-    }
-    expect(h.emulator.stats().writes).toBe(0);
-  }, 30_000);
+    [
+      'a directory',
+      async (dir: string) => {
+        await mkdir(join(dir, 'state.json'));
+        return 'is a directory';
+      },
+    ],
+    [
+      'a file as its parent',
+      async (dir: string) => {
+        await writeFile(join(dir, 'cfgstate'), 'x');
+        await writeFile(join(dir, 'config.yaml'), (await readFile(join(dir, 'config.yaml'), 'utf8')).replace('./state.json', './cfgstate/state.json'));
+        return 'ENOTDIR';
+      },
+    ],
+    [
+      'under /proc',
+      async (dir: string) => {
+        await writeFile(join(dir, 'config.yaml'), (await readFile(join(dir, 'config.yaml'), 'utf8')).replace('./state.json', '/proc/self/scimsync/state.json'));
+        return '/proc';
+      },
+    ],
+  ])(
+    'state path %s: plan and apply end with SCIMSYNC_STATE_IO naming it and the fix, never "unexpected", nothing written',
+    async (_name, arrange) => {
+      h = await createSyncHarness();
+      await h.setPeople(people(3, ['Engineering']));
+      const expected = await arrange(h.dir);
+      for (const cmd of ['plan', 'apply']) {
+        const r = await runCli([cmd, '-c', h.configPath]);
+        expect({ cmd, code: r.code }).toEqual({ cmd, code: 1 });
+        expect(r.stderr).toContain('[SCIMSYNC_STATE_IO]');
+        expect(r.stderr).toContain(expected);
+        expect(r.stderr).toMatch(/\nfix: /);
+        expect(r.stderr).not.toContain('unexpected');
+      }
+      expect(h.emulator.stats().writes).toBe(0);
+    },
+    30_000,
+  );
 });

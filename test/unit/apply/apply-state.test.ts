@@ -41,10 +41,30 @@ describe('recordApplied', () => {
   });
 
   it('updateUser replaces pushedHash and keeps ownership; deleteUser and deleteGroup drop the record', () => {
-    const s = state({ s1: { targetId: 'T1', userName: 'ann@x.com', pushedHash: 'old', ownership: 'adopted' } }, { eng: { targetId: '42', displayName: 'Eng', ownership: 'created' } });
-    const updated = recordApplied(s, { kind: 'updateUser', key: 'k', reason: '', sourceId: 's1', target: { id: 'T1' }, before: { givenName: null, familyName: null }, attributes: A, hash: 'new' }, {});
+    const s = state(
+      { s1: { targetId: 'T1', userName: 'ann@x.com', pushedHash: 'old', ownership: 'adopted' } },
+      { eng: { targetId: '42', displayName: 'Eng', ownership: 'created' } },
+    );
+    const updated = recordApplied(
+      s,
+      {
+        kind: 'updateUser',
+        key: 'k',
+        reason: '',
+        sourceId: 's1',
+        target: { id: 'T1' },
+        before: { givenName: null, familyName: null },
+        attributes: A,
+        hash: 'new',
+      },
+      {},
+    );
     expect(updated.users['s1']).toEqual({ targetId: 'T1', userName: 'ann@x.com', pushedHash: 'new', ownership: 'adopted' });
-    const deleted = recordApplied(updated, { kind: 'deleteUser', key: 'k', reason: '', sourceId: 's1', userName: 'ann@x.com', target: { id: 'T1' }, mode: 'delete' }, {});
+    const deleted = recordApplied(
+      updated,
+      { kind: 'deleteUser', key: 'k', reason: '', sourceId: 's1', userName: 'ann@x.com', target: { id: 'T1' }, mode: 'delete' },
+      {},
+    );
     expect(deleted.users).toEqual({});
     const gone = recordApplied(deleted, { kind: 'deleteGroup', key: 'k', reason: '', name: 'ENG', target: { id: '42' } }, {});
     expect(gone.groups).toEqual({});
@@ -55,7 +75,11 @@ describe('recordApplied', () => {
 
   it('a delete of the old address keeps the record that already points at the new user', () => {
     const s = state({ s1: { targetId: 'new@x.com', userName: 'new@x.com', pushedHash: 'h', ownership: 'created' } });
-    const next = recordApplied(s, { kind: 'deleteUser', key: 'k', reason: '', sourceId: 's1', userName: 'old@x.com', target: { id: 'old@x.com' }, mode: 'delete' }, {});
+    const next = recordApplied(
+      s,
+      { kind: 'deleteUser', key: 'k', reason: '', sourceId: 's1', userName: 'old@x.com', target: { id: 'old@x.com' }, mode: 'delete' },
+      {},
+    );
     expect(next.users['s1']?.targetId).toBe('new@x.com');
   });
 
@@ -76,7 +100,10 @@ describe('recordApplied', () => {
     const first = plan(d, actual([tu('ann')]));
     const s1 = recordAppliedBatch(
       state(),
-      first.operations.map((op) => ({ op, result: { targetId: op.kind === 'createGroup' ? '9' : op.kind === 'createUser' ? op.attributes.userName : undefined } })),
+      first.operations.map((op) => ({
+        op,
+        result: { targetId: op.kind === 'createGroup' ? '9' : op.kind === 'createUser' ? op.attributes.userName : undefined },
+      })),
     );
     // The target after apply: bob created, group created with both.
     const after = actual([tu('ann'), tu('bob')], [tg('9', 'Eng', ['ann', 'bob'])]);

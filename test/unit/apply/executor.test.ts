@@ -90,10 +90,20 @@ describe('execute', () => {
     const big = target.seedGroup('Big');
     const other = target.seedGroup('Other');
     const chunk = (name: string, id: string, n: number, members: number[]) => ({
-      ...updateMembers(name, { id }, members.map((i) => existing(`m${i}@example.com`, users[i]!.id))),
+      ...updateMembers(
+        name,
+        { id },
+        members.map((i) => existing(`m${i}@example.com`, users[i]!.id)),
+      ),
       key: `group:members:${name.toLowerCase()}:${n}`,
     });
-    const plan = planOf([chunk('Big', big.id, 1, [0]), chunk('Big', big.id, 2, [1]), chunk('Big', big.id, 3, [2]), chunk('Other', other.id, 1, [3]), chunk('Other', other.id, 2, [4])]);
+    const plan = planOf([
+      chunk('Big', big.id, 1, [0]),
+      chunk('Big', big.id, 2, [1]),
+      chunk('Big', big.id, 3, [2]),
+      chunk('Other', other.id, 1, [3]),
+      chunk('Other', other.id, 2, [4]),
+    ]);
     const store = await openStore();
     const report = await execute(plan, target, store, await store.load(), { concurrency: 4 });
     expect(report.counts.applied).toBe(5);
@@ -140,15 +150,16 @@ describe('execute', () => {
 
   it('a rejected key stops taking new operations: the rest are skipped and the run is aborted', async () => {
     target.failWith = (c) => (c.what === 'user u2@example.com' ? authError() : undefined);
-    const plan = planOf([
-      ...Array.from({ length: 6 }, (_, i) => createUser(`u${i}@example.com`)),
-      createGroup('Eng', [created('u0@example.com')]),
-    ]);
+    const plan = planOf([...Array.from({ length: 6 }, (_, i) => createUser(`u${i}@example.com`)), createGroup('Eng', [created('u0@example.com')])]);
     const store = await openStore();
     const report = await execute(plan, target, store, await store.load(), { concurrency: 1 });
     expect(report.aborted).toBe(true);
     expect(report.counts).toEqual({ planned: 7, applied: 2, failed: 1, skipped: 4, resumed: 0 });
-    expect(report.results.at(-1)).toMatchObject({ key: 'group:create:Eng', status: 'skipped', reason: expect.stringContaining('rejected the API key') as unknown });
+    expect(report.results.at(-1)).toMatchObject({
+      key: 'group:create:Eng',
+      status: 'skipped',
+      reason: expect.stringContaining('rejected the API key') as unknown,
+    });
     expect(target.calls).toHaveLength(3);
   });
 
@@ -205,7 +216,10 @@ describe('execute', () => {
       target.failWith = (c) => (c.method === 'PATCH' ? serverError() : undefined);
       const store = await openStore();
       const report = await execute(planOf([withGroups('a@example.com', a.id, [eng])]), target, store, await store.load());
-      expect(report.results[0]).toMatchObject({ status: 'failed', error: { httpStatus: 500, message: expect.stringMatching(/^deleted, but still a member of a group: /) as unknown } });
+      expect(report.results[0]).toMatchObject({
+        status: 'failed',
+        error: { httpStatus: 500, message: expect.stringMatching(/^deleted, but still a member of a group: /) as unknown },
+      });
       expect(report.counts).toMatchObject({ applied: 0, failed: 1 });
     });
   });
@@ -272,7 +286,12 @@ describe('execute', () => {
     const a = target.seedUser('a@example.com');
     target.seedUser('exists@example.com');
     const store = await openStore();
-    const report = await execute(planOf([deleteUser('a@example.com', a.id, 'deactivate'), createUser('exists@example.com')]), target, store, await store.load());
+    const report = await execute(
+      planOf([deleteUser('a@example.com', a.id, 'deactivate'), createUser('exists@example.com')]),
+      target,
+      store,
+      await store.load(),
+    );
     expect(target.calls.map((c) => `${c.method} ${c.what}`)).toEqual([`PUT deactivate ${a.id}`, 'POST user exists@example.com']);
     expect(report.results[1]).toMatchObject({ status: 'applied', adopted: true });
   });
@@ -280,7 +299,10 @@ describe('execute', () => {
   it('refuses a plan blocked by the deletion guard and sends nothing', async () => {
     const a = target.seedUser('a@example.com');
     const store = await openStore();
-    const plan = planOf([deleteUser('a@example.com', a.id)], [{ rule: 'maxDeletes', limit: 0, actual: 1, count: 1, message: '1 deletion exceeds maxDeletes 0' }]);
+    const plan = planOf(
+      [deleteUser('a@example.com', a.id)],
+      [{ rule: 'maxDeletes', limit: 0, actual: 1, count: 1, message: '1 deletion exceeds maxDeletes 0' }],
+    );
     await expect(execute(plan, target, store, await store.load())).rejects.toMatchObject({ code: 'SCIMSYNC_SAFETY_BLOCKED' });
     expect(target.calls).toHaveLength(0);
   });
@@ -293,7 +315,14 @@ describe('execute', () => {
   it('a plan of many ops that take no time (adoptions) folds state a bounded number of times, not every 50 ops', async () => {
     const store = await openStore();
     let updates = 0;
-    const counting = { ...store, path: store.path, load: () => store.load(), flush: () => store.flush(), close: () => store.close(), update: (next: Parameters<typeof store.update>[0]) => (updates++, store.update(next)) };
+    const counting = {
+      ...store,
+      path: store.path,
+      load: () => store.load(),
+      flush: () => store.flush(),
+      close: () => store.close(),
+      update: (next: Parameters<typeof store.update>[0]) => (updates++, store.update(next)),
+    };
     const plan = planOf(Array.from({ length: 2_000 }, (_, i) => adoptUser(`u${i}@example.com`, `id-${i}`)));
     // A clock that never moves: only the op count can trigger a fold.
     const report = await execute(plan, target, counting, await store.load(), { now: () => new Date(0) });

@@ -56,7 +56,13 @@ export class FakeTarget implements ScimTarget {
     await this.#call('POST', `user ${attrs.userName}`);
     const existing = [...this.users.values()].find((u) => u.userName === attrs.userName.toLowerCase());
     if (existing) return { user: existing, adopted: true };
-    const user: TargetUser = { id: `u-${this.#nextId++}`, userName: attrs.userName.toLowerCase(), givenName: attrs.givenName, familyName: attrs.familyName, active: true };
+    const user: TargetUser = {
+      id: `u-${this.#nextId++}`,
+      userName: attrs.userName.toLowerCase(),
+      givenName: attrs.givenName,
+      familyName: attrs.familyName,
+      active: true,
+    };
     this.users.set(user.id, user);
     return { user, adopted: false };
   }

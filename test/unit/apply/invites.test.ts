@@ -64,13 +64,19 @@ describe('execute: invites through groups', () => {
     expect(byKey['user:create:bob@example.com']).toMatchObject({ status: 'applied', targetId: 'bob@example.com', invitedBy: 'group:create:Eng' });
     expect(byKey['user:create:cat@example.com']).toMatchObject({ status: 'applied', targetId: 'cat@example.com', invitedBy: 'group:members:Sales' });
     const users = store.current()?.users ?? {};
-    expect(users['src-ann@example.com']).toEqual({ targetId: 'ann@example.com', userName: 'ann@example.com', pushedHash: 'h-ann@example.com', ownership: 'created' });
+    expect(users['src-ann@example.com']).toEqual({
+      targetId: 'ann@example.com',
+      userName: 'ann@example.com',
+      pushedHash: 'h-ann@example.com',
+      ownership: 'created',
+    });
     expect(users['src-cat@example.com']?.ownership).toBe('created');
     expect([...(target.groups.get(sales.id)?.members ?? [])].sort()).toEqual(['bob@example.com', 'cat@example.com']);
   });
 
   it('an invite whose group write fails is sent as a POST /Users after all (the membership follows next run)', async () => {
-    target.failWith = (call) => (call.method === 'POST' && call.what === 'group Eng' ? new TargetError('POST /Groups answered 400', { status: 400 }) : undefined);
+    target.failWith = (call) =>
+      call.method === 'POST' && call.what === 'group Eng' ? new TargetError('POST /Groups answered 400', { status: 400 }) : undefined;
     const plan = planOf([invited('ann@example.com', 'Eng'), createGroup('Eng', [created('ann@example.com')])]);
     const store = await openStore();
     const report = await execute(plan, target, store, await store.load());
@@ -98,7 +104,8 @@ describe('execute: invites through groups', () => {
 
   it('a user in two groups is invited by whichever write succeeds', async () => {
     const sales = target.seedGroup('Sales');
-    target.failWith = (call) => (call.method === 'POST' && call.what === 'group Eng' ? new TargetError('POST /Groups answered 500', { status: 500 }) : undefined);
+    target.failWith = (call) =>
+      call.method === 'POST' && call.what === 'group Eng' ? new TargetError('POST /Groups answered 500', { status: 500 }) : undefined;
     const plan = planOf([
       invited('bob@example.com', 'Eng', 'Sales'),
       createGroup('Eng', [created('bob@example.com')]),

@@ -57,10 +57,13 @@ describe('LDAP transport: a password never crosses a network in clear', () => {
     ]);
     // Loopback is no exception: turning checks off is always a named, per-host decision.
     expect(issues('url: "ldaps://127.0.0.1:3891", tls: { rejectUnauthorized: false }').map((i) => i.path)).toEqual(['source.tls.rejectUnauthorized']);
-    const ok = parseConfig(yaml(`url: "ldap://dc1.example.com", ${bind}, tls: { startTLS: true, rejectUnauthorized: false, insecureHosts: [DC1.Example.com] }`), {
-      path: 'config.yaml',
-      env: {},
-    });
+    const ok = parseConfig(
+      yaml(`url: "ldap://dc1.example.com", ${bind}, tls: { startTLS: true, rejectUnauthorized: false, insecureHosts: [DC1.Example.com] }`),
+      {
+        path: 'config.yaml',
+        env: {},
+      },
+    );
     expect(ok.config.source.type === 'ldap' && ok.config.source.tls).toEqual({ startTLS: true, rejectUnauthorized: false, insecureHosts: ['DC1.Example.com'] });
     expect(issues('url: "ldaps://[::1]:636", tls: { rejectUnauthorized: false, insecureHosts: ["::1"] }')).toEqual([]);
   });

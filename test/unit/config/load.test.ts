@@ -281,7 +281,10 @@ target: { url: "https://x.example/", token: t0k3n }
     });
     const ok = parseConfig(yaml.replace(', " on leave "', ''), { path: '/c/config.yaml', env: {} });
     expect(ok.config.source).toMatchObject({ statusValues: { active: ['Employed', 'On Leave'], inactive: ['Terminated'] } });
-    const partial = parseConfig(yaml.replace('active: [Employed, "On Leave"], inactive: [Terminated, " on leave "]', 'inactive: [gone]'), { path: '/c/config.yaml', env: {} });
+    const partial = parseConfig(yaml.replace('active: [Employed, "On Leave"], inactive: [Terminated, " on leave "]', 'inactive: [gone]'), {
+      path: '/c/config.yaml',
+      env: {},
+    });
     expect(partial.config.source).toMatchObject({ statusValues: { active: [], inactive: ['gone'] } });
   });
 
@@ -315,12 +318,37 @@ target: { url: "https://x.example/", token: t0k3n }
   });
 
   it.each([
-    ['LDAP url scheme', 'source: { type: ldap, url: "https://dc", dialect: openldap, users: { base: b } }', 'source.url', 'must be an ldap:// or ldaps:// URL — e.g. ldaps://dc1.example.com'],
-    ['startTLS on ldaps', 'source: { type: ldap, url: "ldaps://dc", tls: { startTLS: true }, dialect: openldap, users: { base: b } }', 'source.tls.startTLS', 'startTLS is for ldap:// URLs — remove it or use ldap://'],
-    ['pageSize range', 'source: { type: ldap, url: "ldap://dc", dialect: openldap, users: { base: b }, pageSize: 0 }', 'source.pageSize', 'must be at least 1, got 0'],
-    ['concurrency type', 'source: { type: csv, users: u.csv }\ntarget: { url: "https://x/", token: t, rateLimit: { concurrency: "2" } }', 'target.rateLimit.concurrency', 'must be a number, got "2"'],
+    [
+      'LDAP url scheme',
+      'source: { type: ldap, url: "https://dc", dialect: openldap, users: { base: b } }',
+      'source.url',
+      'must be an ldap:// or ldaps:// URL — e.g. ldaps://dc1.example.com',
+    ],
+    [
+      'startTLS on ldaps',
+      'source: { type: ldap, url: "ldaps://dc", tls: { startTLS: true }, dialect: openldap, users: { base: b } }',
+      'source.tls.startTLS',
+      'startTLS is for ldap:// URLs — remove it or use ldap://',
+    ],
+    [
+      'pageSize range',
+      'source: { type: ldap, url: "ldap://dc", dialect: openldap, users: { base: b }, pageSize: 0 }',
+      'source.pageSize',
+      'must be at least 1, got 0',
+    ],
+    [
+      'concurrency type',
+      'source: { type: csv, users: u.csv }\ntarget: { url: "https://x/", token: t, rateLimit: { concurrency: "2" } }',
+      'target.rateLimit.concurrency',
+      'must be a number, got "2"',
+    ],
     ['empty users path', 'source: { type: csv, users: "" }', 'source.users', 'must not be empty'],
-    ['delimiter quote', 'source: { type: csv, users: u.csv, delimiter: "\\"" }', 'source.delimiter', 'must not contain a quote or a newline — use "," or ";" or "\\t"'],
+    [
+      'delimiter quote',
+      'source: { type: csv, users: u.csv, delimiter: "\\"" }',
+      'source.delimiter',
+      'must not contain a quote or a newline — use "," or ";" or "\\t"',
+    ],
   ])('%s', (_n, sourceYaml, path, message) => {
     const yaml = sourceYaml.includes('target:') ? sourceYaml : `${sourceYaml}\ntarget: { url: "https://x/", token: t }\n`;
     expect(problems(yaml).issues).toEqual([{ path, message }]);
@@ -336,7 +364,9 @@ describe('parseConfig: YAML problems', () => {
   });
 
   it('a duplicate key is an error at its line', () => {
-    expect(problems(`${MINIMAL}log: { level: info }\nlog: { level: debug }\n`).message).toMatch(/^config\.yaml:5:1: YAML syntax error: Map keys must be unique/);
+    expect(problems(`${MINIMAL}log: { level: info }\nlog: { level: debug }\n`).message).toMatch(
+      /^config\.yaml:5:1: YAML syntax error: Map keys must be unique/,
+    );
   });
 
   it.each([

@@ -49,14 +49,19 @@ describe('target.tokenFile: trimmed, then checked', () => {
     const f = await secretFile('two-words', `Bearer ${KEY}\n`);
     const e = problems(csvWithTarget(`{ url: "https://x.example/", tokenFile: ${f} }`));
     expect(e.issues).toEqual([
-      { path: 'target.tokenFile', message: `${f}: the token contains whitespace or a control character (at character 7 of 24) — write only the key into the file` },
+      {
+        path: 'target.tokenFile',
+        message: `${f}: the token contains whitespace or a control character (at character 7 of 24) — write only the key into the file`,
+      },
     ]);
     expect(e.message).not.toContain(KEY);
   });
 
   it('a control character inside (a pasted key with a line break in the middle) is refused too', async () => {
     const f = await secretFile('split', `${KEY.slice(0, 4)}\n${KEY.slice(4)}\n`);
-    expect(problems(csvWithTarget(`{ url: "https://x.example/", tokenFile: ${f} }`)).issues[0]?.message).toMatch(/contains whitespace or a control character \(at character 5 of/);
+    expect(problems(csvWithTarget(`{ url: "https://x.example/", tokenFile: ${f} }`)).issues[0]?.message).toMatch(
+      /contains whitespace or a control character \(at character 5 of/,
+    );
   });
 
   it('a bind password keeps its spaces: only a BOM and one trailing newline go', async () => {
@@ -88,7 +93,8 @@ describe('target.token from the environment or the config', () => {
     expect(e.issues).toEqual([
       {
         path: 'target.token',
-        message: 'the token from environment variable SCIM_TOKEN contains whitespace or a control character (at character 18 of 35) — set it to the SCIM key alone',
+        message:
+          'the token from environment variable SCIM_TOKEN contains whitespace or a control character (at character 18 of 35) — set it to the SCIM key alone',
       },
     ]);
     expect(e.message).not.toContain(KEY);
@@ -107,18 +113,26 @@ describe('SCIMSYNC_LOG_LEVEL', () => {
   it('an unknown level is a config problem listing the levels (not a logger stack trace)', () => {
     const e = problems(csvWithTarget(`{ url: "https://x.example/", token: ${KEY} }`), { SCIMSYNC_LOG_LEVEL: 'verbose' });
     expect(e.issues).toEqual([
-      { path: 'SCIMSYNC_LOG_LEVEL', message: '"verbose" is not a log level — use one of trace, debug, info, warn, error, fatal, silent (or unset it to use log.level)' },
+      {
+        path: 'SCIMSYNC_LOG_LEVEL',
+        message: '"verbose" is not a log level — use one of trace, debug, info, warn, error, fatal, silent (or unset it to use log.level)',
+      },
     ]);
   });
 
   it('a known level passes', () => {
-    expect(parseConfig(csvWithTarget(`{ url: "https://x.example/", token: ${KEY} }`), { path: 'c.yaml', env: { SCIMSYNC_LOG_LEVEL: 'debug' } }).config.log.level).toBe('info');
+    expect(
+      parseConfig(csvWithTarget(`{ url: "https://x.example/", token: ${KEY} }`), { path: 'c.yaml', env: { SCIMSYNC_LOG_LEVEL: 'debug' } }).config.log.level,
+    ).toBe('info');
   });
 });
 
 describe('warnings: valid settings that will hurt', () => {
   const rate = (perMinute: number, profile = 'amplitude') =>
-    parseConfig(csvWithTarget(`{ url: "https://x.example/", token: ${KEY}, profile: ${profile}, rateLimit: { perMinute: ${perMinute} } }`), { path: 'c.yaml', env: {} }).warnings;
+    parseConfig(csvWithTarget(`{ url: "https://x.example/", token: ${KEY}, profile: ${profile}, rateLimit: { perMinute: ${perMinute} } }`), {
+      path: 'c.yaml',
+      env: {},
+    }).warnings;
 
   it('a rate above 100/min on the amplitude profile warns that Amplitude allows 100 per org and 429 stalls follow', () => {
     expect(rate(150)).toEqual([
@@ -150,10 +164,12 @@ describe('other configured paths: the config file, source.tls.ca', () => {
     const yaml = `source: { type: ldap, url: "ldaps://127.0.0.1:1", dialect: openldap, users: { base: "dc=x" }, tls: { ca: ./no-ca.pem } }\ntarget: { url: "https://x.example/", token: ${KEY} }\n`;
     const { config } = parseConfig(yaml, { path: join(dir, 'c.yaml'), env: {} });
     if (config.source.type !== 'ldap') throw new Error('expected an LDAP source');
-    const e = await createLdapSource(config.source).read().then(
-      () => undefined,
-      (err: unknown) => err as SourceError,
-    );
+    const e = await createLdapSource(config.source)
+      .read()
+      .then(
+        () => undefined,
+        (err: unknown) => err as SourceError,
+      );
     expect(e?.message).toBe(`cannot read the LDAP CA file ${ca}: file not found`);
     expect(e?.fix).toBe('create the PEM file of the CA there, or fix source.tls.ca (a relative path is relative to the config file)');
   });

@@ -24,7 +24,10 @@ describe('stableHash', () => {
   it.each([
     [{ a: 1 }, { a: 2 }],
     [{ a: '1' }, { a: 1 }],
-    [[1, 2], [2, 1]],
+    [
+      [1, 2],
+      [2, 1],
+    ],
     ['ab', 'ba'],
     [{ a: null }, {}],
   ])('%j and %j differ', (x, y) => {
@@ -48,13 +51,12 @@ describe('stableHash', () => {
 
 describe('hashUserAttributes', () => {
   const base = { userName: 'a@x.com', givenName: 'Ann', familyName: 'Lee' };
-  it.each([
-    base,
-    { ...base, externalId: 'guid-1' },
-    { userName: 'q"uote@x.com', givenName: 'Zoë \\ "Z"', familyName: '' },
-  ])('equals stableHash of the same attributes: %j', (a) => {
-    expect(hashUserAttributes(a)).toBe(stableHash({ ...a }));
-  });
+  it.each([base, { ...base, externalId: 'guid-1' }, { userName: 'q"uote@x.com', givenName: 'Zoë \\ "Z"', familyName: '' }])(
+    'equals stableHash of the same attributes: %j',
+    (a) => {
+      expect(hashUserAttributes(a)).toBe(stableHash({ ...a }));
+    },
+  );
 
   it('changes with each pushed attribute and ignores an absent externalId', () => {
     const h = hashUserAttributes(base);

@@ -7,7 +7,13 @@ const bob = su('bob');
 
 describe('deprovisioning', () => {
   it.each([
-    { name: 'managed user left the source: delete', users: [ann], targets: [tu('ann'), tu('bob')], records: managed(ann, bob), want: ['user:delete:bob@x.com'] },
+    {
+      name: 'managed user left the source: delete',
+      users: [ann],
+      targets: [tu('ann'), tu('bob')],
+      records: managed(ann, bob),
+      want: ['user:delete:bob@x.com'],
+    },
     { name: 'unmanaged user not in source: untouched', users: [ann], targets: [tu('ann'), tu('bob')], records: managed(ann), want: [] },
     {
       name: 'manageAllUsers: any target user not in source is deleted',
@@ -102,7 +108,16 @@ describe('deprovisioning', () => {
     // A deactivation (a full-body PUT on Amplitude) carries the names the target showed.
     const names = mode === 'deactivate' ? { names: { givenName: 'Bob', familyName: 'Lee' } } : {};
     expect(p.operations).toEqual([
-      { kind: 'deleteUser', key: 'user:delete:bob@x.com', reason: 'disabled in source', sourceId: 'id-bob', userName: 'bob@x.com', target: { id: 'bob@x.com' }, mode, ...names },
+      {
+        kind: 'deleteUser',
+        key: 'user:delete:bob@x.com',
+        reason: 'disabled in source',
+        sourceId: 'id-bob',
+        userName: 'bob@x.com',
+        target: { id: 'bob@x.com' },
+        mode,
+        ...names,
+      },
     ]);
   });
 

@@ -145,7 +145,12 @@ describe('users: create, adopt, update', () => {
 describe('users: email change', () => {
   const moved = su('ann', { email: 'ann.lee@x.com' });
   it.each([
-    { name: 'delete-old: delete old + create new', onEmailChange: 'delete-old' as const, targets: [tu('ann')], want: ['user:delete:ann@x.com', 'user:create:ann.lee@x.com'] },
+    {
+      name: 'delete-old: delete old + create new',
+      onEmailChange: 'delete-old' as const,
+      targets: [tu('ann')],
+      want: ['user:delete:ann@x.com', 'user:create:ann.lee@x.com'],
+    },
     { name: 'keep-old: only create new', onEmailChange: 'keep-old' as const, targets: [tu('ann')], want: ['user:create:ann.lee@x.com'] },
     {
       name: 'new email already exists: delete old + adopt new',

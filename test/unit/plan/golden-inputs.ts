@@ -66,7 +66,13 @@ export function buildGoldenInputs(n: number, profile: 'amplitude' | 'rfc', orpha
         addTarget(email, tgt);
         break;
       case 8: // held: its source entry could not be read
-        skipped.push({ entry: `users.csv:${i + 2}`, reason: 'status "x" is not mapped', email, sourceId: u.sourceId, ...(i % 40 === 8 ? { fix: 'map it' } : {}) });
+        skipped.push({
+          entry: `users.csv:${i + 2}`,
+          reason: 'status "x" is not mapped',
+          email,
+          sourceId: u.sourceId,
+          ...(i % 40 === 8 ? { fix: 'map it' } : {}),
+        });
         record(u, addTarget(email, tgt));
         break;
       case 9: // quarantined (bad row naming the email)
@@ -130,7 +136,7 @@ function buildGroups(n: number, orphans: boolean, idOf: ReadonlyMap<string, stri
       if (id !== undefined && k % 11 !== 3 && !dropAdmin) tmembers.push(id);
     }
     // Extra target members: a removal, an orphan (deleted user kept: rfc) and a nested group.
-    const extra = idOf.get(member((j * 131 + 5) % n + 1));
+    const extra = idOf.get(member(((j * 131 + 5) % n) + 1));
     if (extra !== undefined) tmembers.push(extra);
     if (orphans && j % 4 === 0) tmembers.push(`u-deleted-${j}`);
     if (j % 9 === 0) tmembers.push(`g-${j === 0 ? 10 : 0}`);

@@ -15,7 +15,13 @@ const PROTECT = ['*@admins.example.com', 'user15@example.com'];
 const RFC = { name: 'rfc', sendsExternalId: true, deprovisionDropsMembers: false } as const;
 const VARIANTS: Record<string, PlanPolicy> = {
   amplitude: policy({ protect: PROTECT, groups: { enabled: true, include: ['*'], exclude: ['excluded *'] }, inviteThroughGroups: true }),
-  'amplitude, manageAllUsers, deactivate, keep-old': policy({ protect: PROTECT, manageAllUsers: true, deprovision: 'deactivate', onEmailChange: 'keep-old', maxMembersPerPatch: 7 }),
+  'amplitude, manageAllUsers, deactivate, keep-old': policy({
+    protect: PROTECT,
+    manageAllUsers: true,
+    deprovision: 'deactivate',
+    onEmailChange: 'keep-old',
+    maxMembersPerPatch: 7,
+  }),
   'rfc, delete': policy({ protect: PROTECT, profile: RFC, groups: { enabled: true, include: ['group *'], exclude: [] }, maxMembersPerPatch: 50 }),
   'rfc, delete, no orphans': policy({ protect: PROTECT, profile: RFC }),
   'rfc, deactivate, manageAllUsers': policy({ protect: PROTECT, profile: RFC, deprovision: 'deactivate', manageAllUsers: true, safety: { maxDeletes: 5 } }),
@@ -58,7 +64,13 @@ describe('golden plans over a 10,000-user mixed dataset', () => {
     for (const [key, n] of Object.entries(amp.summary)) expect([key, n > 0]).toEqual([key, true]);
     expect(amp.held.length).toBeGreaterThan(0);
     expect(amp.blocked.length).toBeGreaterThan(0);
-    expect(Object.keys(amp.untouched).sort()).toEqual(['groupsWithProtectedMembers', 'protectedUsers', 'quarantinedUsers', 'unmanagedGroups', 'unmanagedUsers']);
+    expect(Object.keys(amp.untouched).sort()).toEqual([
+      'groupsWithProtectedMembers',
+      'protectedUsers',
+      'quarantinedUsers',
+      'unmanagedGroups',
+      'unmanagedUsers',
+    ]);
     const reasons = new Set(amp.skipped.map((e) => e.reason.replace(/ .*/s, '')));
     expect([...reasons].sort()).toEqual(['duplicate', 'excluded', 'member', 'status', 'target']);
     expect(count(amp, (op) => op.kind === 'createUser' && op.invitedThrough !== undefined)).toBeGreaterThan(0);

@@ -21,7 +21,13 @@ function members(op: PlannedOperation | undefined): { add: string[]; remove: str
 describe('groups', () => {
   it.each([
     { name: 'new group is created with members inline', groups: [sg('Eng', ['ann', 'bob'])], tgroups: [], records: {}, want: ['group:create:eng'] },
-    { name: 'existing unmanaged group with the same name (any case) is adopted', groups: [sg('Eng', ['ann'])], tgroups: [tg('7', 'ENG', ['ann'])], records: {}, want: ['group:adopt:eng'] },
+    {
+      name: 'existing unmanaged group with the same name (any case) is adopted',
+      groups: [sg('Eng', ['ann'])],
+      tgroups: [tg('7', 'ENG', ['ann'])],
+      records: {},
+      want: ['group:adopt:eng'],
+    },
     { name: 'managed and in sync: nothing', groups: [sg('Eng', ['ann'])], tgroups: [tg('7', 'Eng', ['ann'])], records: { eng: grec('7', 'Eng') }, want: [] },
     {
       name: 'membership drift: one updateMembers op',
@@ -84,12 +90,21 @@ describe('groups', () => {
       want: ['group:create:eng'],
     },
   ])('$name', ({ groups, tgroups, records, over, want }) => {
-    const p = plan(desired([ann, bob, cat], { groups }), actual(targets, tgroups), state(everyone, records as Record<string, GroupRecord>), policy((over ?? {}) as Partial<PlanPolicy>));
+    const p = plan(
+      desired([ann, bob, cat], { groups }),
+      actual(targets, tgroups),
+      state(everyone, records as Record<string, GroupRecord>),
+      policy((over ?? {}) as Partial<PlanPolicy>),
+    );
     expect(keys(p)).toEqual(want);
   });
 
   it('adds missing and removes extra members in one op', () => {
-    const p = plan(desired([ann, bob, cat], { groups: [sg('Eng', ['ann', 'bob'])] }), actual(targets, [tg('7', 'Eng', ['ann', 'cat'])]), state(everyone, { eng: grec('7', 'Eng') }));
+    const p = plan(
+      desired([ann, bob, cat], { groups: [sg('Eng', ['ann', 'bob'])] }),
+      actual(targets, [tg('7', 'Eng', ['ann', 'cat'])]),
+      state(everyone, { eng: grec('7', 'Eng') }),
+    );
     expect(members(p.operations[0])).toEqual({ add: ['bob@x.com'], remove: ['cat@x.com'] });
     expect(p.operations[0]).toMatchObject({ group: { id: '7' }, groupName: 'Eng', reason: 'membership changed in source: 1 to add, 1 to remove' });
     expect(p.summary).toMatchObject({ updateGroups: 1, addMembers: 1, removeMembers: 1 });
@@ -106,7 +121,11 @@ describe('groups', () => {
   });
 
   it('removes an unmanaged target user who is not in the source group', () => {
-    const p = plan(desired([ann], { groups: [sg('Eng', ['ann'])] }), actual([tu('ann'), tu('zed')], [tg('7', 'Eng', ['ann', 'zed'])]), state(managed(ann), { eng: grec('7', 'Eng') }));
+    const p = plan(
+      desired([ann], { groups: [sg('Eng', ['ann'])] }),
+      actual([tu('ann'), tu('zed')], [tg('7', 'Eng', ['ann', 'zed'])]),
+      state(managed(ann), { eng: grec('7', 'Eng') }),
+    );
     expect(members(p.operations[0])).toEqual({ add: [], remove: ['zed@x.com'] });
   });
 
@@ -132,13 +151,29 @@ describe('groups', () => {
   });
 
   it('a quarantined user already in a managed group is not removed', () => {
-    const p = plan(desired([ann, cat], { groups: [sg('Eng', ['ann'])], quarantined: ['cat@x.com'] }), actual(targets, [tg('7', 'Eng', ['ann', 'cat'])]), state(everyone, { eng: grec('7', 'Eng') }));
+    const p = plan(
+      desired([ann, cat], { groups: [sg('Eng', ['ann'])], quarantined: ['cat@x.com'] }),
+      actual(targets, [tg('7', 'Eng', ['ann', 'cat'])]),
+      state(everyone, { eng: grec('7', 'Eng') }),
+    );
     expect(p.operations.filter((o) => o.kind === 'updateMembers')).toEqual([]);
   });
 
   it('chunks a new large group: inline up to the limit, then updateMembers on the created group', () => {
     const users = Array.from({ length: 12 }, (_, i) => su(`m${String(i).padStart(2, '0')}`));
-    const p = plan(desired(users, { groups: [sg('Big', users.map((u) => u.email))] }), actual([]), state(), policy({ maxMembersPerPatch: 5 }));
+    const p = plan(
+      desired(users, {
+        groups: [
+          sg(
+            'Big',
+            users.map((u) => u.email),
+          ),
+        ],
+      }),
+      actual([]),
+      state(),
+      policy({ maxMembersPerPatch: 5 }),
+    );
     const groupOps = p.operations.filter((o) => o.kind === 'createGroup' || o.kind === 'updateMembers');
     expect(groupOps.map((o) => o.key)).toEqual(['group:create:big', 'group:members:big:1', 'group:members:big:2']);
     expect(groupOps.map((o) => members(o).add.length)).toEqual([5, 5, 2]);
@@ -150,8 +185,21 @@ describe('groups', () => {
     const users = Array.from({ length: 120 }, (_, i) => su(`m${String(i).padStart(3, '0')}`));
     const tUsers = users.map((u) => tu(u.email.split('@')[0]!));
     const p = plan(
-      desired(users, { groups: [sg('Big', users.slice(0, 110).map((u) => u.email))] }),
-      actual(tUsers, [tg('9', 'Big', users.slice(100).map((u) => u.email))]),
+      desired(users, {
+        groups: [
+          sg(
+            'Big',
+            users.slice(0, 110).map((u) => u.email),
+          ),
+        ],
+      }),
+      actual(tUsers, [
+        tg(
+          '9',
+          'Big',
+          users.slice(100).map((u) => u.email),
+        ),
+      ]),
       state(managed(...users), { big: grec('9', 'Big') }),
       policy({ maxMembersPerPatch: 10 }),
     );
@@ -166,7 +214,16 @@ describe('chunkMembers', () => {
   it.each([
     { add: 0, remove: 0, max: 3, want: [] },
     { add: 2, remove: 1, max: 3, want: [[2, 1]] },
-    { add: 3, remove: 2, max: 2, want: [[0, 2], [2, 0], [1, 0]] },
+    {
+      add: 3,
+      remove: 2,
+      max: 2,
+      want: [
+        [0, 2],
+        [2, 0],
+        [1, 0],
+      ],
+    },
     { add: 4, remove: 1, max: 0, want: [[4, 1]] },
   ])('$add adds + $remove removes by $max', ({ add, remove, max, want }) => {
     const chunks = chunkMembers(refs(add, 'a'), refs(remove, 'r'), max);
@@ -182,13 +239,23 @@ describe('memberships of deprovisioned users and of users the target no longer h
   const leaverOps = (p: ReturnType<typeof plan>) => p.operations.filter((o) => o.kind === 'deleteUser' || o.kind === 'updateMembers');
 
   it('deactivate on a target that keeps the user (rfc): the same plan removes it from its managed groups', () => {
-    const p = plan(desired([ann, su('bob', { active: false })], { groups: [sg('Eng', ['ann', 'bob'])] }), actual(targets, [tg('7', 'Eng', ['ann', 'bob'])]), state(everyone, eng), rfc({ deprovision: 'deactivate' }));
+    const p = plan(
+      desired([ann, su('bob', { active: false })], { groups: [sg('Eng', ['ann', 'bob'])] }),
+      actual(targets, [tg('7', 'Eng', ['ann', 'bob'])]),
+      state(everyone, eng),
+      rfc({ deprovision: 'deactivate' }),
+    );
     expect(keys(p)).toEqual(['user:delete:bob@x.com', 'user:delete:cat@x.com', 'group:members:eng:1']);
     expect(members(p.operations[2])).toEqual({ add: [], remove: ['bob@x.com'] });
   });
 
   it('deactivate where that removes the user from the org (amplitude): left to the target, no PATCH', () => {
-    const p = plan(desired([ann, su('bob', { active: false })], { groups: [sg('Eng', ['ann', 'bob'])] }), actual(targets, [tg('7', 'Eng', ['ann', 'bob'])]), state(everyone, eng), policy({ deprovision: 'deactivate' }));
+    const p = plan(
+      desired([ann, su('bob', { active: false })], { groups: [sg('Eng', ['ann', 'bob'])] }),
+      actual(targets, [tg('7', 'Eng', ['ann', 'bob'])]),
+      state(everyone, eng),
+      policy({ deprovision: 'deactivate' }),
+    );
     expect(keys(p)).toEqual(['user:delete:bob@x.com', 'user:delete:cat@x.com']);
   });
 
@@ -206,10 +273,13 @@ describe('memberships of deprovisioned users and of users the target no longer h
   it('a member id that is no user (a deleted user the target kept) is removed from a managed group, flagged, never from an unmanaged one', () => {
     const p = plan(
       desired([ann], { groups: [sg('Eng', ['ann'])] }),
-      actual([tu('ann')], [
-        { id: '7', displayName: 'Eng', members: ['ann@x.com', '9f3e-gone'] },
-        { id: '8', displayName: 'Hand-made', members: ['ann@x.com', '9f3e-gone'] },
-      ]),
+      actual(
+        [tu('ann')],
+        [
+          { id: '7', displayName: 'Eng', members: ['ann@x.com', '9f3e-gone'] },
+          { id: '8', displayName: 'Hand-made', members: ['ann@x.com', '9f3e-gone'] },
+        ],
+      ),
       state(managed(ann), eng),
       rfc(),
     );
@@ -235,12 +305,20 @@ describe('memberships of deprovisioned users and of users the target no longer h
     expect(p.operations[0]).not.toHaveProperty('remove.0.orphan');
   });
 
-  it.each(['amplitude', 'rfc'] as const)('%s: once the target shows it keeps deleted users, a deleted user leaves its managed groups in the same plan', (profile) => {
-    const pol = profile === 'rfc' ? rfc() : policy();
-    // Some earlier delete left "old@x.com" behind in an unmanaged group: evidence enough.
-    const p = plan(desired([ann], { groups: [sg('Eng', ['ann'])] }), actual(targets, [tg('7', 'Eng', ['ann', 'bob']), tg('8', 'Hand-made', ['old@x.com'])]), state(everyone, eng), pol);
-    expect(leaverOps(p).map((o) => o.key)).toEqual(['user:delete:bob@x.com', 'user:delete:cat@x.com', 'group:members:eng:1']);
-    expect(members(p.operations.find((o) => o.kind === 'updateMembers'))).toEqual({ add: [], remove: ['bob@x.com'] });
-    expect(p.operations.find((o) => o.key === 'user:delete:bob@x.com')).not.toHaveProperty('memberOf');
-  });
+  it.each(['amplitude', 'rfc'] as const)(
+    '%s: once the target shows it keeps deleted users, a deleted user leaves its managed groups in the same plan',
+    (profile) => {
+      const pol = profile === 'rfc' ? rfc() : policy();
+      // Some earlier delete left "old@x.com" behind in an unmanaged group: evidence enough.
+      const p = plan(
+        desired([ann], { groups: [sg('Eng', ['ann'])] }),
+        actual(targets, [tg('7', 'Eng', ['ann', 'bob']), tg('8', 'Hand-made', ['old@x.com'])]),
+        state(everyone, eng),
+        pol,
+      );
+      expect(leaverOps(p).map((o) => o.key)).toEqual(['user:delete:bob@x.com', 'user:delete:cat@x.com', 'group:members:eng:1']);
+      expect(members(p.operations.find((o) => o.kind === 'updateMembers'))).toEqual({ add: [], remove: ['bob@x.com'] });
+      expect(p.operations.find((o) => o.key === 'user:delete:bob@x.com')).not.toHaveProperty('memberOf');
+    },
+  );
 });

@@ -18,7 +18,9 @@ describe('held users', () => {
   it('a managed user behind an unmapped status is held: not deleted, listed with its entry and fix', () => {
     const p = plan(desired([ann], { skipped: [unmapped], quarantined: ['bob@x.com'] }), actual([tu('ann'), tu('bob')]), state(managed(ann, bob)));
     expect(keys(p)).toEqual([]);
-    expect(p.held).toEqual([{ userName: 'bob@x.com', sourceId: 'id-bob', entries: [{ entry: 'users.csv:3', reason: 'unknown status "On Leave" in column Status' }], fix }]);
+    expect(p.held).toEqual([
+      { userName: 'bob@x.com', sourceId: 'id-bob', entries: [{ entry: 'users.csv:3', reason: 'unknown status "On Leave" in column Status' }], fix },
+    ]);
     expect(planToJson(p).held).toEqual(p.held);
   });
 
@@ -40,7 +42,12 @@ describe('held users', () => {
   });
 
   it('with manageAllUsers every user in scope is managed: one behind a bad row is held', () => {
-    const p = plan(desired([ann], { skipped: [unmapped], quarantined: ['bob@x.com'] }), actual([tu('ann'), tu('bob')]), state(managed(ann)), policy({ manageAllUsers: true }));
+    const p = plan(
+      desired([ann], { skipped: [unmapped], quarantined: ['bob@x.com'] }),
+      actual([tu('ann'), tu('bob')]),
+      state(managed(ann)),
+      policy({ manageAllUsers: true }),
+    );
     expect(keys(p)).toEqual([]);
     expect(p.held.map((h) => [h.userName, h.sourceId])).toEqual([['bob@x.com', null]]);
   });
@@ -48,7 +55,12 @@ describe('held users', () => {
   it('a source that names no entry still gets a reason and a generic fix', () => {
     const p = plan(desired([ann], { quarantined: ['bob@x.com'] }), actual([tu('ann'), tu('bob')]), state(managed(ann, bob)));
     expect(p.held).toEqual([
-      { userName: 'bob@x.com', sourceId: 'id-bob', entries: [{ entry: 'bob@x.com', reason: 'its source entry was left out (see skipped)' }], fix: expect.stringMatching(/^fix the source entry/) as unknown as string },
+      {
+        userName: 'bob@x.com',
+        sourceId: 'id-bob',
+        entries: [{ entry: 'bob@x.com', reason: 'its source entry was left out (see skipped)' }],
+        fix: expect.stringMatching(/^fix the source entry/) as unknown as string,
+      },
     ]);
   });
 

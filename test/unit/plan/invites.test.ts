@@ -37,7 +37,12 @@ describe('invites through groups (amplitude)', () => {
 
   it('members beyond one request of a new group are invited by the chunk PATCH that carries them', () => {
     const users = ['a1', 'a2', 'a3'].map((n) => su(n));
-    const p = plan(desired(users, { groups: [sg('Big', ['a1', 'a2', 'a3'])] }), actual([]), state(), policy({ inviteThroughGroups: true, maxMembersPerPatch: 2 }));
+    const p = plan(
+      desired(users, { groups: [sg('Big', ['a1', 'a2', 'a3'])] }),
+      actual([]),
+      state(),
+      policy({ inviteThroughGroups: true, maxMembersPerPatch: 2 }),
+    );
     expect(creates(p.operations)).toEqual({ 'a1@x.com': ['Big'], 'a2@x.com': ['Big'], 'a3@x.com': ['Big'] });
     expect(p.operations.filter((o) => o.kind === 'updateMembers')).toHaveLength(1);
   });

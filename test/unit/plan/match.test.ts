@@ -113,6 +113,10 @@ describe('indexTargetUsers', () => {
     expect(resolveTargetUser(amp, 'ann@x.com')?.givenName).toBe('Ann');
     const rfc = indexTargetUsers([tu('ann', { id: 'u-1' }), tu('bob'), tu('cat', { id: 'u-1' })]);
     expect(rfc.byId).not.toBe(rfc.byUserName);
-    expect([rfc.byId.get('u-1')?.userName, rfc.byId.get('bob@x.com')?.userName, rfc.byUserName.get('cat@x.com')?.id]).toEqual(['ann@x.com', 'bob@x.com', 'u-1']);
+    expect([rfc.byId.get('u-1')?.userName, rfc.byId.get('bob@x.com')?.userName, rfc.byUserName.get('cat@x.com')?.id]).toEqual([
+      'ann@x.com',
+      'bob@x.com',
+      'u-1',
+    ]);
   });
 });

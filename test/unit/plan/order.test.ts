@@ -11,7 +11,16 @@ const OPS: PlannedOperation[] = [
   { kind: 'updateMembers', key: 'group:members:eng:2', reason: '', groupName: 'Eng', group: { id: '2' }, add: [ref('b')], remove: [ref('c'), ref('d')] },
   { kind: 'updateMembers', key: 'group:members:dev:1', reason: '', groupName: 'Dev', group: { createdBy: 'group:create:dev' }, add: [ref('e')], remove: [] },
   { kind: 'createGroup', key: 'group:create:dev', reason: '', name: 'Dev', members: [ref('f'), ref('g')] },
-  { kind: 'updateUser', key: 'user:update:a@x.com', reason: '', sourceId: 'a', target: { id: 'a' }, before: { givenName: null, familyName: null }, attributes: A, hash: 'h' },
+  {
+    kind: 'updateUser',
+    key: 'user:update:a@x.com',
+    reason: '',
+    sourceId: 'a',
+    target: { id: 'a' },
+    before: { givenName: null, familyName: null },
+    attributes: A,
+    hash: 'h',
+  },
   { kind: 'createUser', key: 'user:create:z@x.com', reason: '', sourceId: 'z', attributes: A, hash: 'h' },
   { kind: 'createUser', key: 'user:create:b@x.com', reason: '', sourceId: 'b', attributes: A, hash: 'h' },
   { kind: 'deleteUser', key: 'user:delete:q@x.com', reason: '', sourceId: null, userName: 'q@x.com', target: { id: 'q' }, mode: 'delete' },
@@ -60,8 +69,17 @@ describe('summarize', () => {
   });
 
   it('has exactly the contract keys', () => {
-    expect(Object.keys(summarize([])).sort()).toEqual(
-      ['addMembers', 'adoptGroups', 'adoptUsers', 'createGroups', 'createUsers', 'deleteGroups', 'deleteUsers', 'removeMembers', 'updateGroups', 'updateUsers'],
-    );
+    expect(Object.keys(summarize([])).sort()).toEqual([
+      'addMembers',
+      'adoptGroups',
+      'adoptUsers',
+      'createGroups',
+      'createUsers',
+      'deleteGroups',
+      'deleteUsers',
+      'removeMembers',
+      'updateGroups',
+      'updateUsers',
+    ]);
   });
 });

@@ -14,8 +14,14 @@ function scenario(): Plan {
       skipped: [{ entry: 'users.csv:9', reason: 'invalid email' }],
       quarantined: ['gus@x.com'],
     }),
-    actual([tu('ann'), tu('bob'), tu('dan'), tu('eve'), tu('fay'), tu('gus'), tu('root')], [tg('7', 'Eng', ['ann', 'bob', 'root']), tg('8', 'Old', ['ann']), tg('9', 'Admins', ['root'])]),
-    state(managed(ann, bob, su('eve'), su('fay'), su('gus')), { eng: { targetId: '7', displayName: 'Eng', ownership: 'created' }, old: { targetId: '8', displayName: 'Old', ownership: 'adopted' } }),
+    actual(
+      [tu('ann'), tu('bob'), tu('dan'), tu('eve'), tu('fay'), tu('gus'), tu('root')],
+      [tg('7', 'Eng', ['ann', 'bob', 'root']), tg('8', 'Old', ['ann']), tg('9', 'Admins', ['root'])],
+    ),
+    state(managed(ann, bob, su('eve'), su('fay'), su('gus')), {
+      eng: { targetId: '7', displayName: 'Eng', ownership: 'created' },
+      old: { targetId: '8', displayName: 'Old', ownership: 'adopted' },
+    }),
     policy({ protect: ['root@x.com'] }),
   );
 }
@@ -61,7 +67,11 @@ describe('computePlan', () => {
     const targets = [tu('ann'), tu('zed'), tu('dan', { givenName: 'Danny' })];
     const groups = [sg('Eng', ['ann', 'cat']), sg('Ops', ['dan', 'bob'])];
     const a = plan(desired(users, { groups }), actual(targets), state(managed(ann)));
-    const b = plan(desired([...users].reverse(), { groups: [...groups].reverse().map((g) => ({ ...g, members: [...g.members].reverse() })) }), actual([...targets].reverse()), state(managed(ann)));
+    const b = plan(
+      desired([...users].reverse(), { groups: [...groups].reverse().map((g) => ({ ...g, members: [...g.members].reverse() })) }),
+      actual([...targets].reverse()),
+      state(managed(ann)),
+    );
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 

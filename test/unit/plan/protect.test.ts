@@ -33,7 +33,12 @@ describe('sync.protect', () => {
   });
 
   it('a protected member of a managed group is not removed from it', () => {
-    const p = plan(desired([ann], { groups: [sg('Eng', ['ann'])] }), actual([tu('ann'), tu('boss')], [tg('7', 'Eng', ['ann', 'boss'])]), state(managed(ann), { eng: grec('7', 'Eng') }), protect);
+    const p = plan(
+      desired([ann], { groups: [sg('Eng', ['ann'])] }),
+      actual([tu('ann'), tu('boss')], [tg('7', 'Eng', ['ann', 'boss'])]),
+      state(managed(ann), { eng: grec('7', 'Eng') }),
+      protect,
+    );
     expect(keys(p)).toEqual([]);
   });
 

@@ -78,7 +78,14 @@ describe('renderPlanMarkdown', () => {
     expect(counts.header.map((c) => c.text)).toEqual(['change', 'count']);
     const rows = Object.fromEntries(counts.rows.map((r) => [r[0]!.text, Number(r[1]!.text)]));
     expect(counts.rows[0]![0]!.text).toBe('users to delete');
-    expect(rows).toMatchObject({ 'users to delete': 1, 'groups to delete': 1, 'users to update': 1, 'users to create': 2, 'groups to create': 1, 'members to add': 2 });
+    expect(rows).toMatchObject({
+      'users to delete': 1,
+      'groups to delete': 1,
+      'users to update': 1,
+      'users to create': 2,
+      'groups to create': 1,
+      'members to add': 2,
+    });
   });
 
   it('lists each operation with its reason, and member changes as sub-items', () => {
@@ -86,7 +93,9 @@ describe('renderPlanMarkdown', () => {
     expect(itemsUnder(tokens, 'Updates')).toEqual(['user ann@x.com: update "Ann Lee" → "Anne Lee"']);
     expect(itemsUnder(tokens, 'Skipped')).toEqual(['entry users.csv:12: invalid email "nope|*x*"']);
     expect(itemsUnder(tokens, 'Blocked')[0]).toMatch(/^The plan deletes 1 user, more than safety\.maxDeletes \(0\)/);
-    const memberships = tokens.find((t): t is Tokens.List => t.type === 'list' && (t as Tokens.List).items.some((i: Tokens.ListItem) => i.text.includes('**Eng**')))!;
+    const memberships = tokens.find(
+      (t): t is Tokens.List => t.type === 'list' && (t as Tokens.List).items.some((i: Tokens.ListItem) => i.text.includes('**Eng**')),
+    )!;
     const sub = memberships.items[0]!.tokens.find((t): t is Tokens.List => t.type === 'list')!;
     expect(sub.items.map((i) => i.text)).toEqual(['add cat@x.com']);
   });

@@ -18,7 +18,10 @@ describe('checkSafety: users', () => {
     { deletes: 6, managed: 50, max: 5, pct: 10, allow: 6, want: [] },
     { deletes: 6, managed: 50, max: 5, pct: 10, allow: 5, want: ['maxDeletes', 'maxDeletePercent'] },
   ])('$deletes of $managed, maxDeletes $max, $pct%, allow $allow → $want', ({ deletes, managed, max, pct, allow, want }) => {
-    const v = checkSafety(counts({ userDeletes: deletes, managedUsers: managed }), policy({ safety: { maxDeletes: max, maxDeletePercent: pct }, allowDeletes: allow }));
+    const v = checkSafety(
+      counts({ userDeletes: deletes, managedUsers: managed }),
+      policy({ safety: { maxDeletes: max, maxDeletePercent: pct }, allowDeletes: allow }),
+    );
     expect(v.map((x) => x.rule)).toEqual(want);
     for (const x of v) expect(x.message).toContain(`re-run with --allow-deletes ${deletes} after checking the source`);
   });
@@ -45,7 +48,9 @@ describe('checkSafety: groups and members', () => {
     expect(v[0]?.message).toBe(
       "The plan deletes 3 groups, more than safety.maxGroupDeletes (2); a deleted group revokes its members' access through it; re-run with --allow-deletes 30 after checking the source.",
     );
-    expect(v[1]?.message).toBe('The plan removes 30 group members, more than safety.maxMemberRemovals (10); re-run with --allow-deletes 30 after checking the source.');
+    expect(v[1]?.message).toBe(
+      'The plan removes 30 group members, more than safety.maxMemberRemovals (10); re-run with --allow-deletes 30 after checking the source.',
+    );
     expect(v[2]?.message).toBe(
       'The plan removes 30 of 100 members of managed groups (30%), more than safety.maxMemberRemovalPercent (20%); re-run with --allow-deletes 30 after checking the source.',
     );
@@ -131,6 +136,8 @@ describe('safety in computePlan', () => {
   it('zero source groups is fine when no managed group is left in the target, or groups are not synced', () => {
     expect(plan(desired(users), actual(targets, targetGroups), state(managed(...users))).operations).toEqual([]);
     expect(plan(desired(users), actual(targets, []), groupState).operations).toEqual([]);
-    expect(plan(desired(users), actual(targets, targetGroups), groupState, policy({ groups: { enabled: false, include: ['*'], exclude: [] } })).operations).toEqual([]);
+    expect(
+      plan(desired(users), actual(targets, targetGroups), groupState, policy({ groups: { enabled: false, include: ['*'], exclude: [] } })).operations,
+    ).toEqual([]);
   });
 });

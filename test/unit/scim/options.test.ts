@@ -8,7 +8,14 @@ describe('resolveScimClientOptions', () => {
   it('fills defaults and normalises the base URL to end with /', () => {
     const o = resolveScimClientOptions(base);
     expect(o.url.href).toBe('https://core.amplitude.com/scim/1/');
-    expect(o).toMatchObject({ perMinute: 90, concurrency: 2, maxRetries: 5, timeoutMs: 30_000, backoff: { baseMs: 1000, maxMs: 60_000 }, rejectUnauthorized: true });
+    expect(o).toMatchObject({
+      perMinute: 90,
+      concurrency: 2,
+      maxRetries: 5,
+      timeoutMs: 30_000,
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      rejectUnauthorized: true,
+    });
     expect(o).toMatchObject({ maxResponseBytes: 32 * 1024 * 1024, maxRetryAfterSeconds: 120, maxRetryTimeSeconds: 600 });
   });
 

@@ -77,13 +77,19 @@ describe('PageReader against misbehaving servers', () => {
   it('startIndex ignored (every request answers the first 100, totalResults 100): incomplete, after 2 requests', () => {
     const r = readAll(() => ({ ids: ids(1, 100), total: 100 }));
     expect(r.requests).toBe(2);
-    expect(r.verdict).toMatchObject({ kind: 'incomplete', problem: 'the page at startIndex 101 repeats 100 users already read: the target ignores startIndex' });
+    expect(r.verdict).toMatchObject({
+      kind: 'incomplete',
+      problem: 'the page at startIndex 101 repeats 100 users already read: the target ignores startIndex',
+    });
   });
 
   it('an empty page while totalResults says more remain: incomplete', () => {
     const emptyAt2: Server = (start, count) => (start > 100 ? { ids: [], total: 250 } : honest(250)(start, count));
     expect(readAll(emptyAt2)).toEqual({
-      verdict: expect.objectContaining({ kind: 'incomplete', problem: 'an empty page at startIndex 101 ended the list after 100 users, but totalResults says 250' }),
+      verdict: expect.objectContaining({
+        kind: 'incomplete',
+        problem: 'an empty page at startIndex 101 ended the list after 100 users, but totalResults says 250',
+      }),
       requests: 2,
       read: 100,
     });
@@ -101,7 +107,10 @@ describe('PageReader against misbehaving servers', () => {
 
   it('pages that never end, without usable totals: incomplete at the page cap', () => {
     const endless: Server = (start) => ({ ids: ids(start, 100), total: 100 });
-    expect(readAll(endless, 50)).toMatchObject({ verdict: { kind: 'incomplete', problem: expect.stringContaining('50 pages (5000 users) and no end') }, requests: 50 });
+    expect(readAll(endless, 50)).toMatchObject({
+      verdict: { kind: 'incomplete', problem: expect.stringContaining('50 pages (5000 users) and no end') },
+      requests: 50,
+    });
   });
 
   it('pages that never end, whose total always moves a page on: incomplete at ⌈first total / page⌉ + 1 pages', () => {
@@ -114,7 +123,10 @@ describe('PageReader against misbehaving servers', () => {
 
   it('a total that falls between pages (resources removed while read, one may be skipped): incomplete', () => {
     const shrinking: Server = (start, count) => ({ ids: ids(start, Math.min(count, 249 - start + 1)), total: start === 1 ? 250 : 249 });
-    expect(readAll(shrinking).verdict).toMatchObject({ kind: 'incomplete', problem: 'totalResults fell from 250 to 249 between pages of users: resources were removed while it was read' });
+    expect(readAll(shrinking).verdict).toMatchObject({
+      kind: 'incomplete',
+      problem: 'totalResults fell from 250 to 249 between pages of users: resources were removed while it was read',
+    });
   });
 
   it('a total that grows between pages (a user appended while read): the newcomer is read too, complete', () => {

@@ -49,16 +49,20 @@ describe('state path refused by the file system: SCIMSYNC_STATE_IO with the path
   });
 
   it.each([
-    ['/proc (Node\'s recursive mkdir never returns there)', '/proc/self/scimsync/state.json'],
+    ["/proc (Node's recursive mkdir never returns there)", '/proc/self/scimsync/state.json'],
     ['/sys', '/sys/scimsync-test/state.json'],
     ['/dev', '/dev/full'],
-  ])('a path under %s is refused up front, by open and by the reader', async (_name, path) => {
-    const err = await stateError(openAndLoad(path));
-    expect(err.code).toBe('SCIMSYNC_STATE_IO');
-    expect(err.message).toContain(path);
-    expect(err.fix).toMatch(/ordinary disk/);
-    expect((await stateError(readStateFile(path))).code).toBe('SCIMSYNC_STATE_IO');
-  }, 15_000);
+  ])(
+    'a path under %s is refused up front, by open and by the reader',
+    async (_name, path) => {
+      const err = await stateError(openAndLoad(path));
+      expect(err.code).toBe('SCIMSYNC_STATE_IO');
+      expect(err.message).toContain(path);
+      expect(err.fix).toMatch(/ordinary disk/);
+      expect((await stateError(readStateFile(path))).code).toBe('SCIMSYNC_STATE_IO');
+    },
+    15_000,
+  );
 
   it('a FIFO at the state path or at its lock path does not hang (a read would block forever)', async () => {
     const path = join(fx.dir(), 'state.json');
@@ -87,7 +91,9 @@ describe('errno → message, from real syscalls', () => {
     expect(err.code).toBe('ENOSPC');
     const e = stateIoError(err, file, 'write state file', '; the file on disk is the last complete write');
     expect(e.code).toBe('SCIMSYNC_STATE_IO');
-    expect(e.message).toBe('cannot write state file /srv/scimsync/state.json: no space left on the device (ENOSPC); the file on disk is the last complete write');
+    expect(e.message).toBe(
+      'cannot write state file /srv/scimsync/state.json: no space left on the device (ENOSPC); the file on disk is the last complete write',
+    );
     expect(e.fix).toBe('free space on the file system holding /srv/scimsync, then run again');
   });
 

@@ -150,7 +150,7 @@ describe('heartbeat: a holder that cannot be checked (another host: a replaced p
     expect((await lockedBy())['pid']).toBe(process.pid);
   });
 
-  it('same host, another PID namespace (a second container with the host\'s hostname) holding our very pid: alive while it beats', async () => {
+  it("same host, another PID namespace (a second container with the host's hostname) holding our very pid: alive while it beats", async () => {
     const sibling = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: 'x', runId: 'r', pidNamespace: 'boot:pid:[1]', heartbeatMs: 1000 });
     await writeFile(`${statePath}.lock`, sibling);
     const stop = beat(100);

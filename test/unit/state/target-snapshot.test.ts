@@ -119,7 +119,17 @@ describe('fullReadReason: when the snapshot may stand in for a full read', () =>
     ['an interrupted apply', { state: { ...state, progress: { planId: 'p', startedAt: '', total: 3, done: [] } } }, 'interrupted'],
     ['a run that did not converge', { state: { ...state, lastRun: lastRun('partial') } }, 'did not converge (partial)'],
     ['a refused run', { state: { ...state, lastRun: lastRun('refused') } }, 'did not converge (refused)'],
-    ['a contradiction noted by the last run', { stored: { ok: true, body: '', snapshot: { ...SNAP, meta: { ...SNAP.meta, fullReadDue: 'the target contradicted the snapshot: 1 DELETE answered 404' } } } }, '1 DELETE answered 404'],
+    [
+      'a contradiction noted by the last run',
+      {
+        stored: {
+          ok: true,
+          body: '',
+          snapshot: { ...SNAP, meta: { ...SNAP.meta, fullReadDue: 'the target contradicted the snapshot: 1 DELETE answered 404' } },
+        },
+      },
+      '1 DELETE answered 404',
+    ],
   ])('reads in full on %s', (_name, over, why) => {
     expect(fullReadReason({ ...base, ...over })).toContain(why);
   });

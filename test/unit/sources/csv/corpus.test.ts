@@ -92,12 +92,18 @@ const CASES: Case[] = [
   {
     name: 'no header row: the first person is taken as the header and the email column is missing',
     users: 'missing-header.csv',
-    expect: { error: `${at('missing-header.csv')}: column "email" not found in the header (found: ada@example.com, Ada, Lovelace)`, fix: /source\.columns\.email/ },
+    expect: {
+      error: `${at('missing-header.csv')}: column "email" not found in the header (found: ada@example.com, Ada, Lovelace)`,
+      fix: /source\.columns\.email/,
+    },
   },
   {
     name: 'headers named differently from the defaults',
     users: 'renamed-columns.csv',
-    expect: { error: `${at('renamed-columns.csv')}: column "email" not found in the header (found: Mail, First Name, Last Name)`, fix: /set source\.columns\.email/ },
+    expect: {
+      error: `${at('renamed-columns.csv')}: column "email" not found in the header (found: Mail, First Name, Last Name)`,
+      fix: /set source\.columns\.email/,
+    },
   },
   {
     name: 'the same headers mapped with source.columns (case-insensitive match)',
@@ -109,7 +115,10 @@ const CASES: Case[] = [
     name: 'a mapped column that the header does not have',
     users: 'renamed-columns.csv',
     columns: { email: 'Mail', givenName: 'Given' },
-    expect: { error: `${at('renamed-columns.csv')}: column "Given" not found in the header (found: Mail, First Name, Last Name)`, fix: /source\.columns\.givenName/ },
+    expect: {
+      error: `${at('renamed-columns.csv')}: column "Given" not found in the header (found: Mail, First Name, Last Name)`,
+      fix: /source\.columns\.givenName/,
+    },
   },
   {
     name: 'invalid and missing emails',
@@ -328,10 +337,12 @@ describe('CSV source: bad-input corpus', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const exp = c.expect;
     if ('error' in exp) {
-      const err = await source(c).read().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await source(c)
+        .read()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(SourceError);
       const se = err as SourceError;
       expect(se.message).toBe(exp.error);

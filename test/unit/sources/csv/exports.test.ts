@@ -21,7 +21,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const COLUMNS: CsvSourceConfig['columns'] = { id: 'Employee ID', email: 'Email', givenName: 'First Name', familyName: 'Last Name', active: 'active', groups: 'groups' };
+const COLUMNS: CsvSourceConfig['columns'] = {
+  id: 'Employee ID',
+  email: 'Email',
+  givenName: 'First Name',
+  familyName: 'Last Name',
+  active: 'active',
+  groups: 'groups',
+};
 
 async function file(name: string, bytes: Buffer): Promise<string> {
   const p = join(dir, name);
@@ -47,12 +54,15 @@ function cp1252(s: string): Buffer {
 const utf16le = (s: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
 const utf16be = (s: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(s, 'utf16le').swap16()]);
 
-const ROWS = (d: string) => [`Employee ID${d}Email${d}First Name${d}Last Name`, `E1${d}zoe@example.com${d}Zoë${d}Müller`, `E2${d}rene@example.com${d}René${d}Ørsted`].join('\r\n') + '\r\n';
+const ROWS = (d: string) =>
+  [`Employee ID${d}Email${d}First Name${d}Last Name`, `E1${d}zoe@example.com${d}Zoë${d}Müller`, `E2${d}rene@example.com${d}René${d}Ørsted`].join('\r\n') +
+  '\r\n';
 const EXPECTED = [
   { sourceId: 'E1', email: 'zoe@example.com', givenName: 'Zoë', familyName: 'Müller' },
   { sourceId: 'E2', email: 'rene@example.com', givenName: 'René', familyName: 'Ørsted' },
 ];
-const people = (snap: Awaited<ReturnType<typeof read>>) => snap.users.map(({ sourceId, email, givenName, familyName }) => ({ sourceId, email, givenName, familyName }));
+const people = (snap: Awaited<ReturnType<typeof read>>) =>
+  snap.users.map(({ sourceId, email, givenName, familyName }) => ({ sourceId, email, givenName, familyName }));
 
 describe('CSV delimiter detection', () => {
   it.each([
@@ -114,7 +124,12 @@ describe('CSV encodings', () => {
     expect(people(await read(users, { encoding }))).toEqual(EXPECTED);
     // 0x80–0x9F is where Windows-1252 and ISO-8859-1 differ (and where Node's own TextDecoder is wrong).
     const euro = await file(`euro-${encoding}.csv`, cp1252('email,First Name\nzoe@example.com,€uro “Z”\n'));
-    const snap = await createCsvSource({ type: 'csv', users: euro, columns: { ...COLUMNS, id: 'id', givenName: 'First Name', familyName: 'familyName' }, encoding }).read();
+    const snap = await createCsvSource({
+      type: 'csv',
+      users: euro,
+      columns: { ...COLUMNS, id: 'id', givenName: 'First Name', familyName: 'familyName' },
+      encoding,
+    }).read();
     expect(snap.users[0]?.givenName).toBe('€uro “Z”');
   });
 
@@ -161,7 +176,7 @@ describe('CSV file access errors name the path, the config key and the fix', () 
       const p = fileAccessProblem(Object.assign(new Error('denied'), { code }), '/data/users.csv', 'source.users', 'the export');
       expect(p.why).toBe(`permission denied: not readable by uid ${process.getuid?.() ?? '?'}`);
       expect(p.fix).toBe(
-        'make /data/users.csv readable by the user scimsync runs as (chmod/chown, or in a container the secret\'s mode and fsGroup), or fix source.users',
+        "make /data/users.csv readable by the user scimsync runs as (chmod/chown, or in a container the secret's mode and fsGroup), or fix source.users",
       );
     }
   });

@@ -22,7 +22,13 @@ async function csv(name: string, text: string): Promise<string> {
 }
 const source = (users: string, groups?: string) =>
   createCsvSource({ type: 'csv', users, ...(groups ? { groups } : {}), columns: COLUMNS, delimiter: ',', encoding: 'utf-8' });
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a SourceError'); }, (e: unknown) => e as SourceError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a SourceError');
+    },
+    (e: unknown) => e as SourceError,
+  );
 
 describe('createCsvSource', () => {
   it('describes itself by its users file', async () => {

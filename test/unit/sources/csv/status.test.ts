@@ -23,7 +23,7 @@ async function read(rows: string[], statusValues?: StatusValues) {
 }
 
 describe('the CSV status column (source.statusValues)', () => {
-  it('reads an HR export\'s own words by default, trimmed and in any case; empty is active', async () => {
+  it("reads an HR export's own words by default, trimmed and in any case; empty is active", async () => {
     const words = ['Employed', ' CURRENT ', 'enabled', '', 'Terminated', 'Leaver', 'left', 'Former', 'suspended', 'Deactivated', 'DISABLED', 'Inactive'];
     const snap = await read(words.map((w, i) => `E${i},p${i}@example.com,${w}`));
     expect(snap.skipped).toEqual([]);

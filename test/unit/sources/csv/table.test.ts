@@ -11,24 +11,76 @@ type Rows = [line: number, fields: string[]][];
  * when the parser changed), except the lone CR noted below.
  */
 const cases: [name: string, text: string, delimiter: string | undefined, rows: Rows][] = [
-  ['plain', 'id,email\n1,a@x.io\n2,b@x.io\n', undefined, [[2, ['1', 'a@x.io']], [3, ['2', 'b@x.io']]]],
+  [
+    'plain',
+    'id,email\n1,a@x.io\n2,b@x.io\n',
+    undefined,
+    [
+      [2, ['1', 'a@x.io']],
+      [3, ['2', 'b@x.io']],
+    ],
+  ],
   ['no final newline', 'id,email\n1,a@x.io', undefined, [[2, ['1', 'a@x.io']]]],
-  ['blank lines before, between and after', '\n\nid,email\n\n1,a@x.io\n\n\n2,b@x.io\n\n', undefined, [[5, ['1', 'a@x.io']], [8, ['2', 'b@x.io']]]],
+  [
+    'blank lines before, between and after',
+    '\n\nid,email\n\n1,a@x.io\n\n\n2,b@x.io\n\n',
+    undefined,
+    [
+      [5, ['1', 'a@x.io']],
+      [8, ['2', 'b@x.io']],
+    ],
+  ],
   ['whitespace-only and delimiter-only lines', 'id,email\n   \n,\n , \n\t\n1,a@x.io\n', ',', [[6, ['1', 'a@x.io']]]],
-  ['empty fields kept', 'id,email,name\n,a@x.io,\n2,,B\n', undefined, [[2, ['', 'a@x.io', '']], [3, ['2', '', 'B']]]],
+  [
+    'empty fields kept',
+    'id,email,name\n,a@x.io,\n2,,B\n',
+    undefined,
+    [
+      [2, ['', 'a@x.io', '']],
+      [3, ['2', '', 'B']],
+    ],
+  ],
   ['spaces kept inside fields', 'id, email \n 1 , a@x.io \n', undefined, [[2, [' 1 ', ' a@x.io ']]]],
   ['a BOM left in the text (decodeCsv drops it before)', '\uFEFFid,email\n1,a@x.io\n', undefined, [[2, ['1', 'a@x.io']]]],
   ['semicolon', 'id;email;groups\n1;a@x.io;Eng,Core\n', undefined, [[2, ['1', 'a@x.io', 'Eng,Core']]]],
   ['tab', 'id\temail\n1\ta@x.io\n\t\n', undefined, [[2, ['1', 'a@x.io']]]],
-  ['multi-character delimiter', 'id||email\n1||a@x.io\n2||b@x.io\n', '||', [[2, ['1', 'a@x.io']], [3, ['2', 'b@x.io']]]],
-  ['non-ASCII', 'id,email,name\n1,zoë@x.io,Zoë Ångström\n2,李@x.io,李雷\n', undefined, [[2, ['1', 'zoë@x.io', 'Zoë Ångström']], [3, ['2', '李@x.io', '李雷']]]],
+  [
+    'multi-character delimiter',
+    'id||email\n1||a@x.io\n2||b@x.io\n',
+    '||',
+    [
+      [2, ['1', 'a@x.io']],
+      [3, ['2', 'b@x.io']],
+    ],
+  ],
+  [
+    'non-ASCII',
+    'id,email,name\n1,zoë@x.io,Zoë Ångström\n2,李@x.io,李雷\n',
+    undefined,
+    [
+      [2, ['1', 'zoë@x.io', 'Zoë Ångström']],
+      [3, ['2', '李@x.io', '李雷']],
+    ],
+  ],
   [
     'quoted delimiters, CRLF and LF inside quotes, doubled quotes, an empty quoted field',
     'id,name,email\n1,"Lee, Ann",a@x.io\n\n2,"Two\r\nlines\n""q""",b@x.io\r\n3,"",c@x.io\n',
     undefined,
-    [[2, ['1', 'Lee, Ann', 'a@x.io']], [4, ['2', 'Two\nlines\n"q"', 'b@x.io']], [7, ['3', '', 'c@x.io']]],
+    [
+      [2, ['1', 'Lee, Ann', 'a@x.io']],
+      [4, ['2', 'Two\nlines\n"q"', 'b@x.io']],
+      [7, ['3', '', 'c@x.io']],
+    ],
   ],
-  ['CRLF read as LF', 'id,email\r\n\r\n1,a@x.io\r\n2,b@x.io', undefined, [[3, ['1', 'a@x.io']], [4, ['2', 'b@x.io']]]],
+  [
+    'CRLF read as LF',
+    'id,email\r\n\r\n1,a@x.io\r\n2,b@x.io',
+    undefined,
+    [
+      [3, ['1', 'a@x.io']],
+      [4, ['2', 'b@x.io']],
+    ],
+  ],
 ];
 
 describe('parseTable', () => {
@@ -58,7 +110,9 @@ describe('parseTable', () => {
   });
 
   it('stops at an unclosed quote, naming where the file ends and the line that opened it', () => {
-    expect(() => parseTable('a,b\n1,"x\n2,y\n\n', 'u.csv', ',')).toThrow('u.csv:3: cannot parse CSV: Quote Not Closed: the file ends inside a quoted field opened on line 2');
+    expect(() => parseTable('a,b\n1,"x\n2,y\n\n', 'u.csv', ',')).toThrow(
+      'u.csv:3: cannot parse CSV: Quote Not Closed: the file ends inside a quoted field opened on line 2',
+    );
   });
 
   it('rejects a row whose field count differs from the header, naming its line', () => {

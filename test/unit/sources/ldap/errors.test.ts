@@ -22,7 +22,9 @@ describe('connectError', () => {
   });
 
   it('falls back to invalid credentials for non-AD servers', () => {
-    expect(connectError(new InvalidCredentialsError(), ctx).message).toBe('LDAP bind as "svc-scim@example.com" to dc1.example.com:636 refused: invalid credentials');
+    expect(connectError(new InvalidCredentialsError(), ctx).message).toBe(
+      'LDAP bind as "svc-scim@example.com" to dc1.example.com:636 refused: invalid credentials',
+    );
   });
 
   it('asks for TLS when the server requires strong auth', () => {
@@ -31,14 +33,19 @@ describe('connectError', () => {
 
   it('names the certificate and the host on a name mismatch', () => {
     const e = Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
-    const err = connectError(e, { ...ctx, cert: { subject: 'CN=DC1.corp.local', issuer: 'CN=corp CA', altNames: 'DNS:dc1.corp.local', validTo: 'Jan 1 2030' } });
+    const err = connectError(e, {
+      ...ctx,
+      cert: { subject: 'CN=DC1.corp.local', issuer: 'CN=corp CA', altNames: 'DNS:dc1.corp.local', validTo: 'Jan 1 2030' },
+    });
     expect(err.message).toBe(
       'TLS to dc1.example.com:636 failed: the server certificate (subject CN=DC1.corp.local, issuer CN=corp CA, names DNS:dc1.corp.local, valid to Jan 1 2030) does not name "dc1.example.com" (ERR_TLS_CERT_ALTNAME_INVALID)',
     );
   });
 
   it('says unreachable for refused connections and connect timeouts', () => {
-    expect(connectError(Object.assign(new Error('x'), { code: 'ENOTFOUND' }), ctx).message).toBe('cannot reach the LDAP server at dc1.example.com:636 (ENOTFOUND)');
+    expect(connectError(Object.assign(new Error('x'), { code: 'ENOTFOUND' }), ctx).message).toBe(
+      'cannot reach the LDAP server at dc1.example.com:636 (ENOTFOUND)',
+    );
     expect(connectError(new Error('Connection timeout'), ctx).message).toBe('cannot reach the LDAP server at dc1.example.com:636 (connection timed out)');
   });
 });
@@ -46,7 +53,9 @@ describe('connectError', () => {
 describe('searchError', () => {
   const sctx = { url: 'ldap://ldap1:389', what: 'groups', base: 'ou=groups,dc=x', entriesSoFar: 40, timeoutMs: 5000 };
   it('maps the time limit and client timeouts', () => {
-    expect(searchError(new TimeLimitExceededError(), sctx).message).toBe(`reading groups under "ou=groups,dc=x" from ldap1:389 hit the server's time limit after 40 entries (scimsync asks for source.timeoutMs = ${sctx.timeoutMs}; the server may allow less); nothing was synced`);
+    expect(searchError(new TimeLimitExceededError(), sctx).message).toBe(
+      `reading groups under "ou=groups,dc=x" from ldap1:389 hit the server's time limit after 40 entries (scimsync asks for source.timeoutMs = ${sctx.timeoutMs}; the server may allow less); nothing was synced`,
+    );
     expect(searchError(new Error('SearchRequest: Operation timed out'), sctx).message).toMatch(/timed out after 40 entries \(source\.timeoutMs = 5000\)/);
   });
 });

@@ -139,7 +139,9 @@ describe('flattenGroups', () => {
   });
 
   it('compares DNs case- and space-insensitively', () => {
-    const r = flattenGroups([g('x', ['cn=U0001, ou=people, dc=example, dc=com'])], [g('x', ['cn=U0001, ou=people, dc=example, dc=com'])], idx, { nested: true });
+    const r = flattenGroups([g('x', ['cn=U0001, ou=people, dc=example, dc=com'])], [g('x', ['cn=U0001, ou=people, dc=example, dc=com'])], idx, {
+      nested: true,
+    });
     expect(r.groups[0]!.members).toEqual(['u0001@example.com']);
   });
 

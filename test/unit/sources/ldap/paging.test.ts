@@ -10,7 +10,7 @@ const ctx = { url: 'ldap://dc1.example.com', what: 'users', timeoutMs: 1000 };
 const users = Array.from({ length: 2500 }, (_, i) => user(i + 1));
 
 describe('readAll (paged search)', () => {
-  it("reads everything when Windows AD cuts pages at its 1,000-entry MaxPageSize below the asked size", async () => {
+  it('reads everything when Windows AD cuts pages at its 1,000-entry MaxPageSize below the asked size', async () => {
     const dir = recordedDirectory({ entries: () => users, maxPage: 1000 });
     const r = await readAll(dir, spec, 5000, ctx);
     expect(dir.pageSizes).toEqual([1000, 1000, 500]);
