@@ -71,6 +71,44 @@ cli(PLAN);
 floor();
 
 type Plan = ReturnType<typeof cli> & { gets: number; writes: number };
+/** Wall time and its phases, then CPU and peak RSS, of one build's runs (the plan under test or the baseline). */
+function phaseRows(prefix: string, name: string, runs: readonly Plan[]) {
+  const phases = [
+    spreadRow(
+      `${prefix}wall${prefix ? '' : ` time of ${name}`} (s)`,
+      runs.map((p) => p.wallMs / 1000),
+      2,
+    ),
+    spreadRow(
+      `${prefix}  start-up, state and CSV read (s)`,
+      runs.map((p) => p.phases.startAndSource / 1000),
+      2,
+    ),
+    spreadRow(
+      `${prefix}  target read (s)`,
+      runs.map((p) => p.phases.target / 1000),
+      2,
+    ),
+    spreadRow(
+      `${prefix}  plan, JSON output, exit (s)`,
+      runs.map((p) => p.phases.planAndExit / 1000),
+      2,
+    ),
+  ];
+  const usage = [
+    spreadRow(
+      prefix ? `${prefix}CPU (s)` : `CPU of ${name} (s)`,
+      runs.map((p) => p.cpuMs / 1000),
+      2,
+    ),
+    spreadRow(
+      prefix ? `${prefix}peak RSS (MB)` : `peak RSS of ${name} (MB)`,
+      runs.map((p) => p.maxRssMb),
+    ),
+  ];
+  return [...phases, ...usage];
+}
+
 const plans: Plan[] = [];
 const baselines: Plan[] = [];
 const floors: ReturnType<typeof floor>[] = [];
@@ -140,26 +178,7 @@ process.stdout.write(
     table(rounds) +
     '\n\n' +
     table([
-      spreadRow(
-        'wall time of `scimsync plan` (s)',
-        plans.map((p) => p.wallMs / 1000),
-        2,
-      ),
-      spreadRow(
-        '  start-up, state and CSV read (s)',
-        plans.map((p) => p.phases.startAndSource / 1000),
-        2,
-      ),
-      spreadRow(
-        '  target read (s)',
-        plans.map((p) => p.phases.target / 1000),
-        2,
-      ),
-      spreadRow(
-        '  plan, JSON output, exit (s)',
-        plans.map((p) => p.phases.planAndExit / 1000),
-        2,
-      ),
+      ...phaseRows('', '`scimsync plan`', plans),
       spreadRow(
         'floor: the same GETs + JSON.parse (s)',
         floors.map((f) => f.ms / 1000),
@@ -175,46 +194,9 @@ process.stdout.write(
         plans.map((p, i) => p.phases.target / floors[i]!.ms),
         2,
       ),
-      spreadRow(
-        'CPU of `scimsync plan` (s)',
-        plans.map((p) => p.cpuMs / 1000),
-        2,
-      ),
-      spreadRow(
-        'peak RSS of `scimsync plan` (MB)',
-        plans.map((p) => p.maxRssMb),
-      ),
       ...(BASELINE
         ? [
-            spreadRow(
-              'baseline: wall (s)',
-              baselines.map((b) => b.wallMs / 1000),
-              2,
-            ),
-            spreadRow(
-              'baseline:   start-up, state and CSV read (s)',
-              baselines.map((b) => b.phases.startAndSource / 1000),
-              2,
-            ),
-            spreadRow(
-              'baseline:   target read (s)',
-              baselines.map((b) => b.phases.target / 1000),
-              2,
-            ),
-            spreadRow(
-              'baseline:   plan, JSON output, exit (s)',
-              baselines.map((b) => b.phases.planAndExit / 1000),
-              2,
-            ),
-            spreadRow(
-              'baseline: CPU (s)',
-              baselines.map((b) => b.cpuMs / 1000),
-              2,
-            ),
-            spreadRow(
-              'baseline: peak RSS (MB)',
-              baselines.map((b) => b.maxRssMb),
-            ),
+            ...phaseRows('baseline: ', 'baseline', baselines),
             spreadRow(
               'baseline / floor (per round)',
               baselines.map((b, i) => b.wallMs / floors[i]!.ms),

@@ -1,4 +1,5 @@
 import type { MemberRef, Plan, PlannedOperation, TargetRef } from '../../../src/plan/types.js';
+import { emptySummary } from '../../../src/plan/summary.js';
 
 /** Small builders for hand-written plans (the executor reads only the plan, so tests write it directly). */
 export function planOf(operations: readonly PlannedOperation[], blocked: Plan['blocked'] = []): Plan {
@@ -13,18 +14,7 @@ export function planOf(operations: readonly PlannedOperation[], blocked: Plan['b
       createdAt: '2026-01-01T00:00:00.000Z',
     },
     operations,
-    summary: {
-      createUsers: 0,
-      updateUsers: 0,
-      deleteUsers: 0,
-      createGroups: 0,
-      updateGroups: 0,
-      deleteGroups: 0,
-      addMembers: 0,
-      removeMembers: 0,
-      adoptUsers: 0,
-      adoptGroups: 0,
-    },
+    summary: emptySummary(),
     skipped: [],
     blocked,
     held: [],
