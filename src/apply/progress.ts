@@ -13,8 +13,8 @@ export function planIdOf(plan: Pick<Plan, 'operations'>): string {
 /** Progress to resume from: the recorded one if it belongs to this plan, else a new, empty one. */
 export function startProgress(state: SyncState, planId: string, total: number, now: Date): { progress: ApplyProgress; done: string[] } {
   const prior = state.progress?.planId === planId ? state.progress : undefined;
-  // `done` is appended in place by the executor; the store serialises at flush time, synchronously,
-  // so each write is a consistent snapshot (copying the array per op would make a run O(n²)).
+  // `done` is appended in place by the executor; the store copies the state when a write is asked for
+  // (store.ts #enqueueWrite), so each write is a consistent snapshot (copying the array per op would make a run O(n²)).
   const done = prior ? [...prior.done] : [];
   return { progress: { planId, startedAt: prior?.startedAt ?? now.toISOString(), total, done }, done };
 }
