@@ -30,14 +30,40 @@ const progress = z.object({
   done: z.array(z.string()),
 });
 
+/**
+ * Records keyed by source id (users) or lower-cased group name (groups), each checked by `record` where it
+ * is. z.record would be the obvious schema, but it drops a key named `__proto__` without a word, which the
+ * apply writes on purpose (apply-state.ts, setOwn): a managed user with that source id would lose its
+ * record on the next load and never be deprovisioned. It also builds a second dictionary of every key
+ * (100,000 at 100k users) only to hand back the same records. Issues keep z.record's paths (`users.<id>.<field>`).
+ */
+function recordsOf<S extends z.ZodType<object>>(record: S) {
+  return z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+      error: (iss) => `Invalid input: expected record, received ${iss.input === null ? 'null' : Array.isArray(iss.input) ? 'array' : typeof iss.input}`,
+    })
+    .transform((dict, ctx) => {
+      for (const key of Object.keys(dict)) {
+        const result = record.safeParse(dict[key]);
+        if (!result.success) {
+          for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: dict[key], path: [key, ...issue.path] } as never);
+          return z.NEVER;
+        }
+        // The parsed document belongs to this read: the record is replaced by its checked copy in place.
+        Object.defineProperty(dict, key, { value: result.data, enumerable: true, writable: true, configurable: true });
+      }
+      return dict as Record<string, z.output<S>>;
+    });
+}
+
 /** Format version 1. Unknown extra keys are kept (a newer minor writer may add optional fields). */
 const stateV1 = z.looseObject({
   version: z.literal(1),
   lineage: z.string().min(1),
   serial: z.number().int().nonnegative(),
   target: z.string(),
-  users: z.record(z.string(), userRecord),
-  groups: z.record(z.string(), groupRecord),
+  users: recordsOf(userRecord),
+  groups: recordsOf(groupRecord),
   lastRun: runRecord.optional(),
   progress: progress.optional(),
 });
