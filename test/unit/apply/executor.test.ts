@@ -332,6 +332,27 @@ describe('execute', () => {
     expect(updates).toBe(16 + 2);
   });
 
+  it('never changes a state after giving it to the store (the store keeps it and writes it later)', async () => {
+    const store = await openStore();
+    const given: { state: unknown; text: string }[] = [];
+    const recording = {
+      ...store,
+      path: store.path,
+      load: () => store.load(),
+      flush: () => store.flush(),
+      close: () => store.close(),
+      update: (next: Parameters<typeof store.update>[0]) => (given.push({ state: next, text: JSON.stringify(next) }), store.update(next)),
+    };
+    // Enough ops for several folds (the clock never moves: the op count folds), and a failure so progress stays.
+    const plan = planOf([...Array.from({ length: 1_000 }, (_, i) => adoptUser(`u${i}@example.com`, `id-${i}`)), createUser('fails@example.com')]);
+    target.failWith = (c) => (c.what === 'user fails@example.com' ? serverError() : undefined);
+    const report = await execute(plan, target, recording, await store.load(), { now: () => new Date(0) });
+    expect(report.counts).toMatchObject({ applied: 1_000, failed: 1 });
+    expect(given.length).toBeGreaterThan(10);
+    for (const { state, text } of given) expect(JSON.stringify(state)).toBe(text);
+    expect((given.at(-1)?.state as { progress?: { done: string[] } }).progress?.done).toHaveLength(1_000);
+  });
+
   it('a create answered with an empty id fails that operation, records nothing, and the others still apply', async () => {
     // An empty id is as unusable as a missing one: the one check (apply/apply-state.ts requireId) runs per answer,
     // so the fold never meets it and the batch of other results still reaches state.
