@@ -278,7 +278,10 @@ class Run {
     const batch = this.#unfolded;
     this.#unfolded = [];
     const next = recordAppliedBatch(this.#state, batch);
-    this.#progress = withDone(this.#progress, batch.map(({ op }) => op.key));
+    this.#progress = withDone(
+      this.#progress,
+      batch.map(({ op }) => op.key),
+    );
     this.#state = { ...next, progress: this.#progress };
     this.#store.update(this.#state);
   }

@@ -21,8 +21,8 @@ export function startProgress(state: SyncState, planId: string, total: number, n
 
 /**
  * The progress with `keys` applied too: a new `done` array, since the store may still be writing the old one.
- * Called once per fold (apply/executor.ts): at most FOLDS_PER_PLAN folds by op count, plus at most one a second
- * by time, and each fold already copies the record maps, which hold at least as many entries as `done`.
+ * Called once per fold (apply/executor.ts): at most FOLDS_PER_PLAN folds by op count, one per phase, and at most
+ * one a second by time, each of which already copies the record maps; `done` never holds more than the plan's keys.
  */
 export function withDone(progress: ApplyProgress, keys: readonly string[]): ApplyProgress {
   return { ...progress, done: [...progress.done, ...keys] };
