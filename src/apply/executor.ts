@@ -6,7 +6,7 @@ import type { OperationKind, Plan, PlannedOperation } from '../plan/index.js';
 import type { ScimTarget } from '../scim/index.js';
 import type { StateStore, ApplyProgress, SyncState } from '../state/index.js';
 import { resolveExecutorOptions, type ExecutorOptions, type ResolvedExecutorOptions } from './options.js';
-import { clearProgress, planIdOf, startProgress } from './progress.js';
+import { clearProgress, planIdOf, startProgress, withDone } from './progress.js';
 import { countResults, describeError, diffRequests, type ApplyReport, type OpResult } from './report.js';
 import { RefResolver } from './resolve.js';
 import { removeKeptMembers } from './kept-members.js';
@@ -37,6 +37,7 @@ export const PHASES: readonly (readonly OperationKind[])[] = [
  * Applied ops are folded into state in batches (one copy of the record maps per batch), at most this long
  * after the first unfolded one, or after this many ops — or 1/FOLDS_PER_PLAN of the plan if that is more: a
  * plan of 100,000 adoptions (no request, so no time passes) must not copy 100,000 records every 50 ops.
+ * Each fold also copies `progress.done` (progress.ts withDone), a smaller array than the record maps.
  * The store then batches writes.
  */
 const FOLD_EVERY_OPS = 50;
@@ -73,8 +74,8 @@ class Run {
   readonly #log: Logger;
   readonly #refs: RefResolver;
   readonly #results = new Map<string, OpResult>();
-  readonly #progress: ApplyProgress;
-  readonly #done: string[];
+  /** Replaced, never changed, at each fold: the store keeps the states it is given (StateStore.update). */
+  #progress: ApplyProgress;
   readonly #resumable: ReadonlySet<string>;
   #state: SyncState;
   #stopReason: string | undefined;
@@ -91,10 +92,9 @@ class Run {
     this.#store = store;
     this.#opts = opts;
     this.#log = opts.logger;
-    const { progress, done } = startProgress(state, planIdOf(plan), plan.operations.length, opts.now());
+    const progress = startProgress(state, planIdOf(plan), plan.operations.length, opts.now());
     this.#progress = progress;
-    this.#done = done;
-    this.#resumable = new Set(done);
+    this.#resumable = new Set(progress.done);
     this.#state = { ...state, progress };
     this.#refs = new RefResolver(plan.operations, () => this.#state);
     this.#foldEvery = Math.max(FOLD_EVERY_OPS, Math.ceil(plan.operations.length / FOLDS_PER_PLAN));
@@ -278,7 +278,10 @@ class Run {
     const batch = this.#unfolded;
     this.#unfolded = [];
     const next = recordAppliedBatch(this.#state, batch);
-    for (const { op } of batch) this.#done.push(op.key);
+    this.#progress = withDone(
+      this.#progress,
+      batch.map(({ op }) => op.key),
+    );
     this.#state = { ...next, progress: this.#progress };
     this.#store.update(this.#state);
   }

@@ -10,13 +10,22 @@ export function planIdOf(plan: Pick<Plan, 'operations'>): string {
   return createHash('sha256').update(JSON.stringify(plan.operations)).digest('hex');
 }
 
-/** Progress to resume from: the recorded one if it belongs to this plan, else a new, empty one. */
-export function startProgress(state: SyncState, planId: string, total: number, now: Date): { progress: ApplyProgress; done: string[] } {
+/**
+ * Progress to resume from: the recorded one if it belongs to this plan, else a new, empty one. Never mutated
+ * afterwards (the store keeps every state it is given): `withDone` makes the next one.
+ */
+export function startProgress(state: SyncState, planId: string, total: number, now: Date): ApplyProgress {
   const prior = state.progress?.planId === planId ? state.progress : undefined;
-  // `done` is appended in place by the executor; the store copies the state when a write is asked for
-  // (store.ts #enqueueWrite), so each write is a consistent snapshot (copying the array per op would make a run O(n²)).
-  const done = prior ? [...prior.done] : [];
-  return { progress: { planId, startedAt: prior?.startedAt ?? now.toISOString(), total, done }, done };
+  return { planId, startedAt: prior?.startedAt ?? now.toISOString(), total, done: prior?.done ?? [] };
+}
+
+/**
+ * The progress with `keys` applied too: a new `done` array, since the store may still be writing the old one.
+ * Called once per fold (apply/executor.ts): at most FOLDS_PER_PLAN folds by op count, one per phase, and at most
+ * one a second by time, each of which already copies the record maps; `done` never holds more than the plan's keys.
+ */
+export function withDone(progress: ApplyProgress, keys: readonly string[]): ApplyProgress {
+  return { ...progress, done: [...progress.done, ...keys] };
 }
 
 /** The state without a progress record (the plan completed). */

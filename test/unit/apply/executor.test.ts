@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execute, planIdOf } from '../../../src/apply/index.js';
 import { TargetError } from '../../../src/errors.js';
-import { openStateStore, readStateFile, type FileStateStoreHandle } from '../../../src/state/index.js';
+import { openStateStore, readStateFile, type FileStateStoreHandle, type StateStore, type SyncState } from '../../../src/state/index.js';
 import { FakeTarget } from './fake-target.js';
 import { adoptUser, createGroup, createUser, created, deleteGroup, deleteUser, existing, planOf, updateMembers, updateUser } from './plan-builders.js';
 
@@ -27,6 +27,20 @@ async function openStore(): Promise<FileStateStoreHandle> {
   const store = await openStateStore(statePath, { target: target.baseUrl });
   stores.push(store);
   return store;
+}
+
+/** The store, with `onUpdate` told of every state the executor gives it first. */
+function watching(store: FileStateStoreHandle, onUpdate: (next: SyncState) => void): StateStore {
+  return {
+    path: store.path,
+    load: () => store.load(),
+    flush: () => store.flush(),
+    close: () => store.close(),
+    update: (next) => {
+      onUpdate(next);
+      store.update(next);
+    },
+  };
 }
 
 const serverError = (): TargetError => new TargetError('POST /Users answered 500', { status: 500 });
@@ -315,14 +329,7 @@ describe('execute', () => {
   it('a plan of many ops that take no time (adoptions) folds state a bounded number of times, not every 50 ops', async () => {
     const store = await openStore();
     let updates = 0;
-    const counting = {
-      ...store,
-      path: store.path,
-      load: () => store.load(),
-      flush: () => store.flush(),
-      close: () => store.close(),
-      update: (next: Parameters<typeof store.update>[0]) => (updates++, store.update(next)),
-    };
+    const counting = watching(store, () => updates++);
     const plan = planOf(Array.from({ length: 2_000 }, (_, i) => adoptUser(`u${i}@example.com`, `id-${i}`)));
     // A clock that never moves: only the op count can trigger a fold.
     const report = await execute(plan, target, counting, await store.load(), { now: () => new Date(0) });
@@ -330,6 +337,20 @@ describe('execute', () => {
     expect(Object.keys(store.current()?.users ?? {})).toHaveLength(2_000);
     // 16 folds of 125 ops, plus the start and the cleared progress (every 50 ops would be 40 folds).
     expect(updates).toBe(16 + 2);
+  });
+
+  it('never changes a state after giving it to the store (the store keeps it and writes it later)', async () => {
+    const store = await openStore();
+    const given: { state: SyncState; text: string }[] = [];
+    const recording = watching(store, (next) => given.push({ state: next, text: JSON.stringify(next) }));
+    // Enough ops for several folds (the clock never moves: the op count folds), and a failure so progress stays.
+    const plan = planOf([...Array.from({ length: 1_000 }, (_, i) => adoptUser(`u${i}@example.com`, `id-${i}`)), createUser('fails@example.com')]);
+    target.failWith = (c) => (c.what === 'user fails@example.com' ? serverError() : undefined);
+    const report = await execute(plan, target, recording, await store.load(), { now: () => new Date(0) });
+    expect(report.counts).toMatchObject({ applied: 1_000, failed: 1 });
+    expect(given.length).toBeGreaterThan(10);
+    for (const { state, text } of given) expect(JSON.stringify(state)).toBe(text);
+    expect(given.at(-1)?.state.progress?.done).toHaveLength(1_000);
   });
 
   it('a create answered with an empty id fails that operation, records nothing, and the others still apply', async () => {

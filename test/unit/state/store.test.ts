@@ -215,15 +215,26 @@ describe('state store: writes', () => {
     expect((await readdir(dir)).sort()).toEqual(['state.json']);
   });
 
-  it('a flush writes the state as it was when asked for, even if the caller changes it before the write runs', async () => {
+  it('keeps the states it loads and is given, frozen in the tests: a change after update throws instead of reaching a write', async () => {
     const path = join(dir, 'state.json');
     const store = await openStore(path, { flushEveryOps: 1000, flushIntervalMs: 60_000 });
+    const loaded = await store.load();
+    expect(() => Object.assign(loaded.users, { x: loaded.users['x'] })).toThrow(TypeError);
     const done = ['a'];
-    store.update({ ...(await store.load()), progress: { planId: 'p', startedAt: '2026-01-01T00:00:00.000Z', total: 3, done } });
+    const given: SyncState = { ...withUser(loaded, 1), progress: { planId: 'p', startedAt: '2026-01-01T00:00:00.000Z', total: 3, done } };
+    store.update(given);
     const flushed = store.flush();
-    done.push('b'); // the executor appends to the live progress.done; its record is not in this state yet
+    expect(() => done.push('b')).toThrow(TypeError); // what the executor did before it made a new array per fold
+    expect(() => Object.assign(given.users, { 'src-2': given.users['src-1'] })).toThrow(TypeError);
     await flushed;
-    expect((await readStateFile(path))?.progress?.done).toEqual(['a']);
+    const onDisk = await readStateFile(path);
+    expect(onDisk?.progress?.done).toEqual(['a']);
+    expect(Object.keys(onDisk?.users ?? {})).toEqual(['src-1']);
+    // The store's own copies (a new serial) are frozen too, and hold the given records themselves, not copies.
+    const current = store.current();
+    expect(current?.serial).toBe(1);
+    expect(Object.isFrozen(current)).toBe(true);
+    expect(current?.users).toBe(given.users);
   });
 
   it('a failed write of the state file leaves the old file intact and says so', async () => {
