@@ -1,6 +1,6 @@
 import { type SkippedEntry, type SourceGroup, type SourceUser, isValidEmail, normalizeEmail } from '../../model/index.js';
 import { findColumn, missingColumn, type CsvTable } from './table.js';
-import type { UsersResult } from './users.js';
+import { splitGroups, type UsersResult } from './users.js';
 
 /**
  * Accumulates groups by case-insensitive name, keeping the first spelling and origin seen. Members are a
@@ -63,8 +63,8 @@ export interface GroupsResult {
  */
 export function buildGroups(users: UsersResult, groupsTable: CsvTable | undefined): GroupsResult {
   const builder = new GroupBuilder();
-  for (const { user, groups } of users.kept) {
-    builder.addRow(groups, user.origin, user.active ? user.email : undefined);
+  for (const { user, groupsCell } of users.kept) {
+    builder.addRow(splitGroups(groupsCell), user.origin, user.active ? user.email : undefined);
   }
 
   const skipped: (SkippedEntry & { line: number })[] = [];

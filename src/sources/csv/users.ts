@@ -7,12 +7,16 @@ import { findColumn, missingColumn, type CsvTable } from './table.js';
 export interface Candidate {
   readonly line: number;
   readonly user: SourceUser;
-  readonly groups: readonly string[];
+  /**
+   * The groups column as written (`a; b`): split by buildGroups, whose names then die young. Split here,
+   * 100,000 rows' lists of names outlived every young-generation GC of the read and were copied by each.
+   */
+  readonly groupsCell: string;
 }
 
 export interface UsersResult {
   readonly users: readonly SourceUser[];
-  /** The kept users with the group names of their groups column, in file order. */
+  /** The kept users with their groups column, in file order. */
   readonly kept: readonly Candidate[];
   readonly skipped: readonly (SkippedEntry & { readonly line: number })[];
   readonly quarantined: ReadonlySet<string>;
@@ -63,6 +67,9 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
   /** Emails on two or more valid rows (rare): all of those rows, in file order. */
   const sameEmail = new Map<string, Candidate[]>();
   const candidates: Candidate[] = [];
+  // Every candidate's user, in the same order: `users` when no row is dropped afterwards (the usual case).
+  const users: SourceUser[] = [];
+  const origin = `${table.label}:`;
   const skip: Skip = (line, reason, email, more = {}): void => {
     skipped.push({ entry: `${table.label}:${line}`, reason, line, ...(email !== undefined ? { email } : {}), ...more });
     if (email !== undefined && !quarantined.has(email)) quarantined.set(email, line);
@@ -76,8 +83,8 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
     }
     const email = normalizeEmail(rawEmail);
     const first = named.get(email);
-    if (first === undefined) named.set(email, null);
     if (!isValidEmail(email)) {
+      if (first === undefined) named.set(email, null);
       skip(line, `invalid email "${rawEmail}"`, email);
       continue;
     }
@@ -85,40 +92,43 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
     const rawActive = cell(fields, col.active).trim();
     const active = status.get(rawActive.toLowerCase());
     if (active === undefined) {
+      if (first === undefined) named.set(email, null);
       const { reason, fix } = unknownStatus(rawActive, columns.active);
       // The id too: a managed user whose email changed on this same unreadable row is held, not "left".
       skip(line, reason, email, { fix, ...(id !== '' ? { sourceId: id } : {}) });
       continue;
     }
-    const c: Candidate = {
-      line,
-      user: {
-        sourceId: id === '' ? email : id,
-        email,
-        givenName: cell(fields, col.givenName).trim(),
-        familyName: cell(fields, col.familyName).trim(),
-        active,
-        origin: `${table.label}:${line}`,
-      },
-      groups: splitGroups(cell(fields, col.groups)),
+    const user: SourceUser = {
+      sourceId: id === '' ? email : id,
+      email,
+      givenName: cell(fields, col.givenName).trim(),
+      familyName: cell(fields, col.familyName).trim(),
+      active,
+      origin: origin + line,
     };
+    const c: Candidate = { line, user, groupsCell: cell(fields, col.groups) };
     candidates.push(c);
+    users.push(user);
     if (!first) named.set(email, c);
     else sameEmail.set(email, [...(sameEmail.get(email) ?? [first]), c]);
   }
 
   const afterEmail = sameEmail.size === 0 ? candidates : dropDuplicateEmails(candidates, sameEmail, skip, table.label);
   const afterId = dropConflictingIds(afterEmail, skip);
-  const kept: Candidate[] = [];
-  for (const c of afterId) {
-    const badLine = quarantined.size === 0 ? undefined : quarantined.get(c.user.email);
-    if (badLine === undefined) kept.push(c);
-    else
-      skip(c.line, `email ${c.user.email} is quarantined: ${table.label}:${badLine} names it too and is invalid`, c.user.email, { sourceId: c.user.sourceId });
-  }
+  const kept = quarantined.size === 0 ? afterId : dropQuarantined(afterId, quarantined, skip, table.label);
 
   skipped.sort((a, b) => a.line - b.line);
-  return { users: kept.map((c) => c.user), kept, skipped, quarantined: new Set(quarantined.keys()), emailsInFile: named };
+  return { users: kept === candidates ? users : kept.map((c) => c.user), kept, skipped, quarantined: new Set(quarantined.keys()), emailsInFile: named };
+}
+
+/** A valid row whose email an invalid row also names is held with it: neither can be trusted. */
+function dropQuarantined(candidates: readonly Candidate[], quarantined: ReadonlyMap<string, number>, skip: Skip, label: string): Candidate[] {
+  return candidates.filter((c) => {
+    const badLine = quarantined.get(c.user.email);
+    if (badLine === undefined) return true;
+    skip(c.line, `email ${c.user.email} is quarantined: ${label}:${badLine} names it too and is invalid`, c.user.email, { sourceId: c.user.sourceId });
+    return false;
+  });
 }
 
 type Skip = (line: number, reason: string, email?: string, more?: Pick<SkippedEntry, 'sourceId' | 'fix'>) => void;
@@ -131,7 +141,7 @@ function sameData(a: Candidate, b: Candidate): boolean {
     u.givenName === v.givenName &&
     u.familyName === v.familyName &&
     u.active === v.active &&
-    [...a.groups].sort().join('\n') === [...b.groups].sort().join('\n')
+    splitGroups(a.groupsCell).sort().join('\n') === splitGroups(b.groupsCell).sort().join('\n')
   );
 }
 
