@@ -175,15 +175,27 @@ function dropConflictingIds(candidates: readonly Candidate[], skip: Skip): reado
   });
 }
 
-/** The items that share their key with another, by key: lists only for the (rare) duplicates. */
+/**
+ * The items that share their key with another, by key: lists only for the (rare) duplicates. The common case,
+ * no duplicates, costs one Set insertion per item (a grown Set means a new key); only when one is found are
+ * the items walked again, to list every holder of a repeated key with the first.
+ */
 function duplicatesBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const first = new Map<string, T>();
-  const dups = new Map<string, T[]>();
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
   for (const it of items) {
     const k = key(it);
-    const f = first.get(k);
-    if (f === undefined) first.set(k, it);
-    else dups.set(k, [...(dups.get(k) ?? [f]), it]);
+    const size = seen.size;
+    if (seen.add(k).size === size) repeated.add(k);
+  }
+  const dups = new Map<string, T[]>();
+  if (repeated.size === 0) return dups;
+  for (const it of items) {
+    const k = key(it);
+    if (!repeated.has(k)) continue;
+    const list = dups.get(k);
+    if (list) list.push(it);
+    else dups.set(k, [it]);
   }
   return dups;
 }

@@ -137,4 +137,30 @@ describe('decodeUtf8', () => {
   ])('names the first bad line %#', (bytes, line) => {
     expect(() => decodeUtf8(new Uint8Array(bytes), 'f.csv')).toThrow(`f.csv:${line}: not valid UTF-8`);
   });
+  // decodeUtf8 validates and decodes with Buffer's native paths: it must accept and give exactly what the
+  // WHATWG decoder in fatal mode does, byte for byte, at every edge of UTF-8.
+  it.each([
+    ['ASCII', [...enc('id,email\n1,a@x.io\n')]],
+    ['two BOMs: only the first is dropped', [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x61]],
+    ['a BOM in the middle stays', [0x61, 0xef, 0xbb, 0xbf]],
+    ['Latin-1 range, 3- and 4-byte characters', [...enc('Zoë,Ł,€,𝄞\n')]],
+    ['U+10FFFF', [0xf4, 0x8f, 0xbf, 0xbf]],
+    ['overlong slash', [0xc0, 0xaf]],
+    ['overlong 3-byte', [0xe0, 0x80, 0xaf]],
+    ['UTF-16 surrogate', [0xed, 0xa0, 0x80]],
+    ['above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ['truncated at the end', [0x61, 0xe2, 0x82]],
+    ['lone continuation byte', [0x61, 0x80]],
+    ['only a BOM', [0xef, 0xbb, 0xbf]],
+  ])('%s: as TextDecoder fatal', (_, bytes) => {
+    const input = new Uint8Array(bytes);
+    let expected: string | undefined;
+    try {
+      expected = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      expected = undefined;
+    }
+    if (expected === undefined) expect(() => decodeUtf8(input, 'f.csv')).toThrow('not valid UTF-8');
+    else expect(decodeUtf8(input, 'f.csv')).toBe(expected);
+  });
 });
