@@ -61,11 +61,10 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
   const cell = (fields: readonly string[], i: number): string => (i === -1 ? '' : (fields[i] ?? ''));
   const skipped: (SkippedEntry & { line: number })[] = [];
   const quarantined = new Map<string, number>(); // email → first line that made it suspect
-  // Every email the file names → its first valid row (null while only invalid rows name it): the
-  // "named in the file" set and the duplicate check in one map operation per row.
-  const named = new Map<string, Candidate | null>();
-  /** Emails on two or more valid rows (rare): all of those rows, in file order. */
-  const sameEmail = new Map<string, Candidate[]>();
+  // Every email the file names, and those named by more than one row (rare): one Set insertion per row (a
+  // Set that did not grow already had the email). Only when some email repeats are the rows walked again.
+  const named = new Set<string>();
+  const repeated = new Set<string>();
   const candidates: Candidate[] = [];
   // Every candidate's user, in the same order: `users` when no row is dropped afterwards (the usual case).
   const users: SourceUser[] = [];
@@ -82,9 +81,9 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
       continue;
     }
     const email = normalizeEmail(rawEmail);
-    const first = named.get(email);
+    const size = named.size;
+    if (named.add(email).size === size) repeated.add(email);
     if (!isValidEmail(email)) {
-      if (first === undefined) named.set(email, null);
       skip(line, `invalid email "${rawEmail}"`, email);
       continue;
     }
@@ -92,7 +91,6 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
     const rawActive = cell(fields, col.active).trim();
     const active = status.get(rawActive.toLowerCase());
     if (active === undefined) {
-      if (first === undefined) named.set(email, null);
       const { reason, fix } = unknownStatus(rawActive, columns.active);
       // The id too: a managed user whose email changed on this same unreadable row is held, not "left".
       skip(line, reason, email, { fix, ...(id !== '' ? { sourceId: id } : {}) });
@@ -109,11 +107,11 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
     const c: Candidate = { line, user, groupsCell: cell(fields, col.groups) };
     candidates.push(c);
     users.push(user);
-    if (!first) named.set(email, c);
-    else sameEmail.set(email, [...(sameEmail.get(email) ?? [first]), c]);
   }
 
-  const afterEmail = sameEmail.size === 0 ? candidates : dropDuplicateEmails(candidates, sameEmail, skip, table.label);
+  // Emails on two or more valid rows (a repeat may also be an invalid row's): all of those rows, in file order.
+  const sameEmail = repeated.size === 0 ? undefined : holders(candidates, (c) => c.user.email, repeated);
+  const afterEmail = sameEmail === undefined || sameEmail.size === 0 ? candidates : dropDuplicateEmails(candidates, sameEmail, skip, table.label);
   const afterId = dropConflictingIds(afterEmail, skip);
   const kept = quarantined.size === 0 ? afterId : dropQuarantined(afterId, quarantined, skip, table.label);
 
@@ -177,8 +175,7 @@ function dropConflictingIds(candidates: readonly Candidate[], skip: Skip): reado
 
 /**
  * The items that share their key with another, by key: lists only for the (rare) duplicates. The common case,
- * no duplicates, costs one Set insertion per item (a grown Set means a new key); only when one is found are
- * the items walked again, to list every holder of a repeated key with the first.
+ * no duplicates, costs one Set insertion per item (a Set that did not grow had the key already).
  */
 function duplicatesBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const seen = new Set<string>();
@@ -188,14 +185,19 @@ function duplicatesBy<T>(items: readonly T[], key: (t: T) => string): Map<string
     const size = seen.size;
     if (seen.add(k).size === size) repeated.add(k);
   }
-  const dups = new Map<string, T[]>();
-  if (repeated.size === 0) return dups;
+  return repeated.size === 0 ? new Map() : holders(items, key, repeated);
+}
+
+/** For each key in `keys` held by two or more items: those items, in order. */
+function holders<T>(items: readonly T[], key: (t: T) => string, keys: ReadonlySet<string>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
   for (const it of items) {
     const k = key(it);
-    if (!repeated.has(k)) continue;
-    const list = dups.get(k);
+    if (!keys.has(k)) continue;
+    const list = out.get(k);
     if (list) list.push(it);
-    else dups.set(k, [it]);
+    else out.set(k, [it]);
   }
-  return dups;
+  for (const [k, list] of out) if (list.length < 2) out.delete(k);
+  return out;
 }
