@@ -16,8 +16,12 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CsvSourceConfig } from '../src/config/index.js';
 import type { DesiredSnapshot } from '../src/model/index.js';
 import { createCsvSource } from '../src/sources/csv/index.js';
+import { rerunWithCliFlags } from './lib/cli-flags.js';
 import { writeUsersCsv } from './lib/dataset.js';
 import { rotated, spread, spreadRow, table } from './lib/table.js';
+
+// The CLI's V8 heap flags (its shebang's), so that GC costs what it costs in `scimsync`.
+rerunWithCliFlags(import.meta.url);
 
 const USERS = Number(process.argv[2] ?? 100_000);
 const GROUPS = Number(process.argv[3] ?? 1_000);
