@@ -5,7 +5,9 @@
  * of a PerformanceObserver that fall inside the read) as median, IQR and min–max, the per-round ratio
  * new/baseline, and checks that both give the same snapshot (deep-equal and the same JSON).
  * Run: `npx tsx bench/csv-read.ts [users] [groups] [perUser]` (node --expose-gc: a full GC before each read).
- * Env: BENCH_RUNS (7), BENCH_BASELINE_DIST (/work/wt-base2/dist: e.g. main's `dist/`, built).
+ * Also the heap the snapshot holds once read (heap used after a full GC, less before the read; needs --expose-gc).
+ * Env: BENCH_RUNS (7), BENCH_BASELINE_DIST (/work/wt-base2/dist: e.g. main's `dist/`, built),
+ * BENCH_NEW_DIST (unset: this tree's src through tsx; `dist` for this tree's build, as the CLI runs it).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,9 +30,12 @@ const GROUPS = Number(process.argv[3] ?? 1_000);
 const PER_USER = Number(process.argv[4] ?? 5);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
 const BASE = process.env.BENCH_BASELINE_DIST ?? '/work/wt-base2/dist';
+const NEW = process.env.BENCH_NEW_DIST;
 
 type Create = (cfg: CsvSourceConfig) => { read(): Promise<DesiredSnapshot> };
-const baseline = (await import(pathToFileURL(join(BASE, 'sources/csv/index.js')).href)) as { createCsvSource: Create };
+const load = async (dist: string) => (await import(pathToFileURL(join(dist, 'sources/csv/index.js')).href)) as { createCsvSource: Create };
+const baseline = await load(BASE);
+const current = NEW === undefined ? { createCsvSource: createCsvSource as Create } : await load(NEW);
 
 const dir = await mkdtemp(join(tmpdir(), 'scimsync-bench-csv-'));
 await writeUsersCsv(dir, { users: USERS, groups: GROUPS, perUser: PER_USER });
@@ -53,10 +58,12 @@ interface Sample {
   wallMs: number;
   gcMs: number;
   gcCount: number;
+  heldMB: number;
 }
 
 async function timedRead(create: Create): Promise<{ sample: Sample; snapshot: DesiredSnapshot }> {
   collect?.();
+  const before = process.memoryUsage().heapUsed;
   // The observer is told of a GC some time after it happened (a timer, not the next tick): let the ones
   // before this read be reported first, and those inside it before they are counted.
   await settle();
@@ -65,16 +72,19 @@ async function timedRead(create: Create): Promise<{ sample: Sample; snapshot: De
   const t1 = performance.now();
   await settle();
   const inside = gcs.filter((g) => g.end > t0 && g.end <= t1 + 0.001);
-  return { sample: { wallMs: t1 - t0, gcMs: inside.reduce((s, g) => s + g.ms, 0), gcCount: inside.length }, snapshot };
+  collect?.();
+  const heldMB = collect ? (process.memoryUsage().heapUsed - before) / 2 ** 20 : NaN;
+  return { sample: { wallMs: t1 - t0, gcMs: inside.reduce((s, g) => s + g.ms, 0), gcCount: inside.length, heldMB }, snapshot };
 }
 
-const contestants = { new: createCsvSource as Create, baseline: baseline.createCsvSource };
+const contestants = { new: current.createCsvSource, baseline: baseline.createCsvSource };
 const samples: Record<keyof typeof contestants, Sample[]> = { new: [], baseline: [] };
 
 // One warm-up read each (JIT), and the check that both read the same snapshot.
 const [a, b] = [await timedRead(contestants.new), await timedRead(contestants.baseline)];
 const sameJson = JSON.stringify(a.snapshot) === JSON.stringify(b.snapshot);
 const deepEqual = isDeepStrictEqual(a.snapshot, b.snapshot);
+console.log(`new: ${NEW ?? 'src (tsx)'}; baseline: ${BASE}`);
 console.log(`snapshots: ${a.snapshot.users.length} users, ${a.snapshot.groups.length} groups, ${a.snapshot.skipped.length} skipped`);
 console.log(`same snapshot: deep-equal ${deepEqual}, same JSON ${sameJson}${collect ? '' : ' (no --expose-gc: no full GC before each read)'}`);
 
@@ -98,6 +108,8 @@ console.log(
     spreadRow('GC ratio new/baseline', ratio((s) => s.gcMs), 3),
     spreadRow('new GC pauses', samples.new.map((s) => s.gcCount)),
     spreadRow('baseline GC pauses', samples.baseline.map((s) => s.gcCount)),
+    spreadRow('new snapshot held, MB', samples.new.map((s) => s.heldMB), 1),
+    spreadRow('baseline snapshot held, MB', samples.baseline.map((s) => s.heldMB), 1),
   ]),
 );
 console.log(`time saved (median of per-round ratios): ${((1 - spread(ratio((s) => s.wallMs)).median) * 100).toFixed(1)} %`);

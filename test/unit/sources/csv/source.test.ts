@@ -104,6 +104,31 @@ describe('createCsvSource', () => {
     expect(snap.skipped).toEqual([{ entry: 'once-groups.csv:4', reason: 'not in users file' }]);
   });
 
+  // The groups column is resolved once per distinct value: a repeated value must still make each group at
+  // the first row naming it, and add every row's member, in file order.
+  it('rows that repeat a groups value: groups made at the first row naming them, every member added in order', async () => {
+    const users = await csv(
+      'repeat-users.csv',
+      'email,active,groups\na@x.io,no,A;B\nb@x.io,yes,B;C\nc@x.io,yes,A;B\nd@x.io,yes,b; a\ne@x.io,yes,A;B\n',
+    );
+    const snap = await source(users).read();
+    expect(snap.groups).toEqual([
+      { name: 'A', members: ['c@x.io', 'd@x.io', 'e@x.io'], origin: 'repeat-users.csv:2' },
+      { name: 'B', members: ['b@x.io', 'c@x.io', 'd@x.io', 'e@x.io'], origin: 'repeat-users.csv:2' },
+      { name: 'C', members: ['b@x.io'], origin: 'repeat-users.csv:3' },
+    ]);
+  });
+
+  it('more distinct groups values than are remembered: every row still resolved', async () => {
+    const n = 10_050;
+    const rows = Array.from({ length: n }, (_, i) => `u${i}@x.io,G${i};Shared`);
+    const snap = await source(await csv('many-users.csv', ['email,groups', ...rows, 'last@x.io,G0;shared'].join('\n'))).read();
+    expect(snap.groups).toHaveLength(n + 1);
+    expect(snap.groups.find((g) => g.name === 'Shared')?.members).toHaveLength(n + 1);
+    expect(snap.groups.find((g) => g.name === 'G0')).toEqual({ name: 'G0', members: ['u0@x.io', 'last@x.io'], origin: 'many-users.csv:2' });
+    expect(snap.groups.at(-1)).toEqual({ name: `G${n - 1}`, members: [`u${n - 1}@x.io`], origin: `many-users.csv:${n + 1}` });
+  });
+
   it('a member email that differs only in case and NFC form matches the user', async () => {
     const users = await csv('nfc-users.csv', 'email\nzo\u00eb@example.com\n');
     const groups = await csv('nfc-groups.csv', 'group,email\nEng,ZOE\u0308@EXAMPLE.COM\n');
