@@ -2,12 +2,6 @@ import { type SkippedEntry, type SourceGroup, type SourceUser, isValidEmail, nor
 import { findColumn, missingColumn, type CsvTable } from './table.js';
 import { splitGroups, type UsersResult } from './users.js';
 
-/**
- * Accumulates groups by case-insensitive name, keeping the first spelling and origin seen. Members are a
- * list, not a Set: the groups column can never repeat a member (one row per email, names deduplicated per
- * row), so only the groups file needs a membership check, and a Set per group is built for it on first use.
- * At 100,000 users in 1,000 groups, growing a Set per group cost about half a second of CPU.
- */
 interface Group {
   readonly name: string;
   readonly origin: string;
@@ -18,6 +12,12 @@ interface Group {
 /** How many distinct groups-column values are remembered, resolved (bounds the memory a file of all-different values takes). */
 const CELLS_KEPT = 10_000;
 
+/**
+ * Accumulates groups by case-insensitive name, keeping the first spelling and origin seen. Members are a
+ * list, not a Set: the groups column can never repeat a member (one row per email, names deduplicated per
+ * row), so only the groups file needs a membership check, and a Set per group is built for it on first use.
+ * At 100,000 users in 1,000 groups, growing a Set per group cost about half a second of CPU.
+ */
 class GroupBuilder {
   private readonly groups = new Map<string, Group>();
   /**
