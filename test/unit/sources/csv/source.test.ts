@@ -104,6 +104,24 @@ describe('createCsvSource', () => {
     expect(snap.skipped).toEqual([{ entry: 'once-groups.csv:4', reason: 'not in users file' }]);
   });
 
+  // Repeats are found by a Set that did not grow, then their rows listed in a second pass: every row, in order.
+  it('an email or an id on three rows: each row skipped, naming all three lines in file order', async () => {
+    const users = await csv(
+      'three-users.csv',
+      'id,email,givenName\nE1,a@x.io,A\nE2,b@x.io,B\nE3,a@x.io,X\nE4,c@x.io,C\nE5,A@x.io,Y\nE2,d@x.io,D\nE2,e@x.io,E\n',
+    );
+    const snap = await source(users).read();
+    expect(snap.users.map((u) => u.email)).toEqual(['c@x.io']);
+    expect(snap.skipped.map((s) => [s.entry, s.reason])).toEqual([
+      ['three-users.csv:2', 'email a@x.io appears on lines 2, 4, 6 with different data'],
+      ['three-users.csv:3', 'id "E2" is used for different emails on lines 3, 7, 8'],
+      ['three-users.csv:4', 'email a@x.io appears on lines 2, 4, 6 with different data'],
+      ['three-users.csv:6', 'email a@x.io appears on lines 2, 4, 6 with different data'],
+      ['three-users.csv:7', 'id "E2" is used for different emails on lines 3, 7, 8'],
+      ['three-users.csv:8', 'id "E2" is used for different emails on lines 3, 7, 8'],
+    ]);
+  });
+
   // The groups column is resolved once per distinct value: a repeated value must still make each group at
   // the first row naming it, and add every row's member, in file order.
   it('rows that repeat a groups value: groups made at the first row naming them, every member added in order', async () => {
