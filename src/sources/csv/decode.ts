@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { SourceError } from '../../errors.js';
@@ -60,12 +61,13 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
       fix: 'export the file as "CSV UTF-8" (or as "Unicode Text", which starts with a byte-order mark)',
     });
   }
-  try {
-    // ignoreBOM false (the default) strips a leading BOM.
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  // What TextDecoder('utf-8', { fatal: true }) gives (one leading BOM dropped), by Buffer's native paths:
+  // validated at once, and an ASCII file (most exports) copied as one-byte text without UTF-8 decoding.
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+  if (!isUtf8(body)) {
     throw new SourceError(`${file}:${firstBadUtf8Line(bytes)}: not valid UTF-8`, { code: 'SCIMSYNC_SOURCE_INVALID', fix: ENCODING_FIX });
   }
+  return body.toString(isAscii(body) ? 'latin1' : 'utf8');
 }
 
 function firstBadUtf8Line(bytes: Uint8Array): number {

@@ -1,6 +1,16 @@
 import { type SkippedEntry, type SourceGroup, type SourceUser, isValidEmail, normalizeEmail } from '../../model/index.js';
 import { findColumn, missingColumn, type CsvTable } from './table.js';
-import type { UsersResult } from './users.js';
+import { splitGroups, type UsersResult } from './users.js';
+
+interface Group {
+  readonly name: string;
+  readonly origin: string;
+  readonly members: string[];
+  index?: Set<string>;
+}
+
+/** How many distinct groups-column values are remembered, resolved (bounds the memory a file of all-different values takes). */
+const CELLS_KEPT = 10_000;
 
 /**
  * Accumulates groups by case-insensitive name, keeping the first spelling and origin seen. Members are a
@@ -9,10 +19,15 @@ import type { UsersResult } from './users.js';
  * At 100,000 users in 1,000 groups, growing a Set per group cost about half a second of CPU.
  */
 class GroupBuilder {
-  private readonly groups = new Map<string, { name: string; origin: string; members: string[]; index?: Set<string> }>();
+  private readonly groups = new Map<string, Group>();
+  /**
+   * A groups-column value → its groups, resolved by the first row that has it. An export repeats a few
+   * values (a team's groups) on many rows; resolving each name of each row (a split, a lower-cased copy and
+   * a hash per name) was most of the cost of building groups at 100,000 users.
+   */
+  private readonly cells = new Map<string, readonly Group[]>();
 
-  private group(name: string, origin: string) {
-    const key = name.toLowerCase();
+  private group(name: string, origin: string, key = name.toLowerCase()): Group {
     let g = this.groups.get(key);
     if (!g) {
       g = { name, origin, members: [] };
@@ -21,20 +36,30 @@ class GroupBuilder {
     return g;
   }
 
-  /** The groups column of one kept user: each of its groups once, whatever the case of the names. */
-  addRow(names: readonly string[], origin: string, email: string | undefined): void {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      const lower = name.toLowerCase();
-      let repeat = false;
-      for (let j = 0; j < i && !repeat; j++) repeat = names[j]!.toLowerCase() === lower;
-      if (repeat) continue;
-      const g = this.group(name, origin);
-      if (email !== undefined) {
-        g.members.push(email);
-        g.index?.add(email);
-      }
+  /**
+   * The groups column of one kept user: each of its groups once, whatever the case of the names. A group
+   * is made by the first row that names it, whether or not that row's value was resolved before.
+   */
+  addRow(cell: string, origin: string, email: string | undefined): void {
+    let groups = this.cells.get(cell);
+    if (groups === undefined) {
+      groups = this.resolve(splitGroups(cell), origin);
+      if (this.cells.size < CELLS_KEPT) this.cells.set(cell, groups);
     }
+    if (email === undefined) return;
+    for (const g of groups) {
+      g.members.push(email);
+      g.index?.add(email);
+    }
+  }
+
+  private resolve(names: readonly string[], origin: string): Group[] {
+    const lowers = names.map((n) => n.toLowerCase());
+    const out: Group[] = [];
+    for (let i = 0; i < names.length; i++) {
+      if (lowers.indexOf(lowers[i]!) === i) out.push(this.group(names[i]!, origin, lowers[i]));
+    }
+    return out;
   }
 
   /** One row of the groups file: the member may already be there (from the column or an earlier row). */
@@ -63,8 +88,8 @@ export interface GroupsResult {
  */
 export function buildGroups(users: UsersResult, groupsTable: CsvTable | undefined): GroupsResult {
   const builder = new GroupBuilder();
-  for (const { user, groups } of users.kept) {
-    builder.addRow(groups, user.origin, user.active ? user.email : undefined);
+  for (const { user, groupsCell } of users.kept) {
+    builder.addRow(groupsCell, user.origin, user.active ? user.email : undefined);
   }
 
   const skipped: (SkippedEntry & { line: number })[] = [];

@@ -57,7 +57,9 @@ export function parseTable(text: string, file: string, configured?: string): Csv
   const delimiter = configured ?? detectDelimiter(text.replace(/^\s*\n/, '')).delimiter;
   // CRLF → LF first, so that one line break is one character whether or not it sits inside quotes.
   const records = parseRecords(text.includes('\r') ? text.replace(/\r\n/g, '\n') : text, file, delimiter);
-  const [first, ...rest] = records;
+  // shift, not `[first, ...rest]`: V8 trims the array's start in place instead of copying 100,000 rows.
+  const first = records.shift();
+  const rest = records;
   if (!first) return { file, label: basename(file), header: [], rows: [], delimiter, delimiterFrom };
   const header = first.fields.map((h) => h.trim());
   for (const r of rest) {
@@ -78,6 +80,7 @@ export function parseTable(text: string, file: string, configured?: string): Csv
  * (a lone CR counts as one, as an editor shows it). Blank and all-empty records are then dropped.
  */
 function parseRecords(text: string, file: string, delimiter: string): CsvRow[] {
+  if (!text.includes('"') && !text.includes('\r') && !Papa.BAD_DELIMITERS.includes(delimiter)) return splitRecords(text, delimiter);
   const parsed = Papa.parse<string[]>(text, { delimiter, newline: '\n', skipEmptyLines: false, header: false, dynamicTyping: false });
   const problem = parsed.errors[0];
   if (problem) throw quoteError(text, file, problem);
@@ -91,6 +94,39 @@ function parseRecords(text: string, file: string, delimiter: string): CsvRow[] {
       line += lineBreaks(f);
     }
     if (!empty) rows.push({ line: start, fields });
+  }
+  return rows;
+}
+
+/**
+ * What Papa Parse does to a file without quotes (its fast mode: split by line, then by delimiter), with the
+ * blank-row drop of parseRecords, without a string per line, an array of all lines and a second pass to
+ * count lines: without quotes or CRs no field holds a line break, so record i starts on line i + 1.
+ */
+function splitRecords(text: string, delimiter: string): CsvRow[] {
+  const rows: CsvRow[] = [];
+  if (text === '') return rows;
+  const step = delimiter.length;
+  // The next delimiter at or after `from`, searched again only once passed (-1: none left), so a line
+  // without one does not scan the rest of the file.
+  let next = text.indexOf(delimiter);
+  let line = 1;
+  for (let start = 0; start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const fields: string[] = [];
+    let empty = true;
+    for (let from = start; ; ) {
+      if (next !== -1 && next < from) next = text.indexOf(delimiter, from);
+      const to = next === -1 || next > end ? end : next;
+      const f = text.slice(from, to);
+      if (empty && f.trim() !== '') empty = false;
+      fields.push(f);
+      if (to === end) break;
+      from = to + step;
+    }
+    if (!empty) rows.push({ line, fields });
+    start = end + 1;
   }
   return rows;
 }

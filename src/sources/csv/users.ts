@@ -7,12 +7,16 @@ import { findColumn, missingColumn, type CsvTable } from './table.js';
 export interface Candidate {
   readonly line: number;
   readonly user: SourceUser;
-  readonly groups: readonly string[];
+  /**
+   * The groups column as written (`a; b`): split by buildGroups, whose names then die young. Split here,
+   * 100,000 rows' lists of names outlived every young-generation GC of the read and were copied by each.
+   */
+  readonly groupsCell: string;
 }
 
 export interface UsersResult {
   readonly users: readonly SourceUser[];
-  /** The kept users with the group names of their groups column, in file order. */
+  /** The kept users with their groups column, in file order. */
   readonly kept: readonly Candidate[];
   readonly skipped: readonly (SkippedEntry & { readonly line: number })[];
   readonly quarantined: ReadonlySet<string>;
@@ -57,12 +61,14 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
   const cell = (fields: readonly string[], i: number): string => (i === -1 ? '' : (fields[i] ?? ''));
   const skipped: (SkippedEntry & { line: number })[] = [];
   const quarantined = new Map<string, number>(); // email → first line that made it suspect
-  // Every email the file names → its first valid row (null while only invalid rows name it): the
-  // "named in the file" set and the duplicate check in one map operation per row.
-  const named = new Map<string, Candidate | null>();
-  /** Emails on two or more valid rows (rare): all of those rows, in file order. */
-  const sameEmail = new Map<string, Candidate[]>();
+  // Every email the file names, and those named by more than one row (rare): one Set insertion per row (a
+  // Set that did not grow already had the email). Only when some email repeats are the rows walked again.
+  const named = new Set<string>();
+  const repeated = new Set<string>();
   const candidates: Candidate[] = [];
+  // Every candidate's user, in the same order: `users` when no row is dropped afterwards (the usual case).
+  const users: SourceUser[] = [];
+  const origin = `${table.label}:`;
   const skip: Skip = (line, reason, email, more = {}): void => {
     skipped.push({ entry: `${table.label}:${line}`, reason, line, ...(email !== undefined ? { email } : {}), ...more });
     if (email !== undefined && !quarantined.has(email)) quarantined.set(email, line);
@@ -75,8 +81,8 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
       continue;
     }
     const email = normalizeEmail(rawEmail);
-    const first = named.get(email);
-    if (first === undefined) named.set(email, null);
+    const size = named.size;
+    if (named.add(email).size === size) repeated.add(email);
     if (!isValidEmail(email)) {
       skip(line, `invalid email "${rawEmail}"`, email);
       continue;
@@ -90,35 +96,37 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
       skip(line, reason, email, { fix, ...(id !== '' ? { sourceId: id } : {}) });
       continue;
     }
-    const c: Candidate = {
-      line,
-      user: {
-        sourceId: id === '' ? email : id,
-        email,
-        givenName: cell(fields, col.givenName).trim(),
-        familyName: cell(fields, col.familyName).trim(),
-        active,
-        origin: `${table.label}:${line}`,
-      },
-      groups: splitGroups(cell(fields, col.groups)),
+    const user: SourceUser = {
+      sourceId: id === '' ? email : id,
+      email,
+      givenName: cell(fields, col.givenName).trim(),
+      familyName: cell(fields, col.familyName).trim(),
+      active,
+      origin: origin + line,
     };
+    const c: Candidate = { line, user, groupsCell: cell(fields, col.groups) };
     candidates.push(c);
-    if (!first) named.set(email, c);
-    else sameEmail.set(email, [...(sameEmail.get(email) ?? [first]), c]);
+    users.push(user);
   }
 
-  const afterEmail = sameEmail.size === 0 ? candidates : dropDuplicateEmails(candidates, sameEmail, skip, table.label);
+  // Emails on two or more valid rows (a repeat may also be an invalid row's): all of those rows, in file order.
+  const sameEmail = repeated.size === 0 ? undefined : holders(candidates, (c) => c.user.email, repeated);
+  const afterEmail = sameEmail === undefined || sameEmail.size === 0 ? candidates : dropDuplicateEmails(candidates, sameEmail, skip, table.label);
   const afterId = dropConflictingIds(afterEmail, skip);
-  const kept: Candidate[] = [];
-  for (const c of afterId) {
-    const badLine = quarantined.size === 0 ? undefined : quarantined.get(c.user.email);
-    if (badLine === undefined) kept.push(c);
-    else
-      skip(c.line, `email ${c.user.email} is quarantined: ${table.label}:${badLine} names it too and is invalid`, c.user.email, { sourceId: c.user.sourceId });
-  }
+  const kept = quarantined.size === 0 ? afterId : dropQuarantined(afterId, quarantined, skip, table.label);
 
   skipped.sort((a, b) => a.line - b.line);
-  return { users: kept.map((c) => c.user), kept, skipped, quarantined: new Set(quarantined.keys()), emailsInFile: named };
+  return { users: kept === candidates ? users : kept.map((c) => c.user), kept, skipped, quarantined: new Set(quarantined.keys()), emailsInFile: named };
+}
+
+/** A valid row whose email an invalid row also names is held with it: neither can be trusted. */
+function dropQuarantined(candidates: readonly Candidate[], quarantined: ReadonlyMap<string, number>, skip: Skip, label: string): Candidate[] {
+  return candidates.filter((c) => {
+    const badLine = quarantined.get(c.user.email);
+    if (badLine === undefined) return true;
+    skip(c.line, `email ${c.user.email} is quarantined: ${label}:${badLine} names it too and is invalid`, c.user.email, { sourceId: c.user.sourceId });
+    return false;
+  });
 }
 
 type Skip = (line: number, reason: string, email?: string, more?: Pick<SkippedEntry, 'sourceId' | 'fix'>) => void;
@@ -131,7 +139,7 @@ function sameData(a: Candidate, b: Candidate): boolean {
     u.givenName === v.givenName &&
     u.familyName === v.familyName &&
     u.active === v.active &&
-    [...a.groups].sort().join('\n') === [...b.groups].sort().join('\n')
+    splitGroups(a.groupsCell).sort().join('\n') === splitGroups(b.groupsCell).sort().join('\n')
   );
 }
 
@@ -165,15 +173,31 @@ function dropConflictingIds(candidates: readonly Candidate[], skip: Skip): reado
   });
 }
 
-/** The items that share their key with another, by key: lists only for the (rare) duplicates. */
+/**
+ * The items that share their key with another, by key: lists only for the (rare) duplicates. The common case,
+ * no duplicates, costs one Set insertion per item (a Set that did not grow had the key already).
+ */
 function duplicatesBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const first = new Map<string, T>();
-  const dups = new Map<string, T[]>();
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
   for (const it of items) {
     const k = key(it);
-    const f = first.get(k);
-    if (f === undefined) first.set(k, it);
-    else dups.set(k, [...(dups.get(k) ?? [f]), it]);
+    const size = seen.size;
+    if (seen.add(k).size === size) repeated.add(k);
   }
-  return dups;
+  return repeated.size === 0 ? new Map() : holders(items, key, repeated);
+}
+
+/** For each key in `keys` held by two or more items: those items, in order. */
+function holders<T>(items: readonly T[], key: (t: T) => string, keys: ReadonlySet<string>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    if (!keys.has(k)) continue;
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  for (const [k, list] of out) if (list.length < 2) out.delete(k);
+  return out;
 }

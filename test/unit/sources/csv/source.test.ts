@@ -104,6 +104,49 @@ describe('createCsvSource', () => {
     expect(snap.skipped).toEqual([{ entry: 'once-groups.csv:4', reason: 'not in users file' }]);
   });
 
+  // Repeats are found by a Set that did not grow, then their rows listed in a second pass: every row, in order.
+  it('an email or an id on three rows: each row skipped, naming all three lines in file order', async () => {
+    const users = await csv(
+      'three-users.csv',
+      'id,email,givenName\nE1,a@x.io,A\nE2,b@x.io,B\nE3,a@x.io,X\nE4,c@x.io,C\nE5,A@x.io,Y\nE2,d@x.io,D\nE2,e@x.io,E\n',
+    );
+    const snap = await source(users).read();
+    expect(snap.users.map((u) => u.email)).toEqual(['c@x.io']);
+    expect(snap.skipped.map((s) => [s.entry, s.reason])).toEqual([
+      ['three-users.csv:2', 'email a@x.io appears on lines 2, 4, 6 with different data'],
+      ['three-users.csv:3', 'id "E2" is used for different emails on lines 3, 7, 8'],
+      ['three-users.csv:4', 'email a@x.io appears on lines 2, 4, 6 with different data'],
+      ['three-users.csv:6', 'email a@x.io appears on lines 2, 4, 6 with different data'],
+      ['three-users.csv:7', 'id "E2" is used for different emails on lines 3, 7, 8'],
+      ['three-users.csv:8', 'id "E2" is used for different emails on lines 3, 7, 8'],
+    ]);
+  });
+
+  // The groups column is resolved once per distinct value: a repeated value must still make each group at
+  // the first row naming it, and add every row's member, in file order.
+  it('rows that repeat a groups value: groups made at the first row naming them, every member added in order', async () => {
+    const users = await csv(
+      'repeat-users.csv',
+      'email,active,groups\na@x.io,no,A;B\nb@x.io,yes,B;C\nc@x.io,yes,A;B\nd@x.io,yes,b; a\ne@x.io,yes,A;B\n',
+    );
+    const snap = await source(users).read();
+    expect(snap.groups).toEqual([
+      { name: 'A', members: ['c@x.io', 'd@x.io', 'e@x.io'], origin: 'repeat-users.csv:2' },
+      { name: 'B', members: ['b@x.io', 'c@x.io', 'd@x.io', 'e@x.io'], origin: 'repeat-users.csv:2' },
+      { name: 'C', members: ['b@x.io'], origin: 'repeat-users.csv:3' },
+    ]);
+  });
+
+  it('more distinct groups values than are remembered: every row still resolved', async () => {
+    const n = 10_050;
+    const rows = Array.from({ length: n }, (_, i) => `u${i}@x.io,G${i};Shared`);
+    const snap = await source(await csv('many-users.csv', ['email,groups', ...rows, 'last@x.io,G0;shared'].join('\n'))).read();
+    expect(snap.groups).toHaveLength(n + 1);
+    expect(snap.groups.find((g) => g.name === 'Shared')?.members).toHaveLength(n + 1);
+    expect(snap.groups.find((g) => g.name === 'G0')).toEqual({ name: 'G0', members: ['u0@x.io', 'last@x.io'], origin: 'many-users.csv:2' });
+    expect(snap.groups.at(-1)).toEqual({ name: `G${n - 1}`, members: [`u${n - 1}@x.io`], origin: `many-users.csv:${n + 1}` });
+  });
+
   it('a member email that differs only in case and NFC form matches the user', async () => {
     const users = await csv('nfc-users.csv', 'email\nzo\u00eb@example.com\n');
     const groups = await csv('nfc-groups.csv', 'group,email\nEng,ZOE\u0308@EXAMPLE.COM\n');
@@ -136,5 +179,31 @@ describe('decodeUtf8', () => {
     [[...enc('ok\n'), 0xe2, 0x82, 0x0a, 0xac], 2],
   ])('names the first bad line %#', (bytes, line) => {
     expect(() => decodeUtf8(new Uint8Array(bytes), 'f.csv')).toThrow(`f.csv:${line}: not valid UTF-8`);
+  });
+  // decodeUtf8 validates and decodes with Buffer's native paths: it must accept and give exactly what the
+  // WHATWG decoder in fatal mode does, byte for byte, at every edge of UTF-8.
+  it.each([
+    ['ASCII', [...enc('id,email\n1,a@x.io\n')]],
+    ['two BOMs: only the first is dropped', [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x61]],
+    ['a BOM in the middle stays', [0x61, 0xef, 0xbb, 0xbf]],
+    ['Latin-1 range, 3- and 4-byte characters', [...enc('Zoë,Ł,€,𝄞\n')]],
+    ['U+10FFFF', [0xf4, 0x8f, 0xbf, 0xbf]],
+    ['overlong slash', [0xc0, 0xaf]],
+    ['overlong 3-byte', [0xe0, 0x80, 0xaf]],
+    ['UTF-16 surrogate', [0xed, 0xa0, 0x80]],
+    ['above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ['truncated at the end', [0x61, 0xe2, 0x82]],
+    ['lone continuation byte', [0x61, 0x80]],
+    ['only a BOM', [0xef, 0xbb, 0xbf]],
+  ])('%s: as TextDecoder fatal', (_, bytes) => {
+    const input = new Uint8Array(bytes);
+    let expected: string | undefined;
+    try {
+      expected = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      expected = undefined;
+    }
+    if (expected === undefined) expect(() => decodeUtf8(input, 'f.csv')).toThrow('not valid UTF-8');
+    else expect(decodeUtf8(input, 'f.csv')).toBe(expected);
   });
 });

@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { parseTable } from '../../../../src/sources/csv/table.js';
 
@@ -84,6 +85,27 @@ const cases: [name: string, text: string, delimiter: string | undefined, rows: R
 ];
 
 describe('parseTable', () => {
+  // A file without quotes or CRs is split by parseTable itself, not by Papa Parse: the same records, on the
+  // same lines, as Papa Parse's own splitting of it (one record per line) with blank records dropped.
+  it.each(cases.filter(([, text]) => !/["\r]/.test(text)))('%s: split as Papa Parse splits it', (_, text, delimiter) => {
+    const t = parseTable(text, 'u.csv', delimiter);
+    const papa = Papa.parse<string[]>(text, { delimiter: t.delimiter, newline: '\n', header: false }).data;
+    const [header, ...rows] = papa.map((fields, i) => ({ line: i + 1, fields })).filter(({ fields }) => fields.some((f) => f.trim() !== ''));
+    expect(t.header).toEqual(header?.fields.map((h) => h.trim()) ?? []);
+    expect(t.rows).toEqual(rows);
+  });
+
+  it('splits a one-column file (no delimiter anywhere) and a multi-character delimiter with empty fields', () => {
+    expect(parseTable('email\na@x.io\n\nb@x.io', 'u.csv', ',').rows).toEqual([
+      { line: 2, fields: ['a@x.io'] },
+      { line: 4, fields: ['b@x.io'] },
+    ]);
+    expect(parseTable('a::b::c\n1::2::\n3::::4\n', 'u.csv', '::').rows).toEqual([
+      { line: 2, fields: ['1', '2', ''] },
+      { line: 3, fields: ['3', '', '4'] },
+    ]);
+  });
+
   it.each(cases)('%s: the records and the line each starts on', (_, text, delimiter, rows) => {
     const t = parseTable(text, '/data/users.csv', delimiter);
     expect(t.rows.map((r) => [r.line, r.fields])).toEqual(rows);
