@@ -5,29 +5,104 @@
  */
 import type { UserAttributes } from './types.js';
 
-/** The two 32-bit lanes of the hash of `s` (high, low). */
-function hashLanes(s: string): [number, number] {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+/**
+ * The two 32-bit lanes of the hash, fed a piece at a time: feeding the pieces of a string one after another
+ * gives exactly the lanes of the whole string, so hot paths hash "a\u0000b" or a JSON text without building it.
+ */
+class Lanes {
+  private h1 = 0xdeadbeef;
+  private h2 = 0x41c6ce57;
+  /** Set by finish(): the lanes (high, low). */
+  hi = 0;
+  lo = 0;
+
+  reset(): void {
+    this.h1 = 0xdeadbeef;
+    this.h2 = 0x41c6ce57;
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [h2 >>> 0, h1 >>> 0];
+
+  code(ch: number): void {
+    this.h1 = Math.imul(this.h1 ^ ch, 2654435761);
+    this.h2 = Math.imul(this.h2 ^ ch, 1597334677);
+  }
+
+  str(s: string): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  /** JSON.stringify(s), fed without building it: one pass while s needs no escape, else the real text. */
+  json(s: string): void {
+    let h1 = Math.imul(this.h1 ^ 34, 2654435761);
+    let h2 = Math.imul(this.h2 ^ 34, 1597334677);
+    for (let i = 0; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      // Quote, backslash, control characters and surrogates (lone ones are escaped): JSON.stringify's own text.
+      if (ch < 0x20 || ch === 34 || ch === 92 || (ch >= 0xd800 && ch <= 0xdfff)) {
+        this.str(JSON.stringify(s));
+        return;
+      }
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    this.h1 = Math.imul(h1 ^ 34, 2654435761);
+    this.h2 = Math.imul(h2 ^ 34, 1597334677);
+  }
+
+  finish(): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+    h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    this.hi = h2 >>> 0;
+    this.lo = h1 >>> 0;
+  }
 }
 
+/** Scratch lanes for the one-shot hashes below: they run to the end without calling out, so one is enough. */
+const scratch = new Lanes();
+
+/** The hex digit of n (0-15) as a character code. */
+function digit(n: number): number {
+  return n < 10 ? 48 + n : 87 + n;
+}
+
+/** 16 hex characters, made as one string (not two toString/padStart pairs joined). */
 function hex(hi: number, lo: number): string {
-  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+  return String.fromCharCode(
+    digit(hi >>> 28),
+    digit((hi >>> 24) & 15),
+    digit((hi >>> 20) & 15),
+    digit((hi >>> 16) & 15),
+    digit((hi >>> 12) & 15),
+    digit((hi >>> 8) & 15),
+    digit((hi >>> 4) & 15),
+    digit(hi & 15),
+    digit(lo >>> 28),
+    digit((lo >>> 24) & 15),
+    digit((lo >>> 20) & 15),
+    digit((lo >>> 16) & 15),
+    digit((lo >>> 12) & 15),
+    digit((lo >>> 8) & 15),
+    digit((lo >>> 4) & 15),
+    digit(lo & 15),
+  );
 }
 
 function hashString(s: string): string {
-  const [hi, lo] = hashLanes(s);
-  return hex(hi, lo);
+  scratch.reset();
+  scratch.str(s);
+  scratch.finish();
+  return hex(scratch.hi, scratch.lo);
 }
 
 /**
@@ -36,16 +111,43 @@ function hashString(s: string): string {
  * members costs one pass over them.
  */
 export function unorderedHash(items: Iterable<string>): string {
-  let hi = 0;
-  let lo = 0;
-  let n = 0;
-  for (const item of items) {
-    const [a, b] = hashLanes(item);
-    hi = (hi + a) >>> 0;
-    lo = (lo + b) >>> 0;
-    n++;
+  const h = new UnorderedHasher();
+  for (const item of items) h.field(item).end();
+  return h.digest();
+}
+
+/**
+ * unorderedHash fed field by field: each item is the fields given before its end(), joined by \u0000, and
+ * the joined text is never built (100,000 users: no string per user). Equal to unorderedHash of the joined
+ * items, tested.
+ */
+export class UnorderedHasher {
+  private readonly lanes = new Lanes();
+  private fields = 0;
+  private hi = 0;
+  private lo = 0;
+  private n = 0;
+
+  field(s: string): this {
+    if (this.fields++ > 0) this.lanes.code(0);
+    this.lanes.str(s);
+    return this;
   }
-  return hashString(`${n}:${hex(hi, lo)}`);
+
+  /** Closes the current item (an item with no field is the empty string). */
+  end(): void {
+    const l = this.lanes;
+    l.finish();
+    this.hi = (this.hi + l.hi) >>> 0;
+    this.lo = (this.lo + l.lo) >>> 0;
+    this.n++;
+    l.reset();
+    this.fields = 0;
+  }
+
+  digest(): string {
+    return hashString(`${this.n}:${hex(this.hi, this.lo)}`);
+  }
 }
 
 function writeCanonical(value: unknown, out: string[]): void {
@@ -113,7 +215,21 @@ export function stableHash(value: unknown): string {
 /** The hash recorded as pushedHash: only the attributes scimsync sends take part. */
 export function hashUserAttributes(a: UserAttributes): string {
   // Hot path (once per user per run): the canonical JSON of {userName, givenName, familyName, externalId}
-  // written directly, keys in sorted order; equal to stableHash of that object, tested.
-  const ext = a.externalId === undefined ? '' : `"externalId":${JSON.stringify(a.externalId)},`;
-  return hashString(`{${ext}"familyName":${JSON.stringify(a.familyName)},"givenName":${JSON.stringify(a.givenName)},"userName":${JSON.stringify(a.userName)}}`);
+  // fed piece by piece, keys in sorted order, never built as a string; equal to stableHash of that object, tested.
+  const l = scratch;
+  l.reset();
+  if (a.externalId === undefined) l.str('{"familyName":');
+  else {
+    l.str('{"externalId":');
+    l.json(a.externalId);
+    l.str(',"familyName":');
+  }
+  l.json(a.familyName);
+  l.str(',"givenName":');
+  l.json(a.givenName);
+  l.str(',"userName":');
+  l.json(a.userName);
+  l.code(125);
+  l.finish();
+  return hex(l.hi, l.lo);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashUserAttributes, stableHash } from '../../../src/model/hash.js';
+import { canonicalJson, hashUserAttributes, stableHash, UnorderedHasher, unorderedHash } from '../../../src/model/hash.js';
 
 describe('canonicalJson', () => {
   it.each([
@@ -51,12 +51,21 @@ describe('stableHash', () => {
 
 describe('hashUserAttributes', () => {
   const base = { userName: 'a@x.com', givenName: 'Ann', familyName: 'Lee' };
-  it.each([base, { ...base, externalId: 'guid-1' }, { userName: 'q"uote@x.com', givenName: 'Zoë \\ "Z"', familyName: '' }])(
+  // Names that need JSON escapes (quotes, backslash, control characters, lone surrogates) take the slow path.
+  const tricky = { userName: 'q"uote@x.com', givenName: 'Zoë \\ "Z"\n\t\u0001', familyName: '\ud83d\ude00 \ud800 \udc00x \u2028' };
+  it.each([base, { ...base, externalId: 'guid-1' }, { userName: 'q"uote@x.com', givenName: 'Zoë \\ "Z"', familyName: '' }, tricky, { ...tricky, externalId: '\udfff"' }])(
     'equals stableHash of the same attributes: %j',
     (a) => {
       expect(hashUserAttributes(a)).toBe(stableHash({ ...a }));
     },
   );
+
+  it('gives the values earlier versions stored as pushedHash (state files keep them)', () => {
+    // Computed by the version that hashed the JSON text it built: the hash must never move.
+    expect(hashUserAttributes(base)).toBe('1024c05a7511941e');
+    expect(hashUserAttributes({ ...base, externalId: 'guid-1' })).toBe('2fc4033e63b482dc');
+    expect(hashUserAttributes(tricky)).toBe('312a5ad484e802d5');
+  });
 
   it('changes with each pushed attribute and ignores an absent externalId', () => {
     const h = hashUserAttributes(base);
@@ -65,5 +74,36 @@ describe('hashUserAttributes', () => {
     expect(hashUserAttributes({ ...base, familyName: 'Li' })).not.toBe(h);
     expect(hashUserAttributes({ ...base, userName: 'b@x.com' })).not.toBe(h);
     expect(hashUserAttributes({ ...base, externalId: 'e1' })).not.toBe(h);
+  });
+});
+
+describe('UnorderedHasher', () => {
+  const items = [
+    ['1', 'a@x.com', '', 'Lee', '1'],
+    ['b@x.com', 'b@x.com', 'Bö', '', '0'],
+    ['\ud83d\ude00', 'a\u0000b'],
+    [''],
+    ['x'],
+  ];
+  const joined = items.map((fields) => fields.join('\u0000'));
+  const fed = (list: readonly (readonly string[])[]): string => {
+    const h = new UnorderedHasher();
+    for (const fields of list) {
+      for (const f of fields) h.field(f);
+      h.end();
+    }
+    return h.digest();
+  };
+
+  it('equals unorderedHash of the items joined with \\u0000, without joining them', () => {
+    expect(fed(items)).toBe(unorderedHash(joined));
+    expect(fed([...items].reverse())).toBe(unorderedHash(joined));
+    expect(fed([])).toBe(unorderedHash([]));
+    expect(unorderedHash(['', 'a\u0000b', 'zoë'])).toBe('e2dae9619a14ea3d');
+  });
+
+  it('tells where one field ends and the next begins', () => {
+    expect(fed([['ab', 'c']])).not.toBe(fed([['a', 'bc']]));
+    expect(fed([['a', 'b'], ['c']])).not.toBe(fed([['a'], ['b', 'c']]));
   });
 });
