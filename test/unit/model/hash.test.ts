@@ -53,12 +53,15 @@ describe('hashUserAttributes', () => {
   const base = { userName: 'a@x.com', givenName: 'Ann', familyName: 'Lee' };
   // Names that need JSON escapes (quotes, backslash, control characters, lone surrogates) take the slow path.
   const tricky = { userName: 'q"uote@x.com', givenName: 'Zoë \\ "Z"\n\t\u0001', familyName: '\ud83d\ude00 \ud800 \udc00x \u2028' };
-  it.each([base, { ...base, externalId: 'guid-1' }, { userName: 'q"uote@x.com', givenName: 'Zoë \\ "Z"', familyName: '' }, tricky, { ...tricky, externalId: '\udfff"' }])(
-    'equals stableHash of the same attributes: %j',
-    (a) => {
-      expect(hashUserAttributes(a)).toBe(stableHash({ ...a }));
-    },
-  );
+  it.each([
+    base,
+    { ...base, externalId: 'guid-1' },
+    { userName: 'q"uote@x.com', givenName: 'Zoë \\ "Z"', familyName: '' },
+    tricky,
+    { ...tricky, externalId: '\udfff"' },
+  ])('equals stableHash of the same attributes: %j', (a) => {
+    expect(hashUserAttributes(a)).toBe(stableHash({ ...a }));
+  });
 
   it('gives the values earlier versions stored as pushedHash (state files keep them)', () => {
     // Computed by the version that hashed the JSON text it built: the hash must never move.
@@ -78,13 +81,7 @@ describe('hashUserAttributes', () => {
 });
 
 describe('UnorderedHasher', () => {
-  const items = [
-    ['1', 'a@x.com', '', 'Lee', '1'],
-    ['b@x.com', 'b@x.com', 'Bö', '', '0'],
-    ['\ud83d\ude00', 'a\u0000b'],
-    [''],
-    ['x'],
-  ];
+  const items = [['1', 'a@x.com', '', 'Lee', '1'], ['b@x.com', 'b@x.com', 'Bö', '', '0'], ['\ud83d\ude00', 'a\u0000b'], [''], ['x']];
   const joined = items.map((fields) => fields.join('\u0000'));
   const fed = (list: readonly (readonly string[])[]): string => {
     const h = new UnorderedHasher();

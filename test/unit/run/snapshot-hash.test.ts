@@ -4,7 +4,9 @@ import { snapshotHash } from '../../../src/run/run-once.js';
 
 /** The definition snapshotHash had when it built one string per user and group: its value must not move. */
 function joinedHash(actual: TargetSnapshot): string {
-  const users = unorderedHash(actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`));
+  const users = unorderedHash(
+    actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`),
+  );
   const groups = unorderedHash(actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${unorderedHash(g.members)}`));
   return stableHash({ users, groups });
 }
