@@ -98,6 +98,16 @@ function hex(hi: number, lo: number): string {
   );
 }
 
+/** Whether s is hex(hi, lo), compared digit by digit. */
+function hexEquals(s: string, hi: number, lo: number): boolean {
+  if (s.length !== 16) return false;
+  for (let i = 0; i < 8; i++) {
+    const shift = 28 - 4 * i;
+    if (s.charCodeAt(i) !== digit((hi >>> shift) & 15) || s.charCodeAt(8 + i) !== digit((lo >>> shift) & 15)) return false;
+  }
+  return true;
+}
+
 function hashString(s: string): string {
   scratch.reset();
   scratch.str(s);
@@ -214,22 +224,38 @@ export function stableHash(value: unknown): string {
 
 /** The hash recorded as pushedHash: only the attributes scimsync sends take part. */
 export function hashUserAttributes(a: UserAttributes): string {
-  // Hot path (once per user per run): the canonical JSON of {userName, givenName, familyName, externalId}
-  // fed piece by piece, keys in sorted order, never built as a string; equal to stableHash of that object, tested.
+  feedUserAttributes(a.userName, a.givenName, a.familyName, a.externalId);
+  return hex(scratch.hi, scratch.lo);
+}
+
+/**
+ * Whether `hash` is hashUserAttributes of these attributes, made from the fields themselves: the question
+ * asked of every unchanged user on every run, answered without an attributes object or a hash string.
+ */
+export function isUserAttributesHash(hash: string, userName: string, givenName: string, familyName: string, externalId: string | undefined): boolean {
+  feedUserAttributes(userName, givenName, familyName, externalId);
+  return hexEquals(hash, scratch.hi, scratch.lo);
+}
+
+/**
+ * Hot path (once per user per run): the canonical JSON of {userName, givenName, familyName, externalId} fed
+ * to the scratch lanes piece by piece, keys in sorted order, never built as a string; the hash equals
+ * stableHash of that object, tested. Leaves the lanes in scratch.hi/lo.
+ */
+function feedUserAttributes(userName: string, givenName: string, familyName: string, externalId: string | undefined): void {
   const l = scratch;
   l.reset();
-  if (a.externalId === undefined) l.str('{"familyName":');
+  if (externalId === undefined) l.str('{"familyName":');
   else {
     l.str('{"externalId":');
-    l.json(a.externalId);
+    l.json(externalId);
     l.str(',"familyName":');
   }
-  l.json(a.familyName);
+  l.json(familyName);
   l.str(',"givenName":');
-  l.json(a.givenName);
+  l.json(givenName);
   l.str(',"userName":');
-  l.json(a.userName);
+  l.json(userName);
   l.code(125);
   l.finish();
-  return hex(l.hi, l.lo);
 }

@@ -39,14 +39,22 @@ export function ownRecord<T>(rec: Readonly<Record<string, T>>, key: string): T |
   return Object.hasOwn(rec, key) ? rec[key] : undefined;
 }
 
+/** `slot`: the user's place in UserMatching.active (its number among the present users). */
 export type UserMatch =
-  | { readonly kind: 'matched'; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord }
-  | { readonly kind: 'adopt'; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord | undefined }
-  | { readonly kind: 'create'; readonly user: SourceUser; readonly record: UserRecord | undefined };
+  | { readonly kind: 'matched'; readonly slot: number; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord }
+  | { readonly kind: 'adopt'; readonly slot: number; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord | undefined }
+  | { readonly kind: 'create'; readonly slot: number; readonly user: SourceUser; readonly record: UserRecord | undefined };
 
 export interface UserMatching {
   /** One entry per active, non-quarantined, non-duplicate desired user. */
   readonly matches: readonly UserMatch[];
+  /**
+   * The users the matching paired, in source order: those of `matches` (by slot) and the few it then held
+   * because their userName was claimed already. Emails are unique among them.
+   */
+  readonly active: readonly SourceUser[];
+  /** Each of `active` by email: its slot. */
+  readonly activeByEmail: ReadonlyMap<string, number>;
   /** Target ids claimed by the matches above: never deprovisioned. */
   readonly claimed: ReadonlySet<string>;
   /** Every desired user by source id (first wins), whatever its state: tells "left" from "disabled". */
@@ -87,13 +95,14 @@ interface SortedUsers {
   readonly inactiveByEmail: Map<string, SourceUser>;
   readonly protectedEmails: Set<string>;
   readonly active: SourceUser[];
+  readonly activeByEmail: Map<string, number>;
 }
 
 /** Duplicates (source id, then email among active users) are held; quarantined users are left out entirely. */
 function sortSourceUsers(users: readonly SourceUser[], quarantined: ReadonlySet<string>, opts: MatchOptions, holds: Holds): SortedUsers {
   const bySourceId = new Map<string, SourceUser>();
   const inactiveByEmail = new Map<string, SourceUser>();
-  const activeByEmail = new Map<string, SourceUser>();
+  const activeByEmail = new Map<string, number>();
   const protectedEmails = new Set<string>();
   const active: SourceUser[] = [];
   for (const u of users) {
@@ -114,13 +123,13 @@ function sortSourceUsers(users: readonly SourceUser[], quarantined: ReadonlySet<
     }
     const other = activeByEmail.get(u.email);
     if (other !== undefined) {
-      hold(holds, u, `duplicate email ${u.email} (also ${other.origin})`);
+      hold(holds, u, `duplicate email ${u.email} (also ${active[other]!.origin})`);
       continue;
     }
-    activeByEmail.set(u.email, u);
+    activeByEmail.set(u.email, active.length);
     active.push(u);
   }
-  return { bySourceId, inactiveByEmail, protectedEmails, active };
+  return { bySourceId, inactiveByEmail, protectedEmails, active, activeByEmail };
 }
 
 /** Claims `id` unless it is claimed already (one Set operation per user, not a lookup and an insert). */
@@ -158,14 +167,14 @@ function pairUsers(active: readonly SourceUser[], targets: TargetIndex, state: S
     const record = records[i];
     const hit = hits[i];
     if (hit !== undefined && record !== undefined) {
-      matches.push({ kind: 'matched', user: u, target: hit, record });
+      matches.push({ kind: 'matched', slot: i, user: u, target: hit, record });
       continue;
     }
     const target = targets.byUserName.get(u.email);
     if (target === undefined) {
-      matches.push({ kind: 'create', user: u, record });
+      matches.push({ kind: 'create', slot: i, user: u, record });
     } else if (claim(claimed, target.id)) {
-      matches.push({ kind: 'adopt', user: u, target, record });
+      matches.push({ kind: 'adopt', slot: i, user: u, target, record });
     } else {
       // Only reachable with a state file that disagrees with the target; creating would collide.
       hold(holds, u, `target user ${u.email} is already matched to another source id`);
@@ -185,6 +194,6 @@ export function matchUsers(
   const sorted = sortSourceUsers(users, quarantined, opts, holds);
   const claimed = new Set<string>();
   const matches = pairUsers(sorted.active, targets, state, claimed, holds);
-  const { bySourceId, inactiveByEmail, protectedEmails } = sorted;
-  return { matches, claimed, bySourceId, ...holds, inactiveByEmail, protected: protectedEmails };
+  const { bySourceId, inactiveByEmail, protectedEmails, active, activeByEmail } = sorted;
+  return { matches, active, activeByEmail, claimed, bySourceId, ...holds, inactiveByEmail, protected: protectedEmails };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashUserAttributes, stableHash, UnorderedHasher, unorderedHash } from '../../../src/model/hash.js';
+import { canonicalJson, hashUserAttributes, isUserAttributesHash, stableHash, UnorderedHasher, unorderedHash } from '../../../src/model/hash.js';
 
 describe('canonicalJson', () => {
   it.each([
@@ -102,5 +102,28 @@ describe('UnorderedHasher', () => {
   it('tells where one field ends and the next begins', () => {
     expect(fed([['ab', 'c']])).not.toBe(fed([['a', 'bc']]));
     expect(fed([['a', 'b'], ['c']])).not.toBe(fed([['a'], ['b', 'c']]));
+  });
+});
+
+describe('isUserAttributesHash', () => {
+  const a = { userName: 'a@x.com', givenName: 'Ann', familyName: 'Lee', externalId: 'guid-1' };
+  const is = (hash: string, x: typeof a | Omit<typeof a, 'externalId'>): boolean =>
+    isUserAttributesHash(hash, x.userName, x.givenName, x.familyName, 'externalId' in x ? x.externalId : undefined);
+
+  it('says yes to the hash of the same attributes, with and without externalId', () => {
+    expect(is(hashUserAttributes(a), a)).toBe(true);
+    const { externalId: _, ...noExt } = a;
+    expect(is(hashUserAttributes(noExt), noExt)).toBe(true);
+    expect(is(hashUserAttributes(noExt), a)).toBe(false);
+  });
+
+  it('says no when any digit differs, in either half, or the length does', () => {
+    const h = hashUserAttributes(a);
+    const flip = (i: number): string => h.slice(0, i) + (h[i] === '0' ? '1' : '0') + h.slice(i + 1);
+    for (let i = 0; i < 16; i++) expect(is(flip(i), a)).toBe(false);
+    expect(is(h.toUpperCase() === h ? `${h}0` : h.toUpperCase(), a)).toBe(false);
+    expect(is(h.slice(0, 15), a)).toBe(false);
+    expect(is('', a)).toBe(false);
+    expect(is(hashUserAttributes({ ...a, givenName: 'Anne' }), a)).toBe(false);
   });
 });
