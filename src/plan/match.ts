@@ -141,46 +141,44 @@ function claim(claimed: Set<string>, id: string): boolean {
 
 /**
  * Phase 1, for everyone before any userName match, so a state match always wins over another user's
- * userName match: the recorded target of each active user whose recorded email is unchanged.
+ * userName match: the recorded target of each active user whose recorded email is unchanged. Returns the
+ * matches made, by slot (undefined where phase 2 decides): the array phase 2 completes, not a copy.
  */
-function claimRecorded(active: readonly SourceUser[], targets: TargetIndex, state: SyncState, claimed: Set<string>) {
-  const records = new Array<UserRecord | undefined>(active.length);
-  const hits = new Array<TargetUser | undefined>(active.length);
+function claimRecorded(active: readonly SourceUser[], targets: TargetIndex, state: SyncState, claimed: Set<string>): (UserMatch | undefined)[] {
+  const matches = new Array<UserMatch | undefined>(active.length).fill(undefined);
   for (let i = 0; i < active.length; i++) {
     const u = active[i]!;
     const record = ownRecord(state.users, u.sourceId);
-    records[i] = record;
     if (record === undefined || record.userName !== u.email) continue;
     const target = targets.byId.get(record.targetId);
     if (target === undefined || !claim(claimed, target.id)) continue;
-    hits[i] = target;
+    matches[i] = { kind: 'matched', slot: i, user: u, target, record };
   }
-  return { records, hits };
+  return matches;
 }
 
 /** Phase 2: matched by state, else adopted by userName, else created; a userName already claimed is held. */
 function pairUsers(active: readonly SourceUser[], targets: TargetIndex, state: SyncState, claimed: Set<string>, holds: Holds): UserMatch[] {
-  const { records, hits } = claimRecorded(active, targets, state, claimed);
-  const matches: UserMatch[] = [];
+  const matches = claimRecorded(active, targets, state, claimed);
+  let held = false;
   for (let i = 0; i < active.length; i++) {
+    if (matches[i] !== undefined) continue;
     const u = active[i]!;
-    const record = records[i];
-    const hit = hits[i];
-    if (hit !== undefined && record !== undefined) {
-      matches.push({ kind: 'matched', slot: i, user: u, target: hit, record });
-      continue;
-    }
+    // Looked up again only for the users phase 1 did not match: the new ones and the few whose email changed.
+    const record = ownRecord(state.users, u.sourceId);
     const target = targets.byUserName.get(u.email);
     if (target === undefined) {
-      matches.push({ kind: 'create', slot: i, user: u, record });
+      matches[i] = { kind: 'create', slot: i, user: u, record };
     } else if (claim(claimed, target.id)) {
-      matches.push({ kind: 'adopt', slot: i, user: u, target, record });
+      matches[i] = { kind: 'adopt', slot: i, user: u, target, record };
     } else {
       // Only reachable with a state file that disagrees with the target; creating would collide.
       hold(holds, u, `target user ${u.email} is already matched to another source id`);
+      held = true;
     }
   }
-  return matches;
+  // Every slot is filled unless a user was held.
+  return held ? matches.filter((m): m is UserMatch => m !== undefined) : (matches as UserMatch[]);
 }
 
 export function matchUsers(
