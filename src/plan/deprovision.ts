@@ -34,10 +34,15 @@ export function managedRecords(state: SyncState, index: TargetIndex, claimed: Re
   const targets: TargetUser[] = [];
   for (const sourceId of Object.keys(state.users)) {
     const record = state.users[sourceId];
-    const t = record !== undefined ? index.byId.get(record.targetId) : undefined;
-    if (record === undefined || t === undefined) continue;
+    if (record === undefined) continue;
+    // Claimed ids are existing target users' own ids (index keys): counted without a second index lookup.
+    if (claimed.has(record.targetId)) {
+      managed++;
+      continue;
+    }
+    const t = index.byId.get(record.targetId);
+    if (t === undefined) continue;
     managed++;
-    if (claimed.has(t.id)) continue;
     sourceIds.push(sourceId);
     records.push(record);
     targets.push(t);
