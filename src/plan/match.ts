@@ -98,20 +98,31 @@ interface SortedUsers {
   readonly activeByEmail: Map<string, number>;
 }
 
-/** Duplicates (source id, then email among active users) are held; quarantined users are left out entirely. */
-function sortSourceUsers(users: readonly SourceUser[], quarantined: ReadonlySet<string>, opts: MatchOptions, holds: Holds): SortedUsers {
+/**
+ * Duplicates (source id, then email among active users) are held; quarantined users are left out entirely.
+ * Duplicates are rare, so the first pass assumes there are none: one Map write per key, a write that adds no
+ * entry being the sign of a duplicate (`checked` false: returns undefined at the first one, nothing held).
+ * The pass that holds them (`checked`) reads each key before writing it, so the first entry wins.
+ */
+function sortSourceUsers(
+  users: readonly SourceUser[],
+  quarantined: ReadonlySet<string>,
+  opts: MatchOptions,
+  holds: Holds,
+  checked: boolean,
+): SortedUsers | undefined {
   const bySourceId = new Map<string, SourceUser>();
   const inactiveByEmail = new Map<string, SourceUser>();
   const activeByEmail = new Map<string, number>();
   const protectedEmails = new Set<string>();
   const active: SourceUser[] = [];
   for (const u of users) {
-    const first = bySourceId.get(u.sourceId);
+    const first = checked ? bySourceId.get(u.sourceId) : undefined;
     if (first !== undefined) {
       hold(holds, u, `duplicate source id ${u.sourceId} (also ${first.origin})`);
       continue;
     }
-    bySourceId.set(u.sourceId, u);
+    if (!added(bySourceId, u.sourceId, u) && !checked) return undefined;
     if (quarantined.has(u.email)) continue;
     if (!u.active) {
       if (!inactiveByEmail.has(u.email)) inactiveByEmail.set(u.email, u);
@@ -121,15 +132,22 @@ function sortSourceUsers(users: readonly SourceUser[], quarantined: ReadonlySet<
       protectedEmails.add(u.email);
       continue;
     }
-    const other = activeByEmail.get(u.email);
+    const other = checked ? activeByEmail.get(u.email) : undefined;
     if (other !== undefined) {
       hold(holds, u, `duplicate email ${u.email} (also ${active[other]!.origin})`);
       continue;
     }
-    activeByEmail.set(u.email, active.length);
+    if (!added(activeByEmail, u.email, active.length) && !checked) return undefined;
     active.push(u);
   }
   return { bySourceId, inactiveByEmail, protectedEmails, active, activeByEmail };
+}
+
+/** Sets `key`; false when it was there already (then overwritten: only the unchecked pass, which gives up, sees that). */
+function added<V>(map: Map<string, V>, key: string, value: V): boolean {
+  const before = map.size;
+  map.set(key, value);
+  return map.size > before;
 }
 
 /** Claims `id` unless it is claimed already (one Set operation per user, not a lookup and an insert). */
@@ -189,7 +207,7 @@ export function matchUsers(
   opts: MatchOptions = {},
 ): UserMatching {
   const holds: Holds = { held: new Set<string>(opts.heldSourceIds), heldEmails: new Set<string>(), skipped: [] };
-  const sorted = sortSourceUsers(users, quarantined, opts, holds);
+  const sorted = sortSourceUsers(users, quarantined, opts, holds, false) ?? sortSourceUsers(users, quarantined, opts, holds, true)!;
   const claimed = new Set<string>();
   const matches = pairUsers(sorted.active, targets, state, claimed, holds);
   const { bySourceId, inactiveByEmail, protectedEmails, active, activeByEmail } = sorted;

@@ -79,6 +79,11 @@ describe('matchUsers', () => {
     ]);
     expect([...m.held].sort()).toEqual(['id-ann2', 'id-bob']);
     expect(m.heldEmails.has('carl@x.com')).toBe(true);
+    // The first entry wins in every index, whichever duplicate comes first (the first pass gives up at one).
+    expect(m.bySourceId.get('id-bob')).toBe(bob);
+    expect([m.activeByEmail.get('ann@x.com'), m.active]).toEqual([0, [ann, bob]]);
+    const late = matchUsers([ann, bob, dupId], indexTargetUsers([]), state(), new Set());
+    expect([late.bySourceId.get('id-bob'), late.skipped.length, late.matches.length]).toEqual([bob, 1, 2]);
   });
 
   it('a state match beats another user claiming the same target by userName', () => {
