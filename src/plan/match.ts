@@ -18,15 +18,28 @@ export function indexTargetUsers(users: readonly TargetUser[]): TargetIndex {
   const byUserName = new Map<string, TargetUser>();
   // Amplitude's ids are the userNames: then one Map answers both (same keys, same first-wins users).
   let idsAreNames = true;
+  let repeats = false;
   for (const u of users) {
     const name = u.userName.toLowerCase();
-    if (!byUserName.has(name)) byUserName.set(name, u);
+    if (!added(byUserName, name, u)) repeats = true;
     if (u.id !== name) idsAreNames = false;
   }
+  if (repeats) keepFirst(byUserName, users, (u) => u.userName.toLowerCase());
   if (idsAreNames) return { byId: byUserName, byUserName };
   const byId = new Map<string, TargetUser>();
-  for (const u of users) if (!byId.has(u.id)) byId.set(u.id, u);
+  repeats = false;
+  for (const u of users) if (!added(byId, u.id, u)) repeats = true;
+  if (repeats) keepFirst(byId, users, (u) => u.id);
   return { byId, byUserName };
+}
+
+/**
+ * Each key to its first item again, after a pass that wrote every item (one write each, not a read and a
+ * write: keys rarely repeat). Writing in reverse leaves the first item last; a write to an existing key keeps
+ * its place, so the keys stay in first-seen order.
+ */
+function keepFirst<T>(map: Map<string, T>, items: readonly T[], keyOf: (item: T) => string): void {
+  for (let i = items.length - 1; i >= 0; i--) map.set(keyOf(items[i]!), items[i]!);
 }
 
 /** A group member value is a user id (rfc) or an email (amplitude, where id = email in any case). */

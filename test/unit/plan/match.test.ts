@@ -124,4 +124,12 @@ describe('indexTargetUsers', () => {
       'u-1',
     ]);
   });
+
+  it('keeps the first user of a repeated name or id where it was first seen (Map order)', () => {
+    const amp = indexTargetUsers([tu('ann'), tu('bob'), tu('ann', { userName: 'ANN@x.com', givenName: 'Second' }), tu('cat')]);
+    expect([...amp.byUserName].map(([k, u]) => `${k}=${u.givenName}`)).toEqual(['ann@x.com=Ann', 'bob@x.com=Bob', 'cat@x.com=Cat']);
+    const rfc = indexTargetUsers([tu('ann', { id: 'u-1' }), tu('bob', { id: 'u-2' }), tu('cat', { id: 'u-1' }), tu('bob', { id: 'u-3' })]);
+    expect([...rfc.byId].map(([k, u]) => `${k}=${u.userName}`)).toEqual(['u-1=ann@x.com', 'u-2=bob@x.com', 'u-3=bob@x.com']);
+    expect([...rfc.byUserName].map(([k, u]) => `${k}=${u.id}`)).toEqual(['ann@x.com=u-1', 'bob@x.com=u-2', 'cat@x.com=u-1']);
+  });
 });
