@@ -41,6 +41,17 @@ describe('stableHash', () => {
     for (const h of [...seen].slice(0, 100)) expect(h).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('gives the values earlier versions gave by hashing the canonical JSON text (saved plans keep them)', () => {
+    // Computed by the version that built the text first: strings needing escapes, -0, NaN, bigint, dropped keys.
+    const v = { b: [1, 2.5, -0, NaN, null, undefined, true, 'x"\n\ud800\ud83d\ude00', { z: 1n, a: undefined, y: () => 1 }], a: 'zoë', c: {}, d: [] };
+    expect([stableHash(v), stableHash('plain'), stableHash({ users: 'abc', groups: 'def' }), stableHash(null)]).toEqual([
+      '482c69513c59892f',
+      '2ac75c3fd59f2249',
+      '139f9ad225752e5b',
+      '9b55e0da69fcb93a',
+    ]);
+  });
+
   it('hashes a 10 MB string and sees a one-character change in its middle', () => {
     const big = 'x'.repeat(10_000_000);
     const changed = `${big.slice(0, 5_000_000)}y${big.slice(5_000_001)}`;
