@@ -8,12 +8,18 @@
  */
 import type { OpKey, TargetRef } from './types.js';
 
+/** What candidate i is: not added (held), an existing target user, or created by this plan. */
+const ABSENT = 0;
+const EXISTING = 1;
+const CREATED = 2;
+
 export class PresentUsers {
   /** Target id of user i, or undefined when this plan creates it (or it is not present). */
   private readonly ids: (string | undefined)[];
   private readonly createdBy: (OpKey | undefined)[];
   private readonly refs: (TargetRef | undefined)[];
-  private readonly present: Uint8Array;
+  /** ABSENT, EXISTING or CREATED, by number: a small typed array the 500,000 member lookups read. */
+  private readonly kind: Uint8Array;
   /** By target id; left undefined while every id is the user's email (Amplitude): byEmail answers then. */
   private byId: Map<string, number> | undefined;
   private idsAreEmails = true;
@@ -30,7 +36,7 @@ export class PresentUsers {
     this.ids = new Array<string | undefined>(n).fill(undefined);
     this.createdBy = new Array<OpKey | undefined>(n).fill(undefined);
     this.refs = new Array<TargetRef | undefined>(n).fill(undefined);
-    this.present = new Uint8Array(n);
+    this.kind = new Uint8Array(n);
   }
 
   /** Numbers run 0…size-1 (some may not be present): the length of arrays indexed by them. */
@@ -41,7 +47,7 @@ export class PresentUsers {
   /** Candidate i is an existing target user. */
   addExisting(i: number, id: string): void {
     this.ids[i] = id;
-    this.present[i] = 1;
+    this.kind[i] = EXISTING;
     if (this.idsAreEmails && id !== this.users[i]!.email) this.indexIds();
     this.byId?.set(id, i);
   }
@@ -49,19 +55,20 @@ export class PresentUsers {
   /** Candidate i is created by the operation `key` of this plan. */
   addCreated(i: number, key: OpKey): void {
     this.createdBy[i] = key;
-    this.present[i] = 1;
+    this.kind[i] = CREATED;
   }
 
   indexOf(email: string): number | undefined {
     const i = this.byEmail.get(email);
-    return i !== undefined && this.present[i] === 1 ? i : undefined;
+    return i !== undefined && this.kind[i] !== ABSENT ? i : undefined;
   }
 
   /** The user whose target id is `id`, if it is present and not created by this plan. */
   indexOfId(id: string): number | undefined {
     if (this.byId !== undefined) return this.byId.get(id);
+    // Every id so far is its user's email, the key byEmail just matched: an existing user there is the answer.
     const i = this.byEmail.get(id);
-    return i !== undefined && this.ids[i] === id ? i : undefined;
+    return i !== undefined && this.kind[i] === EXISTING ? i : undefined;
   }
 
   email(i: number): string {
