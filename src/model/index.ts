@@ -1,3 +1,3 @@
 export * from './types.js';
 export { normalizeEmail, isValidEmail, isPlaceholderName } from './normalize.js';
-export { stableHash, canonicalJson, hashUserAttributes, unorderedHash } from './hash.js';
+export { stableHash, canonicalJson, hashUserAttributes, isUserAttributesHash, unorderedHash, UnorderedHasher } from './hash.js';

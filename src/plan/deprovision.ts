@@ -15,28 +15,39 @@ export function bump(counts: UntouchedCounts, reason: string, by = 1): void {
 }
 
 /**
- * The state.users records whose target user exists, in state order, looked up once per plan: deprovisioning
- * and the held-user report both walk them (100,000 records: one Object.keys and one index lookup each).
+ * The state.users records whose target user exists and no desired user claims, in state order, looked up
+ * once per plan: deprovisioning and the held-user report both walk them. A claimed user is synced, so on a
+ * steady run these are the few leavers, not the 100,000 managed users (each looked up once, here).
  */
 export interface ManagedRecords {
+  /** All state.users records whose target user exists, claimed or not: the base of the percentage guard. */
+  readonly managed: number;
   readonly sourceIds: readonly string[];
   readonly records: readonly UserRecord[];
   readonly targets: readonly TargetUser[];
 }
 
-export function managedRecords(state: SyncState, index: TargetIndex): ManagedRecords {
+export function managedRecords(state: SyncState, index: TargetIndex, claimed: ReadonlySet<string>): ManagedRecords {
+  let managed = 0;
   const sourceIds: string[] = [];
   const records: UserRecord[] = [];
   const targets: TargetUser[] = [];
   for (const sourceId of Object.keys(state.users)) {
     const record = state.users[sourceId];
-    const t = record !== undefined ? index.byId.get(record.targetId) : undefined;
-    if (record === undefined || t === undefined) continue;
+    if (record === undefined) continue;
+    // Claimed ids are existing target users' own ids (index keys): counted without a second index lookup.
+    if (claimed.has(record.targetId)) {
+      managed++;
+      continue;
+    }
+    const t = index.byId.get(record.targetId);
+    if (t === undefined) continue;
+    managed++;
     sourceIds.push(sourceId);
     records.push(record);
     targets.push(t);
   }
-  return { sourceIds, records, targets };
+  return { managed, sourceIds, records, targets };
 }
 
 export interface Deprovision {
@@ -97,13 +108,12 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
     });
   };
 
-  const { sourceIds, records, targets } = input.managedRecords;
-  const managed = sourceIds.length;
+  const { managed, sourceIds, records, targets } = input.managedRecords;
   for (let i = 0; i < sourceIds.length; i++) {
     const sourceId = sourceIds[i]!;
     const record = records[i]!;
     const t = targets[i]!;
-    if (matching.claimed.has(t.id) || handled.has(t.id)) continue;
+    if (handled.has(t.id)) continue;
     if (input.isProtected(t.userName)) {
       handled.add(t.id);
       bump(untouched, 'protectedUsers');

@@ -3,7 +3,7 @@
  * where the profile sends it) are compared. A target name that is a placeholder (Amplitude's pending users)
  * is unknown, not drift: a change is detected against the hash of what was last pushed instead.
  */
-import { hashUserAttributes, isPlaceholderName, type SourceUser, type TargetUser, type UserAttributes } from '../model/index.js';
+import { hashUserAttributes, isPlaceholderName, isUserAttributesHash, type SourceUser, type TargetUser, type UserAttributes } from '../model/index.js';
 import type { UserMatching } from './match.js';
 import { PresentUsers } from './present.js';
 import type { PlannedOperation, PlanPolicy } from './types.js';
@@ -35,11 +35,11 @@ function differs(shown: string | null, want: string): boolean {
 
 const NO_DRIFT: Drift = { names: false, externalId: false, inactive: false };
 
-/** What the target reads back that provably differs from the desired attributes. */
-export function targetDrift(t: TargetUser, a: UserAttributes, policy: PlanPolicy): Drift {
-  const names = differs(t.givenName, a.givenName) || differs(t.familyName, a.familyName);
+/** What the target reads back that provably differs from the desired attributes (given as fields: no object per user). */
+function targetDrift(t: TargetUser, givenName: string, familyName: string, wantExternalId: string | undefined, policy: PlanPolicy): Drift {
+  const names = differs(t.givenName, givenName) || differs(t.familyName, familyName);
   const ext = t.externalId;
-  const externalId = policy.profile.sendsExternalId && ext !== undefined && ext !== '' && ext !== a.externalId;
+  const externalId = policy.profile.sendsExternalId && ext !== undefined && ext !== '' && ext !== wantExternalId;
   if (!names && !externalId && t.active) return NO_DRIFT;
   return { names, externalId, inactive: !t.active };
 }
@@ -103,24 +103,28 @@ function foundAttributes(t: TargetUser, a: UserAttributes): UserAttributes {
 /** Protected users never reach here: the matching leaves them out (sync.protect: never created, adopted or updated). */
 export function diffUsers(matching: UserMatching, policy: PlanPolicy): UserDiff {
   const ops: PlannedOperation[] = [];
-  const present = new PresentUsers();
+  const present = new PresentUsers(matching.active, matching.activeByEmail);
   for (const m of matching.matches) {
     const u = m.user;
-    const a = desiredAttributes(u, policy);
-    const hash = hashUserAttributes(a);
     if (m.kind === 'create') {
+      const a = desiredAttributes(u, policy);
       const key = `user:create:${u.email}`;
       let reason = 'new in source';
       if (m.record !== undefined) {
         reason = m.record.userName === u.email ? 'missing in target (was managed)' : `email changed from ${m.record.userName}`;
       }
-      ops.push({ kind: 'createUser', key, reason, sourceId: u.sourceId, attributes: a, hash });
-      present.addCreated(u.email, key);
+      ops.push({ kind: 'createUser', key, reason, sourceId: u.sourceId, attributes: a, hash: hashUserAttributes(a) });
+      present.addCreated(m.slot, key);
       continue;
     }
     const t = m.target;
-    present.addExisting(u.email, t.id);
-    const drift = targetDrift(t, a, policy);
+    present.addExisting(m.slot, t.id);
+    const ext = policy.profile.sendsExternalId ? u.sourceId : undefined;
+    const drift = targetDrift(t, u.givenName, u.familyName, ext, policy);
+    // Most users on most runs: matched, unchanged since the last push, no drift. Nothing is allocated for them.
+    if (m.kind === 'matched' && !hasDrift(drift) && isUserAttributesHash(m.record.pushedHash, u.email, u.givenName, u.familyName, ext)) continue;
+    const a = desiredAttributes(u, policy);
+    const hash = hashUserAttributes(a);
     if (m.kind === 'adopt') {
       const prefix = m.record !== undefined && m.record.userName !== u.email ? `email changed from ${m.record.userName}; ` : '';
       ops.push({
@@ -135,7 +139,7 @@ export function diffUsers(matching: UserMatching, policy: PlanPolicy): UserDiff 
       if (hasDrift(drift)) ops.push(updateOp(t, u, a, hash, drift));
       continue;
     }
-    if (hash !== m.record.pushedHash || hasDrift(drift)) ops.push(updateOp(t, u, a, hash, drift));
+    ops.push(updateOp(t, u, a, hash, drift));
   }
   return { ops, present };
 }

@@ -178,9 +178,14 @@ function diffExisting(g: SourceGroup, tg: TargetGroup, want: readonly number[], 
   return { g, tg, add, remove, leaving, orphans };
 }
 
-/** Whether any group lists a member that is neither a user nor a group (read only when it matters). */
-function anyOrphan(groups: readonly TargetGroup[], input: GroupInputs, groupIds: GroupIds): boolean {
-  return groups.some((tg) => tg.members.some((m) => resolveTargetUser(input.index, m) === undefined && !groupIds.has(m)));
+/**
+ * Whether any group lists a member that is neither a user nor a group (read only when it matters). The
+ * diffed groups were answered by their own members' lookups (c.orphans): only the other groups are read.
+ */
+function anyOrphan(changes: readonly MembershipChange[], input: GroupInputs, groupIds: GroupIds): boolean {
+  if (changes.some((c) => c.orphans)) return true;
+  const diffed = new Set(changes.map((c) => c.tg));
+  return input.targetGroups.some((tg) => !diffed.has(tg) && tg.members.some((m) => resolveTargetUser(input.index, m) === undefined && !groupIds.has(m)));
 }
 
 /**
@@ -191,7 +196,7 @@ function membershipOps(changes: readonly MembershipChange[], input: GroupInputs,
   const ops: PlannedOperation[] = [];
   const leftToServer = new Map<string, { groupName: string; groupId: string }[]>();
   const anyLeaving = changes.some((c) => c.leaving.length > 0);
-  const keeps = anyLeaving && (changes.some((c) => c.orphans) || anyOrphan(input.targetGroups, input, groupIds));
+  const keeps = anyLeaving && anyOrphan(changes, input, groupIds);
   for (const c of changes) {
     const remove = keeps ? [...c.remove, ...c.leaving] : c.remove;
     if (!keeps) {

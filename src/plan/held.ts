@@ -57,8 +57,8 @@ export function findHeld(input: HeldInputs): HeldUser[] {
   for (let i = 0; i < sourceIds.length; i++) {
     const sourceId = sourceIds[i]!;
     const t = targets[i]!;
-    // Claimed: another entry of the same person was read, and the user is synced from it.
-    if (seen.has(t.id) || matching.claimed.has(t.id) || input.isProtected(t.userName)) continue;
+    // managedRecords leaves out claimed users: another entry of the same person was read, and the user is synced from it.
+    if (seen.has(t.id) || input.isProtected(t.userName)) continue;
     const u = matching.bySourceId.get(sourceId);
     const held = heldEmail(t.userName) || (u !== undefined ? quarantined.has(u.email) : matching.held.has(sourceId));
     if (held) hold(t.userName, t.id, sourceId, u?.email);

@@ -18,15 +18,28 @@ export function indexTargetUsers(users: readonly TargetUser[]): TargetIndex {
   const byUserName = new Map<string, TargetUser>();
   // Amplitude's ids are the userNames: then one Map answers both (same keys, same first-wins users).
   let idsAreNames = true;
+  let repeats = false;
   for (const u of users) {
     const name = u.userName.toLowerCase();
-    if (!byUserName.has(name)) byUserName.set(name, u);
+    if (!added(byUserName, name, u)) repeats = true;
     if (u.id !== name) idsAreNames = false;
   }
+  if (repeats) keepFirst(byUserName, users, (u) => u.userName.toLowerCase());
   if (idsAreNames) return { byId: byUserName, byUserName };
   const byId = new Map<string, TargetUser>();
-  for (const u of users) if (!byId.has(u.id)) byId.set(u.id, u);
+  repeats = false;
+  for (const u of users) if (!added(byId, u.id, u)) repeats = true;
+  if (repeats) keepFirst(byId, users, (u) => u.id);
   return { byId, byUserName };
+}
+
+/**
+ * Each key to its first item again, after a pass that wrote every item (one write each, not a read and a
+ * write: keys rarely repeat). Writing in reverse leaves the first item last; a write to an existing key keeps
+ * its place, so the keys stay in first-seen order.
+ */
+function keepFirst<T>(map: Map<string, T>, items: readonly T[], keyOf: (item: T) => string): void {
+  for (let i = items.length - 1; i >= 0; i--) map.set(keyOf(items[i]!), items[i]!);
 }
 
 /** A group member value is a user id (rfc) or an email (amplitude, where id = email in any case). */
@@ -39,14 +52,22 @@ export function ownRecord<T>(rec: Readonly<Record<string, T>>, key: string): T |
   return Object.hasOwn(rec, key) ? rec[key] : undefined;
 }
 
+/** `slot`: the user's place in UserMatching.active (its number among the present users). */
 export type UserMatch =
-  | { readonly kind: 'matched'; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord }
-  | { readonly kind: 'adopt'; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord | undefined }
-  | { readonly kind: 'create'; readonly user: SourceUser; readonly record: UserRecord | undefined };
+  | { readonly kind: 'matched'; readonly slot: number; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord }
+  | { readonly kind: 'adopt'; readonly slot: number; readonly user: SourceUser; readonly target: TargetUser; readonly record: UserRecord | undefined }
+  | { readonly kind: 'create'; readonly slot: number; readonly user: SourceUser; readonly record: UserRecord | undefined };
 
 export interface UserMatching {
   /** One entry per active, non-quarantined, non-duplicate desired user. */
   readonly matches: readonly UserMatch[];
+  /**
+   * The users the matching paired, in source order: those of `matches` (by slot) and the few it then held
+   * because their userName was claimed already. Emails are unique among them.
+   */
+  readonly active: readonly SourceUser[];
+  /** Each of `active` by email: its slot. */
+  readonly activeByEmail: ReadonlyMap<string, number>;
   /** Target ids claimed by the matches above: never deprovisioned. */
   readonly claimed: ReadonlySet<string>;
   /** Every desired user by source id (first wins), whatever its state: tells "left" from "disabled". */
@@ -87,22 +108,34 @@ interface SortedUsers {
   readonly inactiveByEmail: Map<string, SourceUser>;
   readonly protectedEmails: Set<string>;
   readonly active: SourceUser[];
+  readonly activeByEmail: Map<string, number>;
 }
 
-/** Duplicates (source id, then email among active users) are held; quarantined users are left out entirely. */
-function sortSourceUsers(users: readonly SourceUser[], quarantined: ReadonlySet<string>, opts: MatchOptions, holds: Holds): SortedUsers {
+/**
+ * Duplicates (source id, then email among active users) are held; quarantined users are left out entirely.
+ * Duplicates are rare, so the first pass assumes there are none: one Map write per key, a write that adds no
+ * entry being the sign of a duplicate (`checked` false: returns undefined at the first one, nothing held).
+ * The pass that holds them (`checked`) reads each key before writing it, so the first entry wins.
+ */
+function sortSourceUsers(
+  users: readonly SourceUser[],
+  quarantined: ReadonlySet<string>,
+  opts: MatchOptions,
+  holds: Holds,
+  checked: boolean,
+): SortedUsers | undefined {
   const bySourceId = new Map<string, SourceUser>();
   const inactiveByEmail = new Map<string, SourceUser>();
-  const activeByEmail = new Map<string, SourceUser>();
+  const activeByEmail = new Map<string, number>();
   const protectedEmails = new Set<string>();
   const active: SourceUser[] = [];
   for (const u of users) {
-    const first = bySourceId.get(u.sourceId);
+    const first = checked ? bySourceId.get(u.sourceId) : undefined;
     if (first !== undefined) {
       hold(holds, u, `duplicate source id ${u.sourceId} (also ${first.origin})`);
       continue;
     }
-    bySourceId.set(u.sourceId, u);
+    if (!added(bySourceId, u.sourceId, u) && !checked) return undefined;
     if (quarantined.has(u.email)) continue;
     if (!u.active) {
       if (!inactiveByEmail.has(u.email)) inactiveByEmail.set(u.email, u);
@@ -112,15 +145,22 @@ function sortSourceUsers(users: readonly SourceUser[], quarantined: ReadonlySet<
       protectedEmails.add(u.email);
       continue;
     }
-    const other = activeByEmail.get(u.email);
+    const other = checked ? activeByEmail.get(u.email) : undefined;
     if (other !== undefined) {
-      hold(holds, u, `duplicate email ${u.email} (also ${other.origin})`);
+      hold(holds, u, `duplicate email ${u.email} (also ${active[other]!.origin})`);
       continue;
     }
-    activeByEmail.set(u.email, u);
+    if (!added(activeByEmail, u.email, active.length) && !checked) return undefined;
     active.push(u);
   }
-  return { bySourceId, inactiveByEmail, protectedEmails, active };
+  return { bySourceId, inactiveByEmail, protectedEmails, active, activeByEmail };
+}
+
+/** Sets `key`; false when it was there already (then overwritten: only the unchecked pass, which gives up, sees that). */
+function added<V>(map: Map<string, V>, key: string, value: V): boolean {
+  const before = map.size;
+  map.set(key, value);
+  return map.size > before;
 }
 
 /** Claims `id` unless it is claimed already (one Set operation per user, not a lookup and an insert). */
@@ -132,46 +172,44 @@ function claim(claimed: Set<string>, id: string): boolean {
 
 /**
  * Phase 1, for everyone before any userName match, so a state match always wins over another user's
- * userName match: the recorded target of each active user whose recorded email is unchanged.
+ * userName match: the recorded target of each active user whose recorded email is unchanged. Returns the
+ * matches made, by slot (undefined where phase 2 decides): the array phase 2 completes, not a copy.
  */
-function claimRecorded(active: readonly SourceUser[], targets: TargetIndex, state: SyncState, claimed: Set<string>) {
-  const records = new Array<UserRecord | undefined>(active.length);
-  const hits = new Array<TargetUser | undefined>(active.length);
+function claimRecorded(active: readonly SourceUser[], targets: TargetIndex, state: SyncState, claimed: Set<string>): (UserMatch | undefined)[] {
+  const matches = new Array<UserMatch | undefined>(active.length).fill(undefined);
   for (let i = 0; i < active.length; i++) {
     const u = active[i]!;
     const record = ownRecord(state.users, u.sourceId);
-    records[i] = record;
     if (record === undefined || record.userName !== u.email) continue;
     const target = targets.byId.get(record.targetId);
     if (target === undefined || !claim(claimed, target.id)) continue;
-    hits[i] = target;
+    matches[i] = { kind: 'matched', slot: i, user: u, target, record };
   }
-  return { records, hits };
+  return matches;
 }
 
 /** Phase 2: matched by state, else adopted by userName, else created; a userName already claimed is held. */
 function pairUsers(active: readonly SourceUser[], targets: TargetIndex, state: SyncState, claimed: Set<string>, holds: Holds): UserMatch[] {
-  const { records, hits } = claimRecorded(active, targets, state, claimed);
-  const matches: UserMatch[] = [];
+  const matches = claimRecorded(active, targets, state, claimed);
+  let held = false;
   for (let i = 0; i < active.length; i++) {
+    if (matches[i] !== undefined) continue;
     const u = active[i]!;
-    const record = records[i];
-    const hit = hits[i];
-    if (hit !== undefined && record !== undefined) {
-      matches.push({ kind: 'matched', user: u, target: hit, record });
-      continue;
-    }
+    // Looked up again only for the users phase 1 did not match: the new ones and the few whose email changed.
+    const record = ownRecord(state.users, u.sourceId);
     const target = targets.byUserName.get(u.email);
     if (target === undefined) {
-      matches.push({ kind: 'create', user: u, record });
+      matches[i] = { kind: 'create', slot: i, user: u, record };
     } else if (claim(claimed, target.id)) {
-      matches.push({ kind: 'adopt', user: u, target, record });
+      matches[i] = { kind: 'adopt', slot: i, user: u, target, record };
     } else {
       // Only reachable with a state file that disagrees with the target; creating would collide.
       hold(holds, u, `target user ${u.email} is already matched to another source id`);
+      held = true;
     }
   }
-  return matches;
+  // Every slot is filled unless a user was held.
+  return held ? matches.filter((m): m is UserMatch => m !== undefined) : (matches as UserMatch[]);
 }
 
 export function matchUsers(
@@ -182,9 +220,9 @@ export function matchUsers(
   opts: MatchOptions = {},
 ): UserMatching {
   const holds: Holds = { held: new Set<string>(opts.heldSourceIds), heldEmails: new Set<string>(), skipped: [] };
-  const sorted = sortSourceUsers(users, quarantined, opts, holds);
+  const sorted = sortSourceUsers(users, quarantined, opts, holds, false) ?? sortSourceUsers(users, quarantined, opts, holds, true)!;
   const claimed = new Set<string>();
   const matches = pairUsers(sorted.active, targets, state, claimed, holds);
-  const { bySourceId, inactiveByEmail, protectedEmails } = sorted;
-  return { matches, claimed, bySourceId, ...holds, inactiveByEmail, protected: protectedEmails };
+  const { bySourceId, inactiveByEmail, protectedEmails, active, activeByEmail } = sorted;
+  return { matches, active, activeByEmail, claimed, bySourceId, ...holds, inactiveByEmail, protected: protectedEmails };
 }

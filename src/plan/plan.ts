@@ -48,7 +48,7 @@ export function computePlan(desired: DesiredSnapshot, actual: TargetSnapshot, st
   // A protected person the target does not have is not created: counted here, the others by deprovisioning.
   for (const email of matching.protected) if (!index.byUserName.has(email)) bump(untouched, 'protectedUsers');
   const users = diffUsers(matching, policy);
-  const managed = managedRecords(state, index);
+  const managed = managedRecords(state, index, matching.claimed);
   const leavers = planDeprovision({ users: actual.users, managedRecords: managed, policy, matching, quarantined, isProtected, untouched });
   const groups = diffGroups({
     groups: desired.groups,

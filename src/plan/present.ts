@@ -1,54 +1,78 @@
 /**
- * The desired users that exist once the plan is applied (matched, adopted or created), numbered 0…n-1.
- * The group diff compares 500,000 memberships against them: with numbers it marks members in two typed
- * arrays per run instead of building Maps and Sets of emails per group, and the member refs ({id} or
- * {createdBy}) are made only for the few members a plan adds.
+ * The desired users that exist once the plan is applied (matched, adopted or created), by number: the
+ * number is the user's place among the active desired users the matching paired (the candidates), so the
+ * email index the matching built is used as it is, not copied into a second 100,000-entry Map. A candidate
+ * the matching held is never added, and is not present. The group diff compares 500,000 memberships against
+ * these numbers: it marks members in two typed arrays per run instead of building Maps and Sets of emails
+ * per group, and the member refs ({id} or {createdBy}) are made only for the few members a plan adds.
  */
 import type { OpKey, TargetRef } from './types.js';
 
+/** What candidate i is: not added (held), an existing target user, or created by this plan. */
+const ABSENT = 0;
+const EXISTING = 1;
+const CREATED = 2;
+
 export class PresentUsers {
-  private readonly byEmail = new Map<string, number>();
-  private readonly emails: string[] = [];
-  /** Target id of user i, or undefined when this plan creates it. */
-  private readonly ids: (string | undefined)[] = [];
-  private readonly createdBy: (OpKey | undefined)[] = [];
-  private readonly refs: (TargetRef | undefined)[] = [];
+  /** Target id of user i, or undefined when this plan creates it (or it is not present). */
+  private readonly ids: (string | undefined)[];
+  private readonly createdBy: (OpKey | undefined)[];
+  private readonly refs: (TargetRef | undefined)[];
+  /** ABSENT, EXISTING or CREATED, by number: a small typed array the 500,000 member lookups read. */
+  private readonly kind: Uint8Array;
   /** By target id; left undefined while every id is the user's email (Amplitude): byEmail answers then. */
   private byId: Map<string, number> | undefined;
   private idsAreEmails = true;
 
-  get size(): number {
-    return this.emails.length;
-  }
-
   /**
-   * An existing target user. Emails and target ids are each unique among the matches (the matching holds a
-   * duplicate email, and claims each target once), so every user is added once.
+   * `users`: the candidates; `byEmail`: each candidate's number by email. Emails are unique among them, and
+   * target ids among those added (the matching claims each target once).
    */
-  addExisting(email: string, id: string): void {
-    this.push(email, id, undefined);
-    if (this.idsAreEmails && id !== email) this.indexIds();
-    this.byId?.set(id, this.emails.length - 1);
+  constructor(
+    private readonly users: readonly { readonly email: string }[],
+    private readonly byEmail: ReadonlyMap<string, number>,
+  ) {
+    const n = users.length;
+    this.ids = new Array<string | undefined>(n).fill(undefined);
+    this.createdBy = new Array<OpKey | undefined>(n).fill(undefined);
+    this.refs = new Array<TargetRef | undefined>(n).fill(undefined);
+    this.kind = new Uint8Array(n);
   }
 
-  /** A user created by the operation `key` of this plan. */
-  addCreated(email: string, key: OpKey): void {
-    this.push(email, undefined, key);
+  /** Numbers run 0…size-1 (some may not be present): the length of arrays indexed by them. */
+  get size(): number {
+    return this.users.length;
+  }
+
+  /** Candidate i is an existing target user. */
+  addExisting(i: number, id: string): void {
+    this.ids[i] = id;
+    this.kind[i] = EXISTING;
+    if (this.idsAreEmails && id !== this.users[i]!.email) this.indexIds();
+    this.byId?.set(id, i);
+  }
+
+  /** Candidate i is created by the operation `key` of this plan. */
+  addCreated(i: number, key: OpKey): void {
+    this.createdBy[i] = key;
+    this.kind[i] = CREATED;
   }
 
   indexOf(email: string): number | undefined {
-    return this.byEmail.get(email);
+    const i = this.byEmail.get(email);
+    return i !== undefined && this.kind[i] !== ABSENT ? i : undefined;
   }
 
   /** The user whose target id is `id`, if it is present and not created by this plan. */
   indexOfId(id: string): number | undefined {
     if (this.byId !== undefined) return this.byId.get(id);
+    // Every id so far is its user's email, the key byEmail just matched: an existing user there is the answer.
     const i = this.byEmail.get(id);
-    return i !== undefined && this.ids[i] === id ? i : undefined;
+    return i !== undefined && this.kind[i] === EXISTING ? i : undefined;
   }
 
   email(i: number): string {
-    return this.emails[i]!;
+    return this.users[i]!.email;
   }
 
   /** The member ref of user i, made once and shared by every group that adds it. */
@@ -60,14 +84,6 @@ export class PresentUsers {
       this.refs[i] = ref;
     }
     return ref;
-  }
-
-  private push(email: string, id: string | undefined, key: OpKey | undefined): void {
-    this.byEmail.set(email, this.emails.length);
-    this.emails.push(email);
-    this.ids.push(id);
-    this.createdBy.push(key);
-    this.refs.push(undefined);
   }
 
   /** The first id that is not its user's email: from now on ids are looked up in their own Map. */

@@ -2,7 +2,7 @@ import { type ApplyReport, execute, planIdOf } from '../apply/index.js';
 import { type LoadedConfig, parseDuration } from '../config/index.js';
 import { PlanError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { stableHash, unorderedHash, type TargetSnapshot } from '../model/index.js';
+import { stableHash, UnorderedHasher, unorderedHash, type TargetSnapshot } from '../model/index.js';
 import { computePlan, hasPendingChanges, liftGuard, type HeldUser, type Plan } from '../plan/index.js';
 import type { ScimTarget } from '../scim/index.js';
 import type { Source } from '../sources/index.js';
@@ -178,9 +178,18 @@ function checkSavedPlan(saved: Plan, state: SyncState, ctx: { target: string; co
 
 /** Hash of the target snapshot, independent of the order of users, groups and members (one pass, no sort). */
 export function snapshotHash(actual: TargetSnapshot): string {
-  const users = unorderedHash(
-    actual.users.map((u) => `${u.id}\u0000${u.userName}\u0000${u.givenName ?? ''}\u0000${u.familyName ?? ''}\u0000${u.active ? 1 : 0}`),
-  );
-  const groups = unorderedHash(actual.groups.map((g) => `${g.id}\u0000${g.displayName}\u0000${unorderedHash(g.members)}`));
-  return stableHash({ users, groups });
+  // Fed field by field: the same hash as the multiset of "id\u0000userName\u0000…" strings, none of them built.
+  const users = new UnorderedHasher();
+  for (const u of actual.users) {
+    users
+      .field(u.id)
+      .field(u.userName)
+      .field(u.givenName ?? '')
+      .field(u.familyName ?? '')
+      .field(u.active ? '1' : '0')
+      .end();
+  }
+  const groups = new UnorderedHasher();
+  for (const g of actual.groups) groups.field(g.id).field(g.displayName).field(unorderedHash(g.members)).end();
+  return stableHash({ users: users.digest(), groups: groups.digest() });
 }

@@ -79,6 +79,11 @@ describe('matchUsers', () => {
     ]);
     expect([...m.held].sort()).toEqual(['id-ann2', 'id-bob']);
     expect(m.heldEmails.has('carl@x.com')).toBe(true);
+    // The first entry wins in every index, whichever duplicate comes first (the first pass gives up at one).
+    expect(m.bySourceId.get('id-bob')).toBe(bob);
+    expect([m.activeByEmail.get('ann@x.com'), m.active]).toEqual([0, [ann, bob]]);
+    const late = matchUsers([ann, bob, dupId], indexTargetUsers([]), state(), new Set());
+    expect([late.bySourceId.get('id-bob'), late.skipped.length, late.matches.length]).toEqual([bob, 1, 2]);
   });
 
   it('a state match beats another user claiming the same target by userName', () => {
@@ -118,5 +123,13 @@ describe('indexTargetUsers', () => {
       'bob@x.com',
       'u-1',
     ]);
+  });
+
+  it('keeps the first user of a repeated name or id where it was first seen (Map order)', () => {
+    const amp = indexTargetUsers([tu('ann'), tu('bob'), tu('ann', { userName: 'ANN@x.com', givenName: 'Second' }), tu('cat')]);
+    expect([...amp.byUserName].map(([k, u]) => `${k}=${u.givenName}`)).toEqual(['ann@x.com=Ann', 'bob@x.com=Bob', 'cat@x.com=Cat']);
+    const rfc = indexTargetUsers([tu('ann', { id: 'u-1' }), tu('bob', { id: 'u-2' }), tu('cat', { id: 'u-1' }), tu('bob', { id: 'u-3' })]);
+    expect([...rfc.byId].map(([k, u]) => `${k}=${u.userName}`)).toEqual(['u-1=ann@x.com', 'u-2=bob@x.com', 'u-3=bob@x.com']);
+    expect([...rfc.byUserName].map(([k, u]) => `${k}=${u.id}`)).toEqual(['ann@x.com=u-1', 'bob@x.com=u-2', 'cat@x.com=u-1']);
   });
 });
