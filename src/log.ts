@@ -1,5 +1,6 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type * as PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -49,6 +50,9 @@ export function createLogger(setup: LoggerSetup = {}): Logger {
   if (!setup.pretty) return pino(options, sink);
   // Prettified in this thread, line by line (not in a transport's worker): each line reaches the sink
   // whole and in order with the rest of the terminal output, and none is lost on process.exit.
+  // Required here, not imported: only a terminal gets pretty output, and every other run (daemon, CI, a
+  // piped plan) would load pino-pretty and its dependencies at start-up for nothing.
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   const prettify = prettyFactory({ colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' });
   return pino(options, { write: (line: string) => sink.write(prettify(line)) });
 }

@@ -1,4 +1,5 @@
-import { validateDetailed } from 'node-cron';
+import { createRequire } from 'node:module';
+import type * as NodeCron from 'node-cron';
 
 /**
  * `schedule`: a cron expression of 5 fields, or 6 with seconds first. One validator for the config and the
@@ -40,6 +41,9 @@ export function scheduleProblem(expression: string): string | undefined {
     const why = `${f.name} steps run 1–${f.max - f.min} (a larger step only ever matches the first value)`;
     return `step ${step} in "${parts[i]}" (${f.name}) is out of range: ${why} — ${RANGES}`;
   }
+  // Required here, not imported: only a config with a schedule needs node-cron, and `plan`/`apply` would load
+  // it at start-up for nothing.
+  const { validateDetailed } = createRequire(import.meta.url)('node-cron') as typeof NodeCron;
   const detail = validateDetailed(expression.trim());
   if (detail.valid) return undefined;
   const which = detail.errors.map((e) => `"${e.value}" (${e.field})`).join(', ');

@@ -1,6 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type Iconv from 'iconv-lite';
 import { SourceError } from '../../errors.js';
 import { fileAccessProblem } from '../../config/index.js';
 
@@ -34,7 +35,9 @@ export function decodeCsv(bytes: Uint8Array, file: string, encoding: CsvEncoding
   // latin1 is read as windows-1252, as the WHATWG Encoding Standard does: a superset that gives 0x80–0x9F
   // their printable characters (€, “, ”, Ÿ) instead of C1 controls no HR export means. iconv-lite, not
   // TextDecoder: Node ≥ 20.18.3 decodes windows-1252 as ISO-8859-1 (nodejs/node#56542, #60888).
-  if (encoding !== 'utf-8' && !utf8Bom) return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'windows-1252');
+  // Required only then: a UTF-8 export (most) does not load iconv-lite at start-up.
+  if (encoding !== 'utf-8' && !utf8Bom)
+    return (createRequire(import.meta.url)('iconv-lite') as typeof Iconv).decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'windows-1252');
   return decodeUtf8(bytes, file);
 }
 

@@ -6,12 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import { fileAccessProblem } from '../../config/index.js';
 import tls, { type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { Client } from 'ldapts';
 import { SourceError } from '../../errors.js';
 import type { Directory, SearchPage, SearchSpec } from './directory.js';
 import { connectError, isTlsError, type CertFacts } from './errors.js';
 import type { LdapSourceConfig } from './options.js';
 import type { LdapEntry } from './values.js';
+
+/** ldapts is loaded when an LDAP source connects: a run from a CSV file never pays its start-up. */
+function loadLdapts(): Promise<typeof import('ldapts')> {
+  return import('ldapts');
+}
 
 export interface OpenDirectory extends Directory {
   close(): Promise<void>;
@@ -74,6 +78,7 @@ async function probeCertificate(u: URL, startTLS: boolean, timeoutMs: number): P
     });
   }
   let captured: TLSSocket | undefined;
+  const { Client } = await loadLdapts();
   const client = new Client({
     url: `ldap://${u.host}`,
     timeout: timeoutMs,
@@ -137,6 +142,7 @@ export async function openDirectory(cfg: LdapSourceConfig): Promise<OpenDirector
   const ca = await loadCa(cfg.tls.ca);
   const tlsOptions: ConnectionOptions = { rejectUnauthorized: cfg.tls.rejectUnauthorized, ...(ca ? { ca } : {}) };
   // ldapts 8.2 speaks TLS at once whenever tlsOptions is set, even for ldap://: only pass it for ldaps://.
+  const { Client } = await loadLdapts();
   const client = new Client({ url: cfg.url, timeout: cfg.timeoutMs, connectTimeout: cfg.timeoutMs, ...(secure ? { tlsOptions } : {}) });
   const ctx = { url: cfg.url, bindDN: cfg.bindDN, ca: cfg.tls.ca, startTLS: cfg.tls.startTLS };
   try {

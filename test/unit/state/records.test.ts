@@ -27,7 +27,7 @@ describe('state records keyed by source id', () => {
     await store.close();
     expect(await readFile(path, 'utf8')).toContain(`"users":{"__proto__":${JSON.stringify(record)}}`);
     const again = await readStateFile(path, { target: TARGET });
-    expect(Object.getOwnPropertyDescriptor(again.users, '__proto__')?.value).toEqual(record);
+    expect(again && Object.getOwnPropertyDescriptor(again.users, '__proto__')?.value).toEqual(record);
   });
 
   it('a bad record is named by its path, field first found', () => {
