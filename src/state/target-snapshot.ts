@@ -13,6 +13,7 @@ import { readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/index.js';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
+import { utf8Text } from './fs-guard.js';
 
 export const TARGET_SNAPSHOT_VERSION = 1 as const;
 
@@ -150,7 +151,7 @@ export function decodeTargetSnapshot(text: string): SnapshotRead {
 export async function readTargetSnapshot(path: string): Promise<SnapshotRead | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = utf8Text(await readFile(path));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { ok: false, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };

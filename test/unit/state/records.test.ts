@@ -58,4 +58,11 @@ describe('state records keyed by source id', () => {
     const state = migrateState({ ...freshState(TARGET, 'l'), users: { a: { ...record, note: 'x' } } }, 'state.json');
     expect(state.users['a']).toEqual(record);
   });
+
+  it('a state with non-ASCII names reads back as written (ASCII files take a faster decode)', async () => {
+    const path = join(fx.dir(), 'state.json');
+    const groups = { 'équipe ventes': { targetId: '12', displayName: 'Équipe Ventes 販売 🚀', ownership: 'created' } };
+    await writeFile(path, JSON.stringify({ ...freshState(TARGET, 'l'), groups }));
+    expect((await readStateFile(path, { target: TARGET }))?.groups).toEqual(groups);
+  });
 });
