@@ -47,12 +47,25 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const output = endQuietlyOnClosedOutput();
+let settled = false;
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = output.failed() ? 1 : code;
   },
   (err: unknown) => {
+    settled = true;
     process.stderr.write(formatError(err));
     process.exitCode = 1;
   },
 );
+// The event loop has drained: every write has finished (stdout, logs, the state file). Exit now rather than
+// let Node free the heap page by page on the way out (~0.16 s after a 100,000-user run, measured with strace).
+process.once('beforeExit', () => {
+  if (!settled) {
+    // A command whose work stopped without finishing must not pass for a success.
+    process.stderr.write('error: the command stopped before it finished (nothing was left to wait for)\n');
+    process.exitCode = 1;
+  }
+  process.exit();
+});
