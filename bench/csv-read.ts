@@ -100,16 +100,50 @@ for (let round = 0; round < RUNS; round++) {
 const ratio = (f: (s: Sample) => number) => samples.new.map((s, i) => f(s) / f(samples.baseline[i]!));
 console.log(
   table([
-    spreadRow('new read, ms', samples.new.map((s) => s.wallMs)),
-    spreadRow('baseline read, ms', samples.baseline.map((s) => s.wallMs)),
-    spreadRow('ratio new/baseline (per round)', ratio((s) => s.wallMs), 3),
-    spreadRow('new GC, ms', samples.new.map((s) => s.gcMs)),
-    spreadRow('baseline GC, ms', samples.baseline.map((s) => s.gcMs)),
-    spreadRow('GC ratio new/baseline', ratio((s) => s.gcMs), 3),
-    spreadRow('new GC pauses', samples.new.map((s) => s.gcCount)),
-    spreadRow('baseline GC pauses', samples.baseline.map((s) => s.gcCount)),
-    spreadRow('new snapshot held, MB', samples.new.map((s) => s.heldMB), 1),
-    spreadRow('baseline snapshot held, MB', samples.baseline.map((s) => s.heldMB), 1),
+    spreadRow(
+      'new read, ms',
+      samples.new.map((s) => s.wallMs),
+    ),
+    spreadRow(
+      'baseline read, ms',
+      samples.baseline.map((s) => s.wallMs),
+    ),
+    spreadRow(
+      'ratio new/baseline (per round)',
+      ratio((s) => s.wallMs),
+      3,
+    ),
+    spreadRow(
+      'new GC, ms',
+      samples.new.map((s) => s.gcMs),
+    ),
+    spreadRow(
+      'baseline GC, ms',
+      samples.baseline.map((s) => s.gcMs),
+    ),
+    spreadRow(
+      'GC ratio new/baseline',
+      ratio((s) => s.gcMs),
+      3,
+    ),
+    spreadRow(
+      'new GC pauses',
+      samples.new.map((s) => s.gcCount),
+    ),
+    spreadRow(
+      'baseline GC pauses',
+      samples.baseline.map((s) => s.gcCount),
+    ),
+    spreadRow(
+      'new snapshot held, MB',
+      samples.new.map((s) => s.heldMB),
+      1,
+    ),
+    spreadRow(
+      'baseline snapshot held, MB',
+      samples.baseline.map((s) => s.heldMB),
+      1,
+    ),
   ]),
 );
 console.log(`time saved (median of per-round ratios): ${((1 - spread(ratio((s) => s.wallMs)).median) * 100).toFixed(1)} %`);

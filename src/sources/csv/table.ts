@@ -116,7 +116,7 @@ function splitRecords(text: string, delimiter: string): CsvRow[] {
     if (end === -1) end = text.length;
     const fields: string[] = [];
     let empty = true;
-    for (let from = start; ; ) {
+    for (let from = start; ;) {
       if (next !== -1 && next < from) next = text.indexOf(delimiter, from);
       const to = next === -1 || next > end ? end : next;
       const f = text.slice(from, to);

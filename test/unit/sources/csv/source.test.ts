@@ -125,10 +125,7 @@ describe('createCsvSource', () => {
   // The groups column is resolved once per distinct value: a repeated value must still make each group at
   // the first row naming it, and add every row's member, in file order.
   it('rows that repeat a groups value: groups made at the first row naming them, every member added in order', async () => {
-    const users = await csv(
-      'repeat-users.csv',
-      'email,active,groups\na@x.io,no,A;B\nb@x.io,yes,B;C\nc@x.io,yes,A;B\nd@x.io,yes,b; a\ne@x.io,yes,A;B\n',
-    );
+    const users = await csv('repeat-users.csv', 'email,active,groups\na@x.io,no,A;B\nb@x.io,yes,B;C\nc@x.io,yes,A;B\nd@x.io,yes,b; a\ne@x.io,yes,A;B\n');
     const snap = await source(users).read();
     expect(snap.groups).toEqual([
       { name: 'A', members: ['c@x.io', 'd@x.io', 'e@x.io'], origin: 'repeat-users.csv:2' },
