@@ -18,28 +18,15 @@ export function indexTargetUsers(users: readonly TargetUser[]): TargetIndex {
   const byUserName = new Map<string, TargetUser>();
   // Amplitude's ids are the userNames: then one Map answers both (same keys, same first-wins users).
   let idsAreNames = true;
-  let repeats = false;
   for (const u of users) {
     const name = u.userName.toLowerCase();
-    if (!added(byUserName, name, u)) repeats = true;
+    if (!byUserName.has(name)) byUserName.set(name, u);
     if (u.id !== name) idsAreNames = false;
   }
-  if (repeats) keepFirst(byUserName, users, (u) => u.userName.toLowerCase());
   if (idsAreNames) return { byId: byUserName, byUserName };
   const byId = new Map<string, TargetUser>();
-  repeats = false;
-  for (const u of users) if (!added(byId, u.id, u)) repeats = true;
-  if (repeats) keepFirst(byId, users, (u) => u.id);
+  for (const u of users) if (!byId.has(u.id)) byId.set(u.id, u);
   return { byId, byUserName };
-}
-
-/**
- * Each key to its first item again, after a pass that wrote every item (one write each, not a read and a
- * write: keys rarely repeat). Writing in reverse leaves the first item last; a write to an existing key keeps
- * its place, so the keys stay in first-seen order.
- */
-function keepFirst<T>(map: Map<string, T>, items: readonly T[], keyOf: (item: T) => string): void {
-  for (let i = items.length - 1; i >= 0; i--) map.set(keyOf(items[i]!), items[i]!);
 }
 
 /** A group member value is a user id (rfc) or an email (amplitude, where id = email in any case). */
@@ -111,31 +98,20 @@ interface SortedUsers {
   readonly activeByEmail: Map<string, number>;
 }
 
-/**
- * Duplicates (source id, then email among active users) are held; quarantined users are left out entirely.
- * Duplicates are rare, so the first pass assumes there are none: one Map write per key, a write that adds no
- * entry being the sign of a duplicate (`checked` false: returns undefined at the first one, nothing held).
- * The pass that holds them (`checked`) reads each key before writing it, so the first entry wins.
- */
-function sortSourceUsers(
-  users: readonly SourceUser[],
-  quarantined: ReadonlySet<string>,
-  opts: MatchOptions,
-  holds: Holds,
-  checked: boolean,
-): SortedUsers | undefined {
+/** Duplicates (source id, then email among active users) are held; quarantined users are left out entirely. */
+function sortSourceUsers(users: readonly SourceUser[], quarantined: ReadonlySet<string>, opts: MatchOptions, holds: Holds): SortedUsers {
   const bySourceId = new Map<string, SourceUser>();
   const inactiveByEmail = new Map<string, SourceUser>();
   const activeByEmail = new Map<string, number>();
   const protectedEmails = new Set<string>();
   const active: SourceUser[] = [];
   for (const u of users) {
-    const first = checked ? bySourceId.get(u.sourceId) : undefined;
+    const first = bySourceId.get(u.sourceId);
     if (first !== undefined) {
       hold(holds, u, `duplicate source id ${u.sourceId} (also ${first.origin})`);
       continue;
     }
-    if (!added(bySourceId, u.sourceId, u) && !checked) return undefined;
+    bySourceId.set(u.sourceId, u);
     if (quarantined.has(u.email)) continue;
     if (!u.active) {
       if (!inactiveByEmail.has(u.email)) inactiveByEmail.set(u.email, u);
@@ -145,22 +121,15 @@ function sortSourceUsers(
       protectedEmails.add(u.email);
       continue;
     }
-    const other = checked ? activeByEmail.get(u.email) : undefined;
+    const other = activeByEmail.get(u.email);
     if (other !== undefined) {
       hold(holds, u, `duplicate email ${u.email} (also ${active[other]!.origin})`);
       continue;
     }
-    if (!added(activeByEmail, u.email, active.length) && !checked) return undefined;
+    activeByEmail.set(u.email, active.length);
     active.push(u);
   }
   return { bySourceId, inactiveByEmail, protectedEmails, active, activeByEmail };
-}
-
-/** Sets `key`; false when it was there already (then overwritten: only the unchecked pass, which gives up, sees that). */
-function added<V>(map: Map<string, V>, key: string, value: V): boolean {
-  const before = map.size;
-  map.set(key, value);
-  return map.size > before;
 }
 
 /** Claims `id` unless it is claimed already (one Set operation per user, not a lookup and an insert). */
@@ -220,7 +189,7 @@ export function matchUsers(
   opts: MatchOptions = {},
 ): UserMatching {
   const holds: Holds = { held: new Set<string>(opts.heldSourceIds), heldEmails: new Set<string>(), skipped: [] };
-  const sorted = sortSourceUsers(users, quarantined, opts, holds, false) ?? sortSourceUsers(users, quarantined, opts, holds, true)!;
+  const sorted = sortSourceUsers(users, quarantined, opts, holds);
   const claimed = new Set<string>();
   const matches = pairUsers(sorted.active, targets, state, claimed, holds);
   const { bySourceId, inactiveByEmail, protectedEmails, active, activeByEmail } = sorted;
