@@ -81,8 +81,7 @@ export function buildUsers(table: CsvTable, columns: Columns, status: StatusTabl
       continue;
     }
     const email = normalizeEmail(rawEmail);
-    const size = named.size;
-    if (named.add(email).size === size) repeated.add(email);
+    if (!addedNew(named, email)) repeated.add(email);
     if (!isValidEmail(email)) {
       skip(line, `invalid email "${rawEmail}"`, email);
       continue;
@@ -182,10 +181,15 @@ function duplicatesBy<T>(items: readonly T[], key: (t: T) => string): Map<string
   const repeated = new Set<string>();
   for (const it of items) {
     const k = key(it);
-    const size = seen.size;
-    if (seen.add(k).size === size) repeated.add(k);
+    if (!addedNew(seen, k)) repeated.add(k);
   }
   return repeated.size === 0 ? new Map() : holders(items, key, repeated);
+}
+
+/** Adds `key`; false when the set had it already (one Set operation, not a lookup and an insert). */
+function addedNew(set: Set<string>, key: string): boolean {
+  const size = set.size;
+  return set.add(key).size > size;
 }
 
 /** For each key in `keys` held by two or more items: those items, in order. */
