@@ -22,16 +22,18 @@ export function bump(counts: UntouchedCounts, reason: string, by = 1): void {
 export interface ManagedRecords {
   /** All state.users records whose target user exists, claimed or not: the base of the percentage guard. */
   readonly managed: number;
-  readonly sourceIds: readonly string[];
-  readonly records: readonly UserRecord[];
-  readonly targets: readonly TargetUser[];
+  readonly unclaimed: readonly UnclaimedRecord[];
+}
+
+export interface UnclaimedRecord {
+  readonly sourceId: string;
+  readonly record: UserRecord;
+  readonly target: TargetUser;
 }
 
 export function managedRecords(state: SyncState, index: TargetIndex, claimed: ReadonlySet<string>): ManagedRecords {
   let managed = 0;
-  const sourceIds: string[] = [];
-  const records: UserRecord[] = [];
-  const targets: TargetUser[] = [];
+  const unclaimed: UnclaimedRecord[] = [];
   for (const sourceId of Object.keys(state.users)) {
     const record = state.users[sourceId];
     if (record === undefined) continue;
@@ -40,14 +42,12 @@ export function managedRecords(state: SyncState, index: TargetIndex, claimed: Re
       managed++;
       continue;
     }
-    const t = index.byId.get(record.targetId);
-    if (t === undefined) continue;
+    const target = index.byId.get(record.targetId);
+    if (target === undefined) continue;
     managed++;
-    sourceIds.push(sourceId);
-    records.push(record);
-    targets.push(t);
+    unclaimed.push({ sourceId, record, target });
   }
-  return { managed, sourceIds, records, targets };
+  return { managed, unclaimed };
 }
 
 export interface Deprovision {
@@ -108,11 +108,8 @@ export function planDeprovision(input: DeprovisionInputs): Deprovision {
     });
   };
 
-  const { managed, sourceIds, records, targets } = input.managedRecords;
-  for (let i = 0; i < sourceIds.length; i++) {
-    const sourceId = sourceIds[i]!;
-    const record = records[i]!;
-    const t = targets[i]!;
+  const { managed, unclaimed } = input.managedRecords;
+  for (const { sourceId, record, target: t } of unclaimed) {
     if (handled.has(t.id)) continue;
     if (input.isProtected(t.userName)) {
       handled.add(t.id);

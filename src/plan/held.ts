@@ -53,10 +53,7 @@ export function findHeld(input: HeldInputs): HeldUser[] {
     out.push({ userName, sourceId, entries, fix: [...found].find((e) => e.fix !== undefined)?.fix ?? DEFAULT_FIX });
   };
 
-  const { sourceIds, targets } = input.managedRecords;
-  for (let i = 0; i < sourceIds.length; i++) {
-    const sourceId = sourceIds[i]!;
-    const t = targets[i]!;
+  for (const { sourceId, target: t } of input.managedRecords.unclaimed) {
     // managedRecords leaves out claimed users: another entry of the same person was read, and the user is synced from it.
     if (seen.has(t.id) || input.isProtected(t.userName)) continue;
     const u = matching.bySourceId.get(sourceId);
