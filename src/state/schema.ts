@@ -31,27 +31,37 @@ const progress = z.object({
 });
 
 /**
- * Records keyed by source id (users) or lower-cased group name (groups), each checked by `record` where it
- * is. z.record would be the obvious schema, but it drops a key named `__proto__` without a word, which the
- * apply writes on purpose (apply-state.ts, setOwn): a managed user with that source id would lose its
+ * Records keyed by source id (users) or lower-cased group name (groups), each checked by `record` and put back
+ * where it is. z.record would be the obvious schema, but it drops a key named `__proto__` without a word, which
+ * the apply writes on purpose (apply-state.ts, setOwn): a managed user with that source id would lose its
  * record on the next load and never be deprovisioned. It also builds a second dictionary of every key
- * (100,000 at 100k users) only to hand back the same records. Issues keep z.record's paths (`users.<id>.<field>`).
+ * (100,000 at 100k users) only to hand back the same records. The records are checked by one zod call over
+ * the list of them: a call per record cost three times as much at 100,000. Issues keep z.record's paths
+ * (`users.<id>.<field>`).
  */
 function recordsOf<S extends z.ZodType<object>>(record: S) {
+  const list = z.array(record);
   return z
     .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
       error: (iss) => `Invalid input: expected record, received ${iss.input === null ? 'null' : Array.isArray(iss.input) ? 'array' : typeof iss.input}`,
     })
     .transform((dict, ctx) => {
-      for (const key of Object.keys(dict)) {
-        const result = record.safeParse(dict[key]);
-        if (!result.success) {
-          for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: dict[key], path: [key, ...issue.path] } as never);
-          return z.NEVER;
+      const keys = Object.keys(dict);
+      const result = list.safeParse(keys.map((key) => dict[key]));
+      if (!result.success) {
+        for (const issue of result.error.issues) {
+          const [index, ...path] = issue.path;
+          const key = keys[index as number]!;
+          ctx.issues.push({ ...issue, input: dict[key], path: [key, ...path] } as never);
         }
-        // The parsed document belongs to this read: the record is replaced by its checked copy in place.
-        Object.defineProperty(dict, key, { value: result.data, enumerable: true, writable: true, configurable: true });
+        return z.NEVER;
       }
+      // The parsed document belongs to this read: each record is replaced by its checked copy in place.
+      result.data.forEach((checked, i) => {
+        const key = keys[i]!;
+        if (key === '__proto__') Object.defineProperty(dict, key, { value: checked, enumerable: true, writable: true, configurable: true });
+        else dict[key] = checked;
+      });
       return dict as Record<string, z.output<S>>;
     });
 }

@@ -41,6 +41,14 @@ describe('state records keyed by source id', () => {
     );
   });
 
+  it('of several bad records, the first in the file is named (all records are checked in one call)', () => {
+    const users = { a: record, 'E-2': { ...record, ownership: 'stolen' }, b: record, 'E-4': { ...record, pushedHash: 4 } };
+    expect(() => migrateState({ ...freshState(TARGET, 'l'), users }, 'state.json')).toThrow(/corrupt: users\.E-2\.ownership: Invalid option/);
+    const state = migrateState({ ...freshState(TARGET, 'l'), users: { a: record, b: record } }, 'state.json');
+    expect(Object.keys(state.users)).toEqual(['a', 'b']);
+    expect(state.users['b']).toEqual(record);
+  });
+
   it('users that is not an object is refused, saying what it is', async () => {
     for (const [users, what] of [
       ['[]', 'array'],
