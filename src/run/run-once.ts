@@ -8,7 +8,7 @@ import type { ScimTarget } from '../scim/index.js';
 import type { Source } from '../sources/index.js';
 import type { StateStore, RunRecord, SyncState } from '../state/index.js';
 import { policyFromConfig } from './policy.js';
-import { obtainBasis } from './target-basis.js';
+import { decideBasis } from './target-basis.js';
 
 export interface RunDeps {
   readonly loaded: LoadedConfig;
@@ -61,14 +61,18 @@ export async function runOnce(deps: RunDeps, opts: RunOptions): Promise<RunResul
   const startedAt = now();
   const state = await deps.store.load();
 
-  // Source first and on its own: a source failure must stop the run before anything else happens.
+  const config = deps.loaded.config;
+  // The basis is decided first: it reads at most the snapshot file, no request.
+  const pending = await decideBasis(
+    { statePath: deps.store.path, target: deps.target, profile: config.target.profile, logger: log, now },
+    { state, everyMs: parseDuration(config.sync.fullReadEvery) ?? 0, refresh: opts.refresh === true, savedPlan: opts.savedPlan },
+  );
+  // Then the source, before any request: a source failure stops the run having cost the target nothing. On
+  // the snapshot it is read last, so the plan is made on the source as it is now (a leaver who left while the
+  // snapshot loaded goes in this run, not the next).
   const desired = await deps.source.read(opts.signal);
   log.info({ users: desired.users.length, groups: desired.groups.length, skipped: desired.skipped.length }, 'source read');
-  const config = deps.loaded.config;
-  const basis = await obtainBasis(
-    { statePath: deps.store.path, target: deps.target, profile: config.target.profile, logger: log, now },
-    { state, everyMs: parseDuration(config.sync.fullReadEvery) ?? 0, refresh: opts.refresh === true, savedPlan: opts.savedPlan, signal: opts.signal },
-  );
+  const basis = await pending.obtain(opts.signal);
   const actual = basis.actual;
 
   const ctx = {

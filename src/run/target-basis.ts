@@ -95,7 +95,6 @@ export interface BasisOptions {
   readonly refresh: boolean;
   /** `apply --plan`: the basis must be of the same kind as the saved plan's. */
   readonly savedPlan?: Plan | undefined;
-  readonly signal?: AbortSignal | undefined;
 }
 
 function writesIn(requests: Readonly<Record<string, number>>): number {
@@ -108,7 +107,17 @@ function counts(t: ScimTarget): Record<string, number> {
   return { ...t.requestCounts() };
 }
 
-export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<RunBasis> {
+/**
+ * The basis decided, before the source is read: the snapshot loaded if it may stand in for a full read (no
+ * request either way). `obtain` then makes the full read if one is due. The run reads its source between
+ * the two, so a source failure costs no request, and a run on the snapshot reads the source last, just
+ * before it plans: a change made in the source meanwhile is in this run, not the next.
+ */
+export interface PendingBasis {
+  obtain(signal?: AbortSignal): Promise<RunBasis>;
+}
+
+export async function decideBasis(deps: BasisDeps, opts: BasisOptions): Promise<PendingBasis> {
   const path = targetSnapshotPath(deps.statePath);
   const started = deps.now();
   const savedKind = opts.savedPlan?.basis.targetRead?.source;
@@ -134,32 +143,49 @@ export async function obtainBasis(deps: BasisDeps, opts: BasisOptions): Promise<
       'run `scimsync plan` again, review it, and apply the new plan',
     );
   }
-
-  let actual: TargetSnapshot;
-  let read: TargetReadBasis;
-  let actualHash: string | undefined;
-  // What the next snapshot carries over: when the target was last read in full, at what cost, writes since.
-  let kept: { readAt: string; readRequests: number; writesSince: number };
   if (reason === undefined && stored?.ok === true) {
-    actual = stored.snapshot.actual;
-    actualHash = `snapshot:${stableHash(stored.body)}`;
-    kept = stored.snapshot.meta;
+    const kept = stored.snapshot.meta;
+    const actual = stored.snapshot.actual;
     const nextFullReadAt = new Date(Date.parse(kept.readAt) + opts.everyMs).toISOString();
-    read = { source: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, nextFullReadAt };
+    const read: TargetReadBasis = { source: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, nextFullReadAt };
     deps.logger.info(
       { basis: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, users: actual.users.length, groups: actual.groups.length },
       'target read',
     );
-  } else {
-    const before = deps.target.requestCounts().GET ?? 0;
-    actual = await deps.target.snapshot(opts.signal);
-    const requests = (deps.target.requestCounts().GET ?? 0) - before;
-    const why = reason ?? 'full read';
-    kept = { readAt: started.toISOString(), readRequests: requests, writesSince: 0 };
-    read = { source: 'read', readAt: kept.readAt, requests, reason: why };
-    deps.logger.info({ basis: 'full read', users: actual.users.length, groups: actual.groups.length, requests, reason: why }, 'target read');
+    const basis = runBasis(deps, path, stored, actual, read, `snapshot:${stableHash(stored.body)}`, kept);
+    return { obtain: () => Promise.resolve(basis) };
   }
+  return {
+    async obtain(signal) {
+      const readStarted = deps.now();
+      const before = deps.target.requestCounts().GET ?? 0;
+      const actual = await deps.target.snapshot(signal);
+      const requests = (deps.target.requestCounts().GET ?? 0) - before;
+      const why = reason ?? 'full read';
+      const kept = { readAt: readStarted.toISOString(), readRequests: requests, writesSince: 0 };
+      const read: TargetReadBasis = { source: 'read', readAt: kept.readAt, requests, reason: why };
+      deps.logger.info({ basis: 'full read', users: actual.users.length, groups: actual.groups.length, requests, reason: why }, 'target read');
+      return runBasis(deps, path, stored, actual, read, undefined, kept);
+    },
+  };
+}
 
+/** What the next snapshot carries over: when the target was last read in full, at what cost, writes since. */
+interface KeptMeta {
+  readonly readAt: string;
+  readonly readRequests: number;
+  readonly writesSince: number;
+}
+
+function runBasis(
+  deps: BasisDeps,
+  path: string,
+  stored: SnapshotRead | undefined,
+  actual: TargetSnapshot,
+  read: TargetReadBasis,
+  actualHash: string | undefined,
+  kept: KeptMeta,
+): RunBasis {
   const live = new LiveTarget(actual, deps.profile);
   let countsBefore: Record<string, number> = {};
   let statusBefore: Readonly<Record<string, Readonly<Record<string, number>>>> = {};

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildContext } from '../../../src/cli/context.js';
+import { runOnce } from '../../../src/run/run-once.js';
 import { hasPendingChanges, planToJson, renderPlanText } from '../../../src/plan/index.js';
 import { decodeTargetSnapshot, encodeTargetSnapshot } from '../../../src/state/target-snapshot.js';
 import type { SyncState } from '../../../src/state/types.js';
@@ -209,6 +211,38 @@ describe('changes-only runs against the target snapshot', () => {
     const full = await h.apply({ refresh: true });
     expect(full.plan.summary.deleteUsers).toBe(1);
     expect(served(h.emulator)).toEqual({ GET: 2, DELETE: 1 });
+  });
+
+  it('on the snapshot the source is read last: a leaver who leaves while the snapshot loads goes in this run', async () => {
+    const ps = people(4, []);
+    h = await synced(ps);
+    h.emulator.resetStats();
+    const s = h;
+    const ctx = await buildContext({ configPath: s.configPath });
+    const read = ctx.source.read.bind(ctx.source);
+    // When the source is read, the person leaves and the snapshot file is spoiled: a run that loaded the
+    // snapshot after the source would fall back to a full read (and see the change one run later, in the daemon).
+    ctx.source.read = async (signal) => {
+      await s.setPeople(ps.slice(1));
+      await writeFile(snapshotFile(s), 'spoiled');
+      return read(signal);
+    };
+    try {
+      const r = await runOnce(ctx, { mode: 'apply' });
+      expect(r.plan.basis.targetRead?.source).toBe('snapshot');
+      expect(r.plan.summary.deleteUsers).toBe(1);
+      expect(served(s.emulator)).toEqual({ DELETE: 1 });
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('a full read that is due waits for the source: a source that cannot be read costs no request', async () => {
+    h = await synced(people(3, ['Sales']));
+    h.emulator.resetStats();
+    await writeFile(join(h.dir, 'users.csv'), '');
+    await expect(h.run({ mode: 'apply', refresh: true })).rejects.toThrow(/users\.csv: no users/);
+    expect(served(h.emulator)).toEqual({});
   });
 
   it('the snapshot is removed while an apply writes and written again after it', async () => {
