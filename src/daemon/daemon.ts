@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
+import { keepParses } from '../state/index.js';
 import { startHealthServer, type Readiness } from './http-server.js';
 import { createDaemonMetrics, type DaemonMetrics } from './metrics.js';
 import { RunSlot } from './run-slot.js';
@@ -33,6 +34,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const log = opts.logger.child({ component: 'daemon' });
   const config = opts.loaded.config;
   const metrics = createDaemonMetrics();
+  // Every run reads the state and the target snapshot again; unchanged bytes reuse the last parse (kept-parses.ts).
+  keepParses();
   const controller = new AbortController();
   const runs = new RunSlot({
     configPath: opts.configPath,
@@ -59,6 +62,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     controller.abort();
     const clean = await runs.settle(config.daemon.shutdownTimeoutMs);
     await server.close();
+    keepParses(false);
     log.info({ clean }, 'daemon stopped');
     return { clean };
   };

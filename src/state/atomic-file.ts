@@ -9,7 +9,7 @@ import { crashPoint } from './crash-points.js';
  * lowdb's own JSONFile (steno) renames but never fsyncs and leaves the mode to the umask; the state file
  * holds the ownership record, so it gets both.
  */
-export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Buffer, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
@@ -17,7 +17,7 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
   let renamed = false;
   try {
     try {
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();

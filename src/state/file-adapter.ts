@@ -2,7 +2,8 @@ import type { Adapter } from 'lowdb';
 import { StateError } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { sameTarget } from './fresh.js';
-import { readRegularFile, stateIoError } from './fs-guard.js';
+import { readRegularFileBytes, stateIoError, utf8Text } from './fs-guard.js';
+import { KeptParses } from './kept-parses.js';
 import { migrateState, REBUILD_FIX } from './migrate.js';
 import type { SyncState } from './types.js';
 
@@ -14,6 +15,9 @@ import type { SyncState } from './types.js';
  *  - write: atomic (temp + fsync + rename, mode 0600), where JSONFile never fsyncs and leaves the mode to the umask.
  * Every file-system failure is a StateError naming the file and the fix.
  */
+/** The daemon's states as parsed or written (kept-parses.ts): a run whose file is unchanged skips the parse. */
+const keptStates = new KeptParses<SyncState>();
+
 export class StateFileAdapter implements Adapter<SyncState> {
   readonly path: string;
   readonly #target: string | undefined;
@@ -27,20 +31,22 @@ export class StateFileAdapter implements Adapter<SyncState> {
   }
 
   async read(): Promise<SyncState | null> {
-    const text = (await readRegularFile(this.path, 'read state file'))?.text;
-    if (text === undefined) return null;
-    const state = parseStateText(text, this.path);
+    const file = await readRegularFileBytes(this.path, 'read state file');
+    if (file === undefined) return null;
+    const state = keptStates.parse(this.path, file.bytes, (bytes) => parseStateText(utf8Text(bytes), this.path));
     if (this.#target !== undefined) assertSameTarget(state, this.path, this.#target);
     return state;
   }
 
   async write(state: SyncState): Promise<void> {
+    const bytes = Buffer.from(`${JSON.stringify(state)}\n`);
     try {
-      await writeFileAtomic(this.path, `${JSON.stringify(state)}\n`);
+      await writeFileAtomic(this.path, bytes);
     } catch (err) {
       // The temp file never replaced the state: what is on disk is the last complete write.
       throw stateIoError(err, this.path, 'write state file', '; the file on disk is the last complete write');
     }
+    keptStates.wrote(this.path, bytes, state);
     this.writes += 1;
   }
 }

@@ -129,11 +129,17 @@ export async function ensureDirectory(file: string): Promise<void> {
   }
 }
 
+/** A regular file's text and mtime; undefined if it does not exist (readRegularFileBytes, decoded as UTF-8). */
+export async function readRegularFile(path: string, action: string): Promise<{ text: string; mtimeMs: number } | undefined> {
+  const file = await readRegularFileBytes(path, action);
+  return file && { text: utf8Text(file.bytes), mtimeMs: file.mtimeMs };
+}
+
 /**
- * A regular file's text and mtime; undefined if it does not exist. Opened non-blocking, so a FIFO or a
+ * A regular file's bytes and mtime; undefined if it does not exist. Opened non-blocking, so a FIFO or a
  * device planted at the path cannot hang the run, and anything but a regular file is an error naming it.
  */
-export async function readRegularFile(path: string, action: string): Promise<{ text: string; mtimeMs: number } | undefined> {
+export async function readRegularFileBytes(path: string, action: string): Promise<{ bytes: Buffer; mtimeMs: number } | undefined> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -145,7 +151,7 @@ export async function readRegularFile(path: string, action: string): Promise<{ t
     const info = await handle.stat();
     if (info.isDirectory()) throw errnoError('EISDIR', `${path} is a directory`);
     if (!info.isFile()) throw errnoError('EAGAIN', `${path} is not a regular file`);
-    return { text: utf8Text(await handle.readFile()), mtimeMs: info.mtimeMs };
+    return { bytes: await handle.readFile(), mtimeMs: info.mtimeMs };
   } catch (err) {
     throw stateIoError(err, path, action);
   } finally {

@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/index.js';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
 import { utf8Text } from './fs-guard.js';
+import { KeptParses } from './kept-parses.js';
 
 export const TARGET_SNAPSHOT_VERSION = 1 as const;
 
@@ -45,6 +46,9 @@ export type SnapshotRead =
       readonly body: string;
     }
   | { readonly ok: false; readonly problem: string };
+
+/** The daemon's snapshots as read or written (kept-parses.ts): a run whose file is unchanged skips the decode. */
+const keptSnapshots = new KeptParses<SnapshotRead>();
 
 /** `state.json` → `state.target.json` (another name gets `.target.json` appended). */
 export function targetSnapshotPath(statePath: string): string {
@@ -144,24 +148,31 @@ export function decodeTargetSnapshot(text: string): SnapshotRead {
     writesSince: writesSince as number,
     ...(isStr(fullReadDue) ? { fullReadDue } : {}),
   };
-  return { ok: true, snapshot: { meta, actual: { users, groups } }, body: text.slice(text.indexOf(BODY_START)) };
+  return { ok: true, snapshot: { meta, actual: { users, groups } }, body: bodyOf(text) };
+}
+
+function bodyOf(text: string): string {
+  return text.slice(text.indexOf(BODY_START));
 }
 
 /** The snapshot beside the state file; undefined when there is none. */
 export async function readTargetSnapshot(path: string): Promise<SnapshotRead | undefined> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = utf8Text(await readFile(path));
+    bytes = await readFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { ok: false, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   }
-  return decodeTargetSnapshot(text);
+  return keptSnapshots.parse(path, bytes, (b) => decodeTargetSnapshot(utf8Text(b)));
 }
 
 /** Atomic, 0600, like the state file. The caller holds the state lock. `body`: see encodeTargetSnapshot. */
 export async function writeTargetSnapshot(path: string, snapshot: StoredTargetSnapshot, body?: string): Promise<void> {
-  await writeFileAtomic(path, encodeTargetSnapshot(snapshot, body));
+  const text = encodeTargetSnapshot(snapshot, body);
+  const bytes = Buffer.from(text);
+  await writeFileAtomic(path, bytes);
+  keptSnapshots.wrote(path, bytes, { ok: true, snapshot, body: bodyOf(text) });
 }
 
 /**

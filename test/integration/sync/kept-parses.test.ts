@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { keepParses, migrateState, readStateFile, readTargetSnapshot } from '../../../src/state/index.js';
+import { decodeTargetSnapshot } from '../../../src/state/target-snapshot.js';
+import { createSyncHarness, people, type SyncHarness } from './harness.js';
+
+let h: SyncHarness | undefined;
+afterEach(async () => {
+  keepParses(false);
+  await h?.close();
+  h = undefined;
+});
+
+/** What the next run would be given from kept parses, next to what a fresh parse of the files gives. */
+async function keptAndFresh(s: SyncHarness) {
+  const statePath = join(s.dir, 'state.json');
+  const snapshotPath = join(s.dir, 'state.target.json');
+  const kept = { state: await readStateFile(statePath), snapshot: await readTargetSnapshot(snapshotPath) };
+  const fresh = {
+    state: migrateState(JSON.parse(await readFile(statePath, 'utf8')), statePath),
+    snapshot: decodeTargetSnapshot(await readFile(snapshotPath, 'utf8')),
+  };
+  return { kept, fresh };
+}
+
+describe('kept parses across daemon-like runs: what a run wrote is what the file says', () => {
+  it('after joiners, a leaver, a rename and a group change, the kept state and snapshot equal fresh parses of the files', async () => {
+    keepParses();
+    h = await createSyncHarness();
+    const ps = people(8, ['Sales', 'Support']);
+    await h.setPeople(ps);
+    const steps = [
+      ps,
+      ps.slice(1),
+      ps.slice(1).map((p, i) => (i === 0 ? { ...p, familyName: 'Renamed' } : p)),
+      ps.slice(1).map((p, i) => (i === 1 ? { ...p, groups: ['Support'] } : i === 0 ? { ...p, familyName: 'Renamed' } : p)),
+    ];
+    for (const step of steps) {
+      await h.setPeople(step);
+      const r = await h.apply();
+      expect(r.outcome).toBe('converged');
+      const { kept, fresh } = await keptAndFresh(h);
+      expect(kept.state).toEqual(fresh.state);
+      expect(kept.snapshot).toEqual(fresh.snapshot);
+    }
+    // And the runs planned on it: nothing left to do.
+    expect((await h.plan()).plan.operations).toEqual([]);
+  });
+});
