@@ -70,6 +70,25 @@ const configPath = await writeBenchConfig(
 );
 const profDir = a['cpu-prof'];
 const daemon = startDaemonProcess(configPath, profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir]);
+// Stopped by Ctrl-C or a timeout's SIGTERM: the daemon and the emulator stop too (they outlived the bench before),
+// the daemon after its run under way, both within 10 s. Ctrl-C reaches this process twice (from the terminal
+// and relayed by tsx): the repeat is ignored, or it would exit before the clean-up.
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stdout.write(`\n${signal}: stopping the daemon and the emulator\n`);
+    const bounded = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+    void Promise.race([Promise.allSettled([daemon.stop(), emulator.stop()]), bounded])
+      .then(() => rm(dir, { recursive: true, force: true }))
+      .finally(() => process.exit(130));
+  });
+}
+// Once stopping, the change injector's calls to the stopped emulator fail: that is not a bench failure.
+process.on('unhandledRejection', (err) => {
+  if (!interrupted) throw err;
+});
 const recorder = new CycleRecorder(daemon, emulator);
 process.stdout.write(`${shape.users} users / ${shape.groups} groups; schedule "${schedule}", fullReadEvery ${fullReadEvery ?? '24h (default)'}; ${dir}\n`);
 
