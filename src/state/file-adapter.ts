@@ -7,6 +7,9 @@ import { KeptParses } from './kept-parses.js';
 import { migrateState, REBUILD_FIX } from './migrate.js';
 import type { SyncState } from './types.js';
 
+/** The daemon's states as parsed or written (kept-parses.ts): a run whose file is unchanged skips the parse. */
+const keptStates = new KeptParses<SyncState>();
+
 /**
  * lowdb adapter for the state file: the store holds a typed `Low<SyncState>`, and this adapter is the seam
  * lowdb is designed to be extended at. It owns what lowdb's JSONFile does not:
@@ -15,9 +18,6 @@ import type { SyncState } from './types.js';
  *  - write: atomic (temp + fsync + rename, mode 0600), where JSONFile never fsyncs and leaves the mode to the umask.
  * Every file-system failure is a StateError naming the file and the fix.
  */
-/** The daemon's states as parsed or written (kept-parses.ts): a run whose file is unchanged skips the parse. */
-const keptStates = new KeptParses<SyncState>();
-
 export class StateFileAdapter implements Adapter<SyncState> {
   readonly path: string;
   readonly #target: string | undefined;
