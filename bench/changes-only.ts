@@ -6,20 +6,16 @@
  * Goals: 0 requests for a no-op run, 1 (the DELETE) for a leaver; both faster and smaller than a full read.
  * Run: `npm run build && npx tsx bench/changes-only.ts [rounds] [users] [groups] [membershipsPerUser]`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describeRequests, spread, timedCli, totalRequests, writeBenchConfig, type CliRun } from './lib/cli.js';
-import { writeSeed, writeUsersCsv } from './lib/dataset.js';
-import { startEmulatorProcess, table } from './lib/emulator-process.js';
+import { rm } from 'node:fs/promises';
+import { describeRequests, spread, timedCli, totalRequests, type CliRun } from './lib/cli.js';
+import { writeUsersCsv } from './lib/dataset.js';
+import { table } from './lib/emulator-process.js';
+import { seededOrg } from './lib/seeded-org.js';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const shape = { users: Number(process.argv[3] ?? 100_000), groups: Number(process.argv[4] ?? 1_000), perUser: Number(process.argv[5] ?? 5) };
 
-const dir = await mkdtemp(join(tmpdir(), 'scimsync-bench-changes-'));
-await writeUsersCsv(dir, shape);
-const emulator = await startEmulatorProcess(['--rate-limit', '0', '--seed', await writeSeed(dir, shape)]);
-const configPath = await writeBenchConfig(dir, emulator.url, emulator.token);
+const { dir, emulator, configPath } = await seededOrg('changes', shape);
 
 interface Sample {
   seconds: number;

@@ -15,17 +15,14 @@
  * Run: `npm run build && npx tsx bench/daemon-day.ts [--users 100000] [--groups 1000] [--per-user 5]
  *   [--interval 60] [--cycles 10] [--leavers 5] [--seed 1] [--cpu-prof DIR]`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { prng } from '../src/emulator/faults.js';
-import { writeBenchConfig } from './lib/cli.js';
-import { writeSeed, writeUsersCsv } from './lib/dataset.js';
 import { startDaemonProcess } from './lib/daemon-process.js';
 import { dayReport } from './lib/day-report.js';
 import { ChangeInjector, CycleRecorder, type ChangeKind } from './lib/day-watch.js';
-import { startEmulatorProcess } from './lib/emulator-process.js';
+import { seededOrg } from './lib/seeded-org.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -52,22 +49,17 @@ const load = (): string =>
     .map((x) => x.toFixed(2))
     .join(' ');
 const loads: string[] = [`start ${load()}`];
-const dir = await mkdtemp(join(tmpdir(), 'scimsync-bench-day-'));
-await writeUsersCsv(dir, shape);
-const emulator = await startEmulatorProcess(['--rate-limit', String(100 * factor), '--seed', await writeSeed(dir, shape)]);
-const configPath = await writeBenchConfig(
-  dir,
-  emulator.url,
-  emulator.token,
+const { dir, emulator, configPath } = await seededOrg('day', shape, {
+  rateLimit: 100 * factor,
   // Scimsync's default client budget (90 of Amplitude's 100 a minute), scaled with the day.
-  { rateLimit: factor === 1 ? {} : { perMinute: 90 * factor } },
-  {
+  target: { rateLimit: factor === 1 ? {} : { perMinute: 90 * factor } },
+  extra: {
     schedule,
     log: { level: 'info' },
     daemon: { listen: '127.0.0.1:0' },
     ...(fullReadEvery === undefined ? {} : { sync: { fullReadEvery } }),
   },
-);
+});
 const profDir = a['cpu-prof'];
 const daemon = startDaemonProcess(configPath, profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir]);
 // Stopped by Ctrl-C or a timeout's SIGTERM: the daemon and the emulator stop too (they outlived the bench before),

@@ -7,12 +7,9 @@
  * Each round: one run without, then two with (the first parses, the second is the steady state, measured).
  * Run: `npm run build && npx tsx bench/daemon-runs.ts [rounds] [users] [groups] [membershipsPerUser]`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { timedCli, writeBenchConfig } from './lib/cli.js';
-import { writeSeed, writeUsersCsv } from './lib/dataset.js';
-import { startEmulatorProcess } from './lib/emulator-process.js';
+import { rm } from 'node:fs/promises';
+import { timedCli } from './lib/cli.js';
+import { seededOrg } from './lib/seeded-org.js';
 import { spreadRow, table } from './lib/table.js';
 import { runCycle } from '../dist/daemon/run-cycle.js';
 import { createDaemonMetrics } from '../dist/daemon/metrics.js';
@@ -22,10 +19,7 @@ import { keepParses } from '../dist/state/index.js';
 const ROUNDS = Number(process.argv[2] ?? 7);
 const shape = { users: Number(process.argv[3] ?? 100_000), groups: Number(process.argv[4] ?? 1_000), perUser: Number(process.argv[5] ?? 5) };
 
-const dir = await mkdtemp(join(tmpdir(), 'scimsync-bench-daemon-runs-'));
-await writeUsersCsv(dir, shape);
-const emulator = await startEmulatorProcess(['--rate-limit', '0', '--seed', await writeSeed(dir, shape)]);
-const configPath = await writeBenchConfig(dir, emulator.url, emulator.token);
+const { dir, emulator, configPath } = await seededOrg('daemon-runs', shape);
 // Steady state: an apply that adopts everything and keeps the target snapshot.
 const adopt = timedCli(['apply', '-c', configPath, '--json']);
 if (adopt.code !== 0) throw new Error(`adopting apply exited ${adopt.code}: ${adopt.stderr.slice(0, 500)}`);

@@ -9,15 +9,14 @@
  * and JSON.parse, nothing else) one after the other, swapping the order each round, so the per-round
  * ratio compares runs made under the same machine load. Prints median, IQR and min–max.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliNodeFlags } from './lib/cli-flags.js';
-import { timedCli, timedProcess, writeBenchConfig } from './lib/cli.js';
+import { timedCli, timedProcess } from './lib/cli.js';
 import { render, summarise } from './lib/cpuprofile.js';
-import { writeSeed, writeUsersCsv } from './lib/dataset.js';
-import { startEmulatorProcess } from './lib/emulator-process.js';
+import { seededOrg } from './lib/seeded-org.js';
 import { rotated, spread, spreadRow, table } from './lib/table.js';
 
 const USERS = Number(process.argv[2] ?? 100_000);
@@ -29,12 +28,9 @@ const BASELINE = process.env.BENCH_BASELINE_CLI;
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./lib/scim-floor.ts', import.meta.url));
-const dir = await mkdtemp(join(tmpdir(), 'scimsync-bench-noop-'));
 const shape = { users: USERS, groups: GROUPS, perUser: PER_USER };
-await writeUsersCsv(dir, shape);
-const emulator = await startEmulatorProcess(['--rate-limit', '0', '--seed', await writeSeed(dir, shape)]);
 // info: the run logs "source read" and "target read" with timestamps, which split the wall time.
-const configPath = await writeBenchConfig(dir, emulator.url, emulator.token, {}, { log: { level: 'info' } });
+const { dir, emulator, configPath } = await seededOrg('noop', shape, { extra: { log: { level: 'info' } } });
 
 /** A run of the CLI, its wall time split by the timestamps of the run's "source read" and "target read" logs. */
 function cli(args: string[], bin = CLI) {
