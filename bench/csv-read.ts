@@ -98,52 +98,18 @@ for (let round = 0; round < RUNS; round++) {
 }
 
 const ratio = (f: (s: Sample) => number) => samples.new.map((s, i) => f(s) / f(samples.baseline[i]!));
+/** One measure of both builds, new then baseline, and (when asked) the per-round ratio of the two. */
+const both = (label: string, f: (s: Sample) => number, digits: number, ratioLabel?: string) => [
+  spreadRow(`new ${label}`, samples.new.map(f), digits),
+  spreadRow(`baseline ${label}`, samples.baseline.map(f), digits),
+  ...(ratioLabel === undefined ? [] : [spreadRow(ratioLabel, ratio(f), 3)]),
+];
 console.log(
   table([
-    spreadRow(
-      'new read, ms',
-      samples.new.map((s) => s.wallMs),
-    ),
-    spreadRow(
-      'baseline read, ms',
-      samples.baseline.map((s) => s.wallMs),
-    ),
-    spreadRow(
-      'ratio new/baseline (per round)',
-      ratio((s) => s.wallMs),
-      3,
-    ),
-    spreadRow(
-      'new GC, ms',
-      samples.new.map((s) => s.gcMs),
-    ),
-    spreadRow(
-      'baseline GC, ms',
-      samples.baseline.map((s) => s.gcMs),
-    ),
-    spreadRow(
-      'GC ratio new/baseline',
-      ratio((s) => s.gcMs),
-      3,
-    ),
-    spreadRow(
-      'new GC pauses',
-      samples.new.map((s) => s.gcCount),
-    ),
-    spreadRow(
-      'baseline GC pauses',
-      samples.baseline.map((s) => s.gcCount),
-    ),
-    spreadRow(
-      'new snapshot held, MB',
-      samples.new.map((s) => s.heldMB),
-      1,
-    ),
-    spreadRow(
-      'baseline snapshot held, MB',
-      samples.baseline.map((s) => s.heldMB),
-      1,
-    ),
+    ...both('read, ms', (s) => s.wallMs, 0, 'ratio new/baseline (per round)'),
+    ...both('GC, ms', (s) => s.gcMs, 0, 'GC ratio new/baseline'),
+    ...both('GC pauses', (s) => s.gcCount, 0),
+    ...both('snapshot held, MB', (s) => s.heldMB, 1),
   ]),
 );
 console.log(`time saved (median of per-round ratios): ${((1 - spread(ratio((s) => s.wallMs)).median) * 100).toFixed(1)} %`);
