@@ -35,6 +35,17 @@ describe.each(['amplitude', 'rfc'] as const)('SCIM client against the %s emulato
     else expect(pending).toMatchObject({ givenName: 'Pat', familyName: 'Ng' });
   });
 
+  it('reads names outside ASCII exactly, on a page beside all-ASCII pages (bodies are decoded two ways)', async () => {
+    // 150 users: the first page is all ASCII, the second holds the accented and non-Latin names.
+    const plain = seedUsers(149);
+    const names = { givenName: 'Zoë 李', familyName: 'Ørsted-Müller 🙂' };
+    const { client } = await rig({ profile, seed: { users: [...plain, { userName: 'zoe@example.com', ...names }] } });
+    const { users } = await client.snapshot();
+    expect(users).toHaveLength(150);
+    expect(users.find((u) => u.userName === 'zoe@example.com')).toMatchObject(names);
+    expect(users.find((u) => u.userName === 'user0148@example.com')).toMatchObject({ givenName: 'Given148', familyName: 'Family148' });
+  });
+
   it('creates, finds, updates and deletes a user', async () => {
     const { emulator, client } = await rig({ profile, pendingNames: 'keep' });
     const created = await client.createUser(attrs('New.Person@Example.com', 'New', 'Person', 'src-1'));
