@@ -9,11 +9,11 @@
  * `apply` and the daemon write it), with its own format version. Users are stored as tuples and group
  * members as indexes into the user list, so 100,000 users and 500,000 memberships stay a few MB.
  */
-import { readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/index.js';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
-import { utf8Text } from './fs-guard.js';
+import { readRegularFileBytes, utf8Text } from './fs-guard.js';
 import { KeptParses } from './kept-parses.js';
 
 export const TARGET_SNAPSHOT_VERSION = 1 as const;
@@ -155,16 +155,21 @@ function bodyOf(text: string): string {
   return text.slice(text.indexOf(BODY_START));
 }
 
-/** The snapshot beside the state file; undefined when there is none. */
+/**
+ * The snapshot beside the state file; undefined when there is none. Read as the state file is (non-blocking,
+ * regular files only), so a FIFO or a device at its path is an unusable snapshot (a full read), not a run that
+ * hangs on its first read.
+ */
 export async function readTargetSnapshot(path: string): Promise<SnapshotRead | undefined> {
-  let bytes: Buffer;
+  let file: Awaited<ReturnType<typeof readRegularFileBytes>>;
   try {
-    bytes = await readFile(path);
+    file = await readRegularFileBytes(path, 'read the target snapshot');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return { ok: false, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+    const code = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    return { ok: false, problem: `cannot be read (${code ?? (err as Error).message})` };
   }
-  return keptSnapshots.parse(path, bytes, (b) => decodeTargetSnapshot(utf8Text(b)));
+  if (file === undefined) return undefined;
+  return keptSnapshots.parse(path, file.bytes, (b) => decodeTargetSnapshot(utf8Text(b)));
 }
 
 /** Atomic, 0600, like the state file. The caller holds the state lock. `body`: see encodeTargetSnapshot. */

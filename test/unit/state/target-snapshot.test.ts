@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -82,6 +83,19 @@ describe('target snapshot file', () => {
     await discardTargetSnapshot(path);
     await discardTargetSnapshot(path); // already gone: fine
     await expect(readFile(path)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a FIFO or a directory at its path is an unusable snapshot (a full read), not a read that hangs', async () => {
+    const path = targetSnapshotPath(join(dir, 'state.json'));
+    expect(spawnSync('mkfifo', [path]).status).toBe(0);
+    // A blocking read of a FIFO with no writer never returns: the test would time out.
+    expect(await readTargetSnapshot(path)).toEqual({ ok: false, problem: 'cannot be read (EAGAIN)' });
+    // The snapshot the run then keeps takes the FIFO's place.
+    await writeTargetSnapshot(path, SNAP);
+    expect(await readTargetSnapshot(path)).toMatchObject({ ok: true, snapshot: SNAP });
+    await rm(path);
+    await mkdir(path);
+    expect(await readTargetSnapshot(path)).toEqual({ ok: false, problem: 'cannot be read (EISDIR)' });
   });
 });
 
