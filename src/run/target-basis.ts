@@ -26,6 +26,21 @@ import {
 } from '../state/index.js';
 import { contradictingStatuses, LiveTarget, RecordingTarget } from './live-target.js';
 
+/**
+ * The last snapshot body hashed, and its hash. A daemon run that wrote nothing writes the snapshot again with
+ * a new serial but the same users-and-groups text, so the next run's body equals this one: compared (under
+ * 1 ms for the 11 MB body at 100,000 users) instead of hashed again (90–200 ms). Equal text, equal hash: never
+ * stale. Holds one body (the daemon keeps that snapshot's parse anyway) until another is hashed.
+ */
+let lastBodyHash: { readonly body: string; readonly hash: string } | undefined;
+
+function bodyHash(body: string): string {
+  if (lastBodyHash?.body === body) return lastBodyHash.hash;
+  const hash = stableHash(body);
+  lastBodyHash = { body, hash };
+  return hash;
+}
+
 /** A snapshot read more than this far in the future means the clock moved back: read in full. */
 const CLOCK_SLACK_MS = 5 * 60_000;
 
@@ -152,7 +167,7 @@ export async function decideBasis(deps: BasisDeps, opts: BasisOptions): Promise<
       { basis: 'snapshot', readAt: kept.readAt, writesSince: kept.writesSince, users: actual.users.length, groups: actual.groups.length },
       'target read',
     );
-    const basis = runBasis(deps, path, stored, actual, read, `snapshot:${stableHash(stored.body)}`, kept);
+    const basis = runBasis(deps, path, stored, actual, read, `snapshot:${bodyHash(stored.body)}`, kept);
     return { obtain: () => Promise.resolve(basis) };
   }
   return {

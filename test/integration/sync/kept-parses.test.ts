@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keepParses, migrateState, readStateFile, readTargetSnapshot } from '../../../src/state/index.js';
+import { stableHash } from '../../../src/model/index.js';
 import { decodeTargetSnapshot } from '../../../src/state/target-snapshot.js';
 import { createSyncHarness, people, type SyncHarness } from './harness.js';
 
@@ -46,5 +47,24 @@ describe('kept parses across daemon-like runs: what a run wrote is what the file
     }
     // And the runs planned on it: nothing left to do.
     expect((await h.plan()).plan.operations).toEqual([]);
+  });
+
+  it("a plan's basis hash on a kept snapshot is the hash of the file's body as it is now, run after run", async () => {
+    keepParses();
+    h = await createSyncHarness();
+    const ps = people(6, ['Sales']);
+    for (const step of [ps, ps.slice(1), ps.slice(1).map((p, i) => (i === 0 ? { ...p, familyName: 'Renamed' } : p))]) {
+      await h.setPeople(step);
+      expect((await h.apply()).outcome).toBe('converged');
+      const { fresh } = await keptAndFresh(h);
+      if (!fresh.snapshot.ok) throw new Error(`snapshot unusable: ${fresh.snapshot.problem}`);
+      const expected = `snapshot:${stableHash(fresh.snapshot.body)}`;
+      // Twice: the second plan hashes nothing (its body equals the last one hashed); either way, the file's hash.
+      for (let i = 0; i < 2; i++) {
+        const { plan } = await h.plan();
+        expect(plan.basis.targetRead?.source).toBe('snapshot');
+        expect(plan.basis.actualHash).toBe(expected);
+      }
+    }
   });
 });
