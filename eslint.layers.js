@@ -8,7 +8,7 @@
  */
 
 /** Areas that are one file in src/ rather than a folder. */
-const FILE_AREAS = ['errors', 'log', 'version', 'error-text', 'index'];
+const FILE_AREAS = ['errors', 'log', 'version', 'error-text', 'kept-parses', 'index'];
 
 /** What each area may import. `{ type: NAME }`: types only (erased at build, so no runtime edge). */
 export const LAYERS = {
@@ -16,18 +16,34 @@ export const LAYERS = {
   log: [],
   version: [],
   'error-text': ['errors'],
+  // The daemon's reuse of parses of unchanged files: below the state and the sources, which both read files.
+  'kept-parses': [],
   progress: ['errors', 'log'],
   model: ['errors'],
   // The pure core names the state's record types, never the store.
   plan: ['model', 'errors', { type: 'state' }],
   config: ['model', 'errors', 'log'],
-  state: ['model', 'errors', 'log'],
-  sources: ['model', 'config', 'errors', 'log'],
+  state: ['model', 'errors', 'log', 'kept-parses'],
+  sources: ['model', 'config', 'errors', 'log', 'kept-parses'],
   scim: ['model', 'config', 'errors', 'log'],
   apply: ['plan', 'scim', 'state', 'model', 'errors', 'log'],
   run: ['apply', 'plan', 'scim', 'sources', 'state', 'config', 'model', 'errors', 'log'],
   // The daemon runs `run` on a schedule; it names the ports' and the plan's types only.
-  daemon: ['run', 'config', 'state', 'progress', 'error-text', 'model', 'errors', 'log', 'version', { type: 'plan' }, { type: 'scim' }, { type: 'sources' }],
+  daemon: [
+    'run',
+    'config',
+    'state',
+    'kept-parses',
+    'progress',
+    'error-text',
+    'model',
+    'errors',
+    'log',
+    'version',
+    { type: 'plan' },
+    { type: 'scim' },
+    { type: 'sources' },
+  ],
   cli: ['daemon', 'run', 'apply', 'plan', 'scim', 'sources', 'state', 'config', 'model', 'progress', 'error-text', 'emulator', 'errors', 'log', 'version'],
   // A peer the tests run against, not part of the sync: it shares only the error classes.
   emulator: ['errors'],

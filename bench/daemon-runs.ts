@@ -14,7 +14,7 @@ import { spreadRow, table } from './lib/table.js';
 import { runCycle } from '../dist/daemon/run-cycle.js';
 import { createDaemonMetrics } from '../dist/daemon/metrics.js';
 import { silentLogger } from '../dist/log.js';
-import { keepParses } from '../dist/state/index.js';
+import { keepParses } from '../dist/kept-parses.js';
 
 const ROUNDS = Number(process.argv[2] ?? 7);
 const shape = { users: Number(process.argv[3] ?? 100_000), groups: Number(process.argv[4] ?? 1_000), perUser: Number(process.argv[5] ?? 5) };

@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
-import { keepParses } from '../state/index.js';
+import { keepParses } from '../kept-parses.js';
 import { startHealthServer, type Readiness } from './http-server.js';
 import { createDaemonMetrics, type DaemonMetrics } from './metrics.js';
 import { RunSlot } from './run-slot.js';

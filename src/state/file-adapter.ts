@@ -3,7 +3,7 @@ import { StateError } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { sameTarget } from './fresh.js';
 import { readRegularFileBytes, stateIoError, utf8Text } from './fs-guard.js';
-import { KeptParses } from './kept-parses.js';
+import { KeptParses } from '../kept-parses.js';
 import { migrateState, REBUILD_FIX } from './migrate.js';
 import type { SyncState } from './types.js';
 

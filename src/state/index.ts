@@ -3,7 +3,6 @@ export type { FileStateStoreHandle, StateStore, StateStoreOptions } from './stor
 export { freshState, sameTarget } from './fresh.js';
 export { migrateState } from './migrate.js';
 export { writeFileAtomic } from './atomic-file.js';
-export { keepParses } from './kept-parses.js';
 export type { LockInfo, LockOptions } from './lock.js';
 export { errnoError, stateIoError } from './fs-guard.js';
 export * from './types.js';

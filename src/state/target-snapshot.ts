@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/index.js';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
 import { readRegularFileBytes, utf8Text } from './fs-guard.js';
-import { KeptParses } from './kept-parses.js';
+import { KeptParses } from '../kept-parses.js';
 
 export const TARGET_SNAPSHOT_VERSION = 1 as const;
 

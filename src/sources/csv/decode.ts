@@ -10,24 +10,22 @@ export type CsvEncoding = 'utf-8' | 'windows-1252' | 'latin1';
 
 const ENCODING_FIX = 'set source.encoding: windows-1252 (Excel "CSV" on Windows) or latin1, or export the file as "CSV UTF-8"';
 
-/**
- * Reads a CSV file as text. A UTF-8, UTF-16 LE or UTF-16 BE byte-order mark decides the encoding and is
- * dropped; without one the file is decoded as `encoding`. `key` is the config key naming the file. Invalid UTF-8 is an error naming the line, because a
- * mis-decoded name or email would silently become a different person.
- */
-export async function readCsvFile(path: string, key: string, encoding: CsvEncoding, signal?: AbortSignal): Promise<string> {
-  let bytes: Uint8Array;
+/** The bytes of a CSV file; a file that cannot be read is a SourceError naming `key`, the config key of the file. */
+export async function readCsvBytes(path: string, key: string, signal?: AbortSignal): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path, signal ? { signal } : {});
+    return await readFile(path, signal ? { signal } : {});
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     const p = fileAccessProblem(err, path, key, 'the export');
     throw new SourceError(`${path}: ${p.why}`, { fix: p.fix, cause: err });
   }
-  return decodeCsv(bytes, path, encoding);
 }
 
-/** Decodes by the BOM if there is one, else as `encoding` (utf-8: strictly). */
+/**
+ * A CSV file's text. A UTF-8, UTF-16 LE or UTF-16 BE byte-order mark decides the encoding and is dropped;
+ * without one the file is decoded as `encoding`. Invalid UTF-8 is an error naming the line, because a
+ * mis-decoded name or email would silently become a different person.
+ */
 export function decodeCsv(bytes: Uint8Array, file: string, encoding: CsvEncoding): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes, file, 'utf-16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes, file, 'utf-16be');

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keepParses, migrateState, readStateFile, readTargetSnapshot } from '../../../src/state/index.js';
+import { keepParses } from '../../../src/kept-parses.js';
+import { migrateState, readStateFile, readTargetSnapshot } from '../../../src/state/index.js';
 import { stableHash } from '../../../src/model/index.js';
 import { decodeTargetSnapshot } from '../../../src/state/target-snapshot.js';
+import { buildContext } from '../../../src/cli/context.js';
 import { createSyncHarness, people, type SyncHarness } from './harness.js';
 
 let h: SyncHarness | undefined;
@@ -47,6 +49,31 @@ describe('kept parses across daemon-like runs: what a run wrote is what the file
     }
     // And the runs planned on it: nothing left to do.
     expect((await h.plan()).plan.operations).toEqual([]);
+  });
+
+  it('the kept CSV snapshot, after runs that planned and applied on it, equals a fresh parse of the file', async () => {
+    keepParses();
+    h = await createSyncHarness();
+    const ps = people(8, ['Sales', 'Support']);
+    const read = async (s: SyncHarness) => {
+      const ctx = await buildContext({ configPath: s.configPath });
+      try {
+        return await ctx.source.read();
+      } finally {
+        await ctx.close();
+      }
+    };
+    for (const step of [ps, ps.slice(2), ps.slice(2).map((p, i) => (i === 0 ? { ...p, groups: ['Support'] } : p))]) {
+      await h.setPeople(step);
+      const kept = await read(h);
+      expect((await h.apply()).outcome).toBe('converged');
+      expect((await h.apply()).plan.operations).toEqual([]);
+      // The runs were given this very snapshot; nothing they did changed it.
+      expect(await read(h)).toBe(kept);
+      keepParses(false);
+      expect(await read(h)).toEqual(kept);
+      keepParses();
+    }
   });
 
   it("a plan's basis hash on a kept snapshot is the hash of the file's body as it is now, run after run", async () => {

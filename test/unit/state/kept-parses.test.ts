@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TargetSnapshot } from '../../../src/model/index.js';
-import { keepParses, readTargetSnapshot, writeTargetSnapshot, type SyncState } from '../../../src/state/index.js';
+import { keepParses } from '../../../src/kept-parses.js';
+import { readTargetSnapshot, writeTargetSnapshot, type SyncState } from '../../../src/state/index.js';
 import { decodeTargetSnapshot } from '../../../src/state/target-snapshot.js';
 import { TARGET, stateErrorOf, stateFixture } from './fixture.js';
 

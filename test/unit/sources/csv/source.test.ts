@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keepParses } from '../../../../src/kept-parses.js';
 import { SourceError } from '../../../../src/errors.js';
 import { createCsvSource, splitGroups } from '../../../../src/sources/csv/index.js';
 import { decodeUtf8 } from '../../../../src/sources/csv/decode.js';
@@ -202,5 +203,65 @@ describe('decodeUtf8', () => {
     }
     if (expected === undefined) expect(() => decodeUtf8(input, 'f.csv')).toThrow('not valid UTF-8');
     else expect(decodeUtf8(input, 'f.csv')).toBe(expected);
+  });
+});
+
+const HEADER = 'id,email,givenName,familyName,active,groups\n';
+const keptSource = (users: string, extra: { groups?: string; statusValues?: { active: string[]; inactive: string[] } } = {}) =>
+  createCsvSource({ type: 'csv', users, columns: COLUMNS, delimiter: ',', encoding: 'utf-8', ...extra });
+
+describe('createCsvSource with kept parses (the daemon)', () => {
+  afterEach(() => keepParses(false));
+
+  it('reuses the snapshot of unchanged files, and parses again after any change of bytes', async () => {
+    keepParses();
+    const users = join(dir, 'users.csv');
+    await writeFile(users, `${HEADER}1,ann@x.io,Ann,Lee,yes,Sales\n2,bob@x.io,Bob,Ng,yes,Sales\n`);
+    const first = await keptSource(users).read();
+    // Another source object, as each daemon run builds its own: the same snapshot, not a new parse.
+    expect(await keptSource(users).read()).toBe(first);
+    // Same length, one letter changed: parsed again, and the change is in it.
+    await writeFile(users, `${HEADER}1,ann@x.io,Ann,Lee,yes,Sales\n2,bob@x.io,Bob,Ng,no.,Sales\n`.replace('no.', 'no!'));
+    const unknown = await keptSource(users).read();
+    expect(unknown.skipped.map((e) => e.reason)).toEqual(['unknown status "no!" in column active']);
+    await writeFile(users, `${HEADER}1,ann@x.io,Ann,Lee,yes,Sales\n2,bob@x.io,Bob,Ng,no,Sales\n`);
+    const leaver = await keptSource(users).read();
+    expect(leaver).not.toBe(first);
+    expect(leaver.users.find((u) => u.email === 'bob@x.io')?.active).toBe(false);
+  });
+
+  it('parses again when a setting changes, though the bytes did not', async () => {
+    keepParses();
+    const users = join(dir, 'settings.csv');
+    await writeFile(users, `${HEADER}1,ann@x.io,Ann,Lee,on-payroll,Sales\n`);
+    const mapped = { active: ['on-payroll'], inactive: ['former'] };
+    const a = await keptSource(users, { statusValues: mapped }).read();
+    expect(a.users[0]?.active).toBe(true);
+    // The same bytes under settings that do not know "on-payroll": a different result, never the kept one.
+    await expect(keptSource(users).read()).rejects.toThrow('unknown status "on-payroll"');
+    // A parse that throws keeps nothing: the mapped settings still find their own snapshot.
+    expect(await keptSource(users, { statusValues: mapped }).read()).toBe(a);
+  });
+
+  it('parses again when only the groups file changes', async () => {
+    keepParses();
+    const users = join(dir, 'g-users.csv');
+    const groups = join(dir, 'groups.csv');
+    await writeFile(users, `id,email,givenName,familyName,active\n1,ann@x.io,Ann,Lee,yes\n2,bob@x.io,Bob,Ng,yes\n`);
+    await writeFile(groups, 'group,email\nSales,ann@x.io\n');
+    const a = await keptSource(users, { groups }).read();
+    expect(await keptSource(users, { groups }).read()).toBe(a);
+    await writeFile(groups, 'group,email\nSales,bob@x.io\n');
+    const b = await keptSource(users, { groups }).read();
+    expect(b.groups.find((g) => g.name === 'Sales')?.members).toEqual(['bob@x.io']);
+  });
+
+  it('keeps nothing when off (one-shot commands): every read parses', async () => {
+    const users = join(dir, 'off.csv');
+    await writeFile(users, `${HEADER}1,ann@x.io,Ann,Lee,yes,Sales\n`);
+    const a = await keptSource(users).read();
+    const b = await keptSource(users).read();
+    expect(b).not.toBe(a);
+    expect(b).toEqual(a);
   });
 });
