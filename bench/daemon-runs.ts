@@ -5,9 +5,14 @@
  * (`runCycle`: config, source, target and store opened for the run, a no-op apply against the snapshot,
  * which still writes the state and the snapshot), in this process; the emulator runs in its own.
  * Each round: one run without, then two with (the first parses, the second is the steady state, measured).
+ * BENCH_BASELINE_DIST=…/dist (another build, e.g. main's): its steady-state run with its own kept parses, on
+ * its own copy of the org (each build's runs rewrite their state, which would spoil the other's kept parses),
+ * in the same rounds, in alternating order: before/after.
  * Run: `npm run build && npx tsx bench/daemon-runs.ts [rounds] [users] [groups] [membershipsPerUser]`.
  */
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { timedCli } from './lib/cli.js';
 import { seededOrg } from './lib/seeded-org.js';
 import { spreadRow, table } from './lib/table.js';
@@ -27,12 +32,29 @@ if (adopt.code !== 0) throw new Error(`adopting apply exited ${adopt.code}: ${ad
 const metrics = createDaemonMetrics();
 const signal = new AbortController().signal;
 
+/** One measured run: wall and CPU ms. */
+type Sample = { wall: number; cpu: number };
+type RunCycle = typeof runCycle;
+/** The baseline build's daemon run and switch (from before kept-parses.ts left state/, or after), on its own copy of the org. */
+async function baselineBuild(dist: string): Promise<{ cycle: () => Promise<Sample>; dir: string }> {
+  const copy = `${dir}-baseline`;
+  await cp(dir, copy, { recursive: true });
+  const run = (await import(join(dist, 'daemon/run-cycle.js'))) as { runCycle: RunCycle };
+  const switchAt = existsSync(join(dist, 'kept-parses.js')) ? 'kept-parses.js' : 'state/index.js';
+  const { keepParses: keep } = (await import(join(dist, switchAt))) as { keepParses: (on?: boolean) => void };
+  const cfg = join(copy, 'config.yaml');
+  keep();
+  const go = () => cycle(run.runCycle, cfg);
+  await go(); // parses and keeps
+  return { cycle: go, dir: copy };
+}
+
 /** One daemon run: wall and CPU (this process: the run's own work) in ms; throws unless it converged with 0 requests. */
-async function cycle(): Promise<{ wall: number; cpu: number }> {
+async function cycle(run: RunCycle = runCycle, config = configPath): Promise<Sample> {
   await emulator.resetStats();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await runCycle({ configPath, logger: silentLogger(), metrics, signal, progressIntervalMs: 60_000 });
+  const r = await run({ configPath: config, logger: silentLogger(), metrics, signal, progressIntervalMs: 60_000 });
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   if (r.outcome !== 'converged') throw new Error(`run ended ${r.result}/${String(r.outcome)}: ${JSON.stringify(r.error)}`);
@@ -41,42 +63,55 @@ async function cycle(): Promise<{ wall: number; cpu: number }> {
   return { wall, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
-const without: { wall: number; cpu: number }[] = [];
-const kept: { wall: number; cpu: number }[] = [];
+const baseline = process.env.BENCH_BASELINE_DIST ? await baselineBuild(process.env.BENCH_BASELINE_DIST) : undefined;
+const without: Sample[] = [];
+const kept: Sample[] = [];
+const base: Sample[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
+  if (baseline && round % 2 === 1) base.push(await baseline.cycle());
   keepParses(false);
   without.push(await cycle());
   keepParses();
-  await cycle(); // parses both files and keeps them
+  await cycle(); // parses the files and keeps them
   kept.push(await cycle());
-  process.stdout.write(`round ${round}/${ROUNDS}: without ${(without.at(-1)!.wall / 1000).toFixed(2)} s, kept ${(kept.at(-1)!.wall / 1000).toFixed(2)} s\n`);
+  if (baseline && round % 2 === 0) base.push(await baseline.cycle());
+  const was = baseline ? `, baseline ${(base.at(-1)!.wall / 1000).toFixed(2)} s` : '';
+  process.stdout.write(
+    `round ${round}/${ROUNDS}: without ${(without.at(-1)!.wall / 1000).toFixed(2)} s, kept ${(kept.at(-1)!.wall / 1000).toFixed(2)} s${was}\n`,
+  );
 }
 keepParses(false);
 
-const ratios = (k: 'wall' | 'cpu') => kept.map((s, i) => s[k] / without[i]![k]);
+/** Wall and CPU rows of one set of runs. */
+const measured = (what: string, runs: readonly Sample[]) => [
+  spreadRow(
+    `wall ms, ${what}`,
+    runs.map((s) => s.wall),
+  ),
+  spreadRow(
+    `CPU ms, ${what}`,
+    runs.map((s) => s.cpu),
+  ),
+];
+/** Per-round ratios of the kept runs to `other`'s. */
+const ratios = (vs: string, other: readonly Sample[]) =>
+  (['wall', 'cpu'] as const).map((k) =>
+    spreadRow(
+      `${k === 'wall' ? 'wall' : 'CPU'} ratio kept / ${vs} (per round)`,
+      kept.map((s, i) => s[k] / other[i]![k]),
+      2,
+    ),
+  );
 process.stdout.write(
   `\nno-op daemon run: ${shape.users} users / ${shape.groups} groups / ${shape.users * shape.perUser} memberships, 0 requests each; ${ROUNDS} rounds\n\n` +
     table([
-      spreadRow(
-        'wall ms, parses kept',
-        kept.map((s) => s.wall),
-      ),
-      spreadRow(
-        'wall ms, parsed every run',
-        without.map((s) => s.wall),
-      ),
-      spreadRow(
-        'CPU ms, parses kept',
-        kept.map((s) => s.cpu),
-      ),
-      spreadRow(
-        'CPU ms, parsed every run',
-        without.map((s) => s.cpu),
-      ),
-      spreadRow('wall ratio kept / every run (per round)', ratios('wall'), 2),
-      spreadRow('CPU ratio kept / every run (per round)', ratios('cpu'), 2),
+      ...measured('parses kept', kept),
+      ...measured('parsed every run', without),
+      ...ratios('every run', without),
+      ...(baseline ? [...measured('baseline, its parses kept', base), ...ratios('baseline', base)] : []),
     ]) +
     '\n',
 );
 await emulator.stop();
 await rm(dir, { recursive: true, force: true });
+if (baseline) await rm(baseline.dir, { recursive: true, force: true });
