@@ -8,7 +8,7 @@
  */
 
 /** Areas that are one file in src/ rather than a folder. */
-const FILE_AREAS = ['errors', 'log', 'version', 'error-text', 'kept-parses', 'index'];
+const FILE_AREAS = ['errors', 'log', 'version', 'error-text', 'kept-parses', 'utf8-text', 'index'];
 
 /** What each area may import. `{ type: NAME }`: types only (erased at build, so no runtime edge). */
 export const LAYERS = {
@@ -18,14 +18,16 @@ export const LAYERS = {
   'error-text': ['errors'],
   // The daemon's reuse of parses of unchanged files: below the state and the sources, which both read files.
   'kept-parses': [],
+  // Bytes as UTF-8 text, ASCII by a faster path: for every area that reads files or HTTP bodies.
+  'utf8-text': [],
   progress: ['errors', 'log'],
   model: ['errors'],
   // The pure core names the state's record types, never the store.
   plan: ['model', 'errors', { type: 'state' }],
   config: ['model', 'errors', 'log'],
-  state: ['model', 'errors', 'log', 'kept-parses'],
-  sources: ['model', 'config', 'errors', 'log', 'kept-parses'],
-  scim: ['model', 'config', 'errors', 'log'],
+  state: ['model', 'errors', 'log', 'kept-parses', 'utf8-text'],
+  sources: ['model', 'config', 'errors', 'log', 'kept-parses', 'utf8-text'],
+  scim: ['model', 'config', 'errors', 'log', 'utf8-text'],
   apply: ['plan', 'scim', 'state', 'model', 'errors', 'log'],
   run: ['apply', 'plan', 'scim', 'sources', 'state', 'config', 'model', 'errors', 'log'],
   // The daemon runs `run` on a schedule; it names the ports' and the plan's types only.

@@ -13,7 +13,8 @@ import { unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TargetGroup, TargetSnapshot, TargetUser } from '../model/index.js';
 import { syncDirectory, writeFileAtomic } from './atomic-file.js';
-import { readRegularFileBytes, utf8Text } from './fs-guard.js';
+import { readRegularFileBytes } from './fs-guard.js';
+import { utf8Text } from '../utf8-text.js';
 import { KeptParses } from '../kept-parses.js';
 
 export const TARGET_SNAPSHOT_VERSION = 1 as const;

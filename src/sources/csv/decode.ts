@@ -1,8 +1,9 @@
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type Iconv from 'iconv-lite';
 import { SourceError } from '../../errors.js';
+import { utf8Text } from '../../utf8-text.js';
 import { fileAccessProblem } from '../../config/index.js';
 
 /** `source.encoding`: what a file without a byte-order mark is decoded as. A BOM always wins. */
@@ -68,7 +69,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
   if (!isUtf8(body)) {
     throw new SourceError(`${file}:${firstBadUtf8Line(bytes)}: not valid UTF-8`, { code: 'SCIMSYNC_SOURCE_INVALID', fix: ENCODING_FIX });
   }
-  return body.toString(isAscii(body) ? 'latin1' : 'utf8');
+  return utf8Text(body);
 }
 
 function firstBadUtf8Line(bytes: Uint8Array): number {
