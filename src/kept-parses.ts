@@ -22,9 +22,9 @@ export function keepParses(on = true): void {
 
 const all = new Set<{ clear(): void }>();
 
-/** The last value of each file (by absolute path) of one kind, with the digest of the bytes it stands for. */
+/** The last value of each file (by absolute path) or key of one kind, with the digest of the inputs it stands for. */
 export class KeptParses<T> {
-  readonly #byPath = new Map<string, { readonly digest: string; readonly value: T }>();
+  readonly #byKey = new Map<string, { readonly digest: string; readonly value: T }>();
 
   constructor() {
     all.add(this);
@@ -47,20 +47,20 @@ export class KeptParses<T> {
   }
 
   #reuse(key: string, digest: string, parse: () => T): T {
-    const kept = this.#byPath.get(key);
+    const kept = this.#byKey.get(key);
     if (kept !== undefined && kept.digest === digest) return kept.value;
     const value = parse();
-    this.#byPath.set(key, { digest, value });
+    this.#byKey.set(key, { digest, value });
     return value;
   }
 
   /** After `bytes` were written to `path`: `value` is what parsing them gives. */
   wrote(path: string, bytes: Buffer, value: T): void {
-    if (enabled) this.#byPath.set(resolve(path), { digest: digestOf(bytes), value });
+    if (enabled) this.#byKey.set(resolve(path), { digest: digestOf(bytes), value });
   }
 
   clear(): void {
-    this.#byPath.clear();
+    this.#byKey.clear();
   }
 }
 

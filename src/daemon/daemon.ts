@@ -34,7 +34,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const log = opts.logger.child({ component: 'daemon' });
   const config = opts.loaded.config;
   const metrics = createDaemonMetrics();
-  // Every run reads the state and the target snapshot again; unchanged bytes reuse the last parse (kept-parses.ts).
+  // Every run reads the state, the target snapshot and a CSV source again; unchanged bytes reuse the last parse (kept-parses.ts).
   keepParses();
   const controller = new AbortController();
   const runs = new RunSlot({

@@ -54,15 +54,10 @@ export function createCsvSource(cfg: CsvSourceConfig): Source {
     async read(signal?: AbortSignal): Promise<DesiredSnapshot> {
       signal?.throwIfAborted();
       const users = await readCsvBytes(cfg.users, 'source.users', signal);
-      const groupsPath = cfg.groups;
-      const groups = groupsPath === undefined ? undefined : await readCsvBytes(groupsPath, 'source.groups', signal);
+      const groups = cfg.groups === undefined ? undefined : { path: cfg.groups, bytes: await readCsvBytes(cfg.groups, 'source.groups', signal) };
       // Every setting of the source is an input: a changed column, status word or encoding parses again.
-      return keptSnapshots.parseOf(`csv ${resolve(cfg.users)}`, [canonicalJson(cfg), users, groups ?? ''], () =>
-        snapshotFromTables(
-          cfg,
-          tableOf(cfg, users, cfg.users),
-          groupsPath === undefined || groups === undefined ? undefined : tableOf(cfg, groups, groupsPath),
-        ),
+      return keptSnapshots.parseOf(`csv ${resolve(cfg.users)}`, [canonicalJson(cfg), users, groups?.bytes ?? ''], () =>
+        snapshotFromTables(cfg, tableOf(cfg, users, cfg.users), groups && tableOf(cfg, groups.bytes, groups.path)),
       );
     },
     async close(): Promise<void> {
